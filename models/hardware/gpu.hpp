@@ -1,0 +1,74 @@
+#pragma once
+/// @file gpu.hpp
+/// A GPU type as the catalog describes it: datasheet peaks plus the measured efficiencies that the performance
+/// models use. Every number carries its source in `sources`.
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "models/hardware/precision.hpp"
+
+namespace capsim::hw {
+
+/// How GPUs inside one scale-up domain are wired.
+enum class ScaleUpKind {
+  switched,  ///< every GPU has full bandwidth to a switch (NVSwitch, NVL72)
+  mesh,      ///< point-to-point links to every peer, no switch (AMD Infinity Fabric); per-peer bw = total / (n-1)
+};
+
+/// Scale-up (NVLink-class) interconnect of one GPU.
+struct ScaleUpSpec {
+  ScaleUpKind kind = ScaleUpKind::switched;
+  int domain_gpus = 8;        ///< GPUs that share the scale-up domain
+  double bw_Bps = 0;          ///< per GPU, one direction, bytes/s
+  double latency_s = 0;       ///< one hop, seconds
+  bool in_network_reduction = false;  ///< NVLS/SHARP-style reduction in the switch
+  /// Measured all-reduce bus bandwidth on a full domain with large messages (nccl-tests busbw), bytes/s; 0 if
+  /// unknown. Takes precedence over bw_Bps x efficiency for collective models.
+  double allreduce_busbw_Bps = 0;
+};
+
+/// The node a GPU usually ships in; a scenario may override each field.
+struct NodeDefaults {
+  int gpus_per_node = 8;
+  int nics_per_node = 8;
+  double nic_bw_Bps = 0;         ///< per NIC, one direction, bytes/s
+  double nic_efficiency = 0.94;  ///< achieved/line rate for large transfers (nccl-tests busbw / line rate)
+  double nic_latency_s = 0;      ///< end-to-end scale-out latency per hop chain, seconds
+};
+
+/// Everything CapSim knows about one GPU type.
+struct GpuSpec {
+  std::string id;      ///< catalog id, e.g. "h100-sxm5-80gb"
+  std::string name;    ///< display name, e.g. "NVIDIA H100 SXM5 80GB"
+  std::string vendor;  ///< "nvidia", "amd", ...
+
+  std::map<Precision, double> peak_flops;  ///< dense (no sparsity) peak, FLOP/s, per math precision
+  /// Best measured GEMM throughput as a share of peak (MAMF search), per precision; missing entries fall back to
+  /// the bf16 share.
+  std::map<Precision, double> max_gemm_efficiency;
+  int sm_count = 0;  ///< streaming multiprocessors / compute units: sets GEMM wave quantization
+
+  double hbm_bytes = 0;           ///< HBM capacity, bytes
+  double hbm_bw_Bps = 0;          ///< datasheet HBM bandwidth, bytes/s
+  double hbm_achieved_Bps = 0;    ///< measured streaming bandwidth (STREAM-like), bytes/s
+  double kernel_overhead_s = 0;   ///< fixed cost per kernel launch as seen in a training step, seconds
+
+  double tdp_W = 0;   ///< board power limit, watts
+  double idle_W = 0;  ///< board power at idle, watts
+
+  ScaleUpSpec scale_up;
+  NodeDefaults node;
+
+  std::map<std::string, std::string> sources;  ///< field name -> where the figure comes from
+
+  /// Dense peak for `p`, FLOP/s; throws capsim::InfeasibleError naming the GPU if it has no such math mode.
+  double peak(Precision p) const;
+  /// True if the GPU has a math mode for `p`.
+  bool supports(Precision p) const { return peak_flops.count(p) != 0; }
+  /// Best achievable GEMM share of peak for `p` (falls back to bf16's share, then to 0.8).
+  double gemm_efficiency_cap(Precision p) const;
+};
+
+}  // namespace capsim::hw

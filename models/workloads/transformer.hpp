@@ -1,0 +1,88 @@
+#pragma once
+/// @file transformer.hpp
+/// A decoder-only transformer (dense or mixture-of-experts) and how a training job spreads it over GPUs.
+
+#include <string>
+
+#include "models/hardware/precision.hpp"
+
+namespace capsim::workloads {
+
+/// Architecture of a decoder-only transformer.
+struct TransformerModel {
+  std::string name;
+  int layers = 0;
+  int hidden = 0;      ///< model width h
+  int ffn_hidden = 0;  ///< MLP inner width (per expert for MoE: see expert_ffn_hidden)
+  int heads = 0;       ///< attention (query) heads
+  int kv_heads = 0;    ///< key/value heads (GQA); == heads for multi-head attention
+  int head_dim = 0;    ///< per-head width; hidden / heads unless the model says otherwise
+  long long vocab = 0;
+  int seq_len = 0;          ///< training sequence length, tokens
+  bool gated_mlp = false;   ///< SwiGLU-style MLP with three matrices
+  bool tied_embeddings = false;
+  int experts = 0;            ///< 0 or 1: dense; >1: MoE with this many routed experts per layer
+  int top_k = 0;              ///< experts each token is routed to
+  int expert_ffn_hidden = 0;  ///< MLP inner width of one expert
+
+  bool is_moe() const { return experts > 1; }
+  /// Total parameters (all experts), counting the embedding and, unless tied, the output layer.
+  double parameters() const;
+  /// Parameters a token passes through (top_k experts only).
+  double active_parameters() const;
+};
+
+/// Activation recomputation policy.
+enum class Recompute {
+  none,       ///< keep every activation
+  selective,  ///< recompute attention scores/softmax only (Korthikanti et al. 2022)
+  full,       ///< keep only each layer's input; recompute the layer's forward pass in backward
+};
+
+/// How attention is computed.
+enum class AttentionKernel {
+  flash,    ///< fused, IO-aware (FlashAttention): no s x s tensor in HBM; causal blocks skipped
+  unfused,  ///< QK^T and AV as batched GEMMs, with softmax/dropout on the s x s scores in HBM (Megatron 2021)
+};
+
+/// Parallel layout of a training job.
+struct Parallelism {
+  int tp = 1;  ///< tensor parallel
+  int pp = 1;  ///< pipeline stages
+  int cp = 1;  ///< context parallel
+  int dp = 1;  ///< data parallel
+  int ep = 1;  ///< expert parallel (inside the dp x cp group, as Megatron-Core does)
+  int micro_batch = 1;
+  int global_batch = 1;
+  int virtual_stages = 1;  ///< interleaved 1F1B chunks per stage (1 = plain 1F1B)
+  bool sequence_parallel = false;
+  Recompute recompute = Recompute::none;
+  int zero = 0;  ///< ZeRO stage 0..3 (1 = distributed optimizer)
+
+  int gpus() const { return tp * pp * cp * dp; }
+  /// Micro-batches each pipeline runs per step: global_batch / (dp x micro_batch).
+  int micro_batches() const { return global_batch / (dp * micro_batch); }
+};
+
+/// Software choices that change cost but not the model. Defaults follow Megatron-LM.
+struct TrainingSoftware {
+  AttentionKernel attention = AttentionKernel::flash;
+  /// Precision of gradient accumulation and of the data-parallel reduction. Megatron-LM forces fp32 for bf16
+  /// training (`--accumulate-allreduce-grads-in-fp32`).
+  hw::Precision grad_reduce = hw::Precision::fp32;
+  bool overlap_grad_reduce = true;  ///< DP reduction overlaps the last micro-batch's backward pass
+  bool overlap_param_gather = true;  ///< ZeRO-1+ all-gather overlaps the next forward pass
+  bool dropout = false;              ///< dropout layers present (adds memory-bound passes and masks)
+};
+
+/// One training workload of a scenario.
+struct TrainingJob {
+  std::string name;
+  TransformerModel model;
+  Parallelism parallelism;
+  hw::Precision precision = hw::Precision::bf16;  ///< math precision of the GEMMs
+  TrainingSoftware software;
+  double tokens = 0;  ///< tokens to train on; 0 = not given
+};
+
+}  // namespace capsim::workloads
