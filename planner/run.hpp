@@ -1,0 +1,25 @@
+#pragma once
+/// @file run.hpp
+/// Runs every workload of a scenario on the engine it names and gathers the results.
+
+#include <string>
+#include <vector>
+
+#include "planner/scenario.hpp"
+#include "sim/engine.hpp"
+
+namespace capsim::planner {
+
+/// Results of one scenario run.
+struct ScenarioResult {
+  std::string scenario_name;
+  std::string engine;
+  std::vector<sim::TrainingResult> training;
+  std::vector<std::string> warnings;  ///< e.g. workloads the chosen engine does not simulate yet
+};
+
+/// Runs `scenario` with `engine_override` if not empty, else the scenario's own engine. Throws capsim::UsageError for
+/// an unknown engine name and capsim::InfeasibleError when a workload cannot run.
+ScenarioResult run_scenario(const Scenario& scenario, const std::string& engine_override = "");
+
+}  // namespace capsim::planner
