@@ -73,6 +73,10 @@ struct TrainingSoftware {
   bool overlap_grad_reduce = true;  ///< DP reduction overlaps the last micro-batch's backward pass
   bool overlap_param_gather = true;  ///< ZeRO-1+ all-gather overlaps the next forward pass
   bool dropout = false;              ///< dropout layers present (adds memory-bound passes and masks)
+  /// Weight-gradient GEMMs accumulate straight into the fp32 gradient buffer (Megatron's
+  /// --gradient-accumulation-fusion). Without it each micro-batch writes a 16-bit gradient that a separate kernel
+  /// adds into the buffer: 10 bytes of HBM traffic per parameter per micro-batch (Megatron-LM 2021's DDP hook).
+  bool grad_accumulation_fusion = true;
 };
 
 /// One training workload of a scenario.

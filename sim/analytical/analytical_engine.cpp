@@ -1,0 +1,203 @@
+#include "sim/analytical/analytical_engine.hpp"
+
+#include <algorithm>
+
+#include "models/hardware/gemm_model.hpp"
+#include "models/network/collective_model.hpp"
+#include "sim/analytical/layer_costs.hpp"
+#include "sim/analytical/pipeline_schedule.hpp"
+#include "sim/analytical/training_memory.hpp"
+#include "sim/core/error.hpp"
+#include "sim/core/units.hpp"
+
+namespace capsim::sim {
+
+using net::CollectiveOp;
+using net::CommGroup;
+
+double megatron_model_flops(const workloads::TrainingJob& job) {
+  const auto& m = job.model;
+  const auto& p = job.parallelism;
+  const double h = m.hidden;
+  const double d = m.head_dim > 0 ? m.head_dim : h / m.heads;
+  const double query_ratio = m.heads * d / h;
+  const double gated = m.gated_mlp ? 1.5 : 1.0;
+  const double ffn_ratio = m.is_moe() ? static_cast<double>(m.expert_ffn_hidden) * m.top_k / h : m.ffn_hidden / h;
+  const double tokens = static_cast<double>(p.global_batch) * m.seq_len;
+  const double per_token_layer =
+      12.0 * h * h *
+      ((1.0 + static_cast<double>(m.kv_heads) / m.heads + static_cast<double>(m.seq_len) / h) * query_ratio +
+       ffn_ratio * gated);
+  const double router = m.is_moe() ? 6.0 * h * m.experts : 0.0;
+  return tokens * (m.layers * (per_token_layer + router) + 6.0 * h * static_cast<double>(m.vocab));
+}
+
+namespace {
+
+/// Ranks of a communicator whose members are `stride` apart in Megatron's rank order (tp, cp, ep/dp, pp), placed
+/// on nodes of `gpn` GPUs: how many share a node.
+CommGroup group_of(int ranks, int stride, int gpn) {
+  CommGroup g;
+  g.ranks = ranks;
+  g.ranks_per_node = std::clamp(gpn / std::max(1, stride), 1, std::max(1, ranks));
+  g.gpus_sharing_nics = gpn;
+  return g;
+}
+
+}  // namespace
+
+StepEstimate estimate_training_step(const hw::ClusterSpec& cluster, const workloads::TrainingJob& job) {
+  const auto& m = job.model;
+  const auto& p = job.parallelism;
+  const int gpn = cluster.gpus_per_node;
+  const hw::GemmModel gemm(cluster.gpu);
+  const net::AlphaBetaCollectives collectives(cluster);
+
+  LayerContext ctx{&job, &cluster, &gemm, &collectives, group_of(p.tp, 1, gpn), group_of(p.cp, p.tp, gpn),
+                   group_of(p.ep, p.tp * p.cp, gpn)};
+  // TP never leaves its node when it fits one; a TP group wider than a node spans ceil(tp/gpn) nodes.
+  ctx.tp_group.ranks_per_node = std::min(p.tp, gpn);
+
+  const LayerCost layer = transformer_layer_cost(ctx);
+  const LayerCost first_extra = embedding_cost(ctx);
+  const LayerCost last_extra = output_layer_cost(ctx);
+
+  // Pipeline send/recv of one micro-batch's activations (forward) and their gradients (backward), per chunk
+  // boundary. Megatron scatters the tensor over the TP ranks, each sending 1/tp on its own NIC.
+  double p2p_s = 0;
+  if (p.pp > 1) {
+    const double tokens = static_cast<double>(p.micro_batch) * m.seq_len / p.cp;
+    const double bytes = tokens * m.hidden * 2.0 / p.tp;
+    const int stage_stride = p.tp * p.cp * p.dp;
+    CommGroup pair = group_of(2, stage_stride, gpn);
+    p2p_s = collectives.time_s(CollectiveOp::send_recv, bytes, pair) * 2.0 * p.virtual_stages;
+  }
+
+  const LayerSplit split = split_layers(m.layers, p.pp);
+  const double layer_s = layer.total_s();
+  auto stage_time = [&](int stage) {
+    double t = split.layers_on(stage) * layer_s + p2p_s;
+    if (stage == 0) t += first_extra.total_s();
+    if (stage == p.pp - 1) t += last_extra.total_s();
+    return t;
+  };
+  // Stage times take at most three distinct values: first, last, and a middle stage with the most layers.
+  StageTimes st;
+  int critical = 0;
+  st.max_s = stage_time(0);
+  const int mid = split.remainder > 0 ? split.stages / 2 : std::min(1, p.pp - 1);
+  for (int stage : {p.pp - 1, mid}) {
+    if (stage_time(stage) > st.max_s) {
+      st.max_s = stage_time(stage);
+      critical = stage;
+    }
+  }
+  st.sum_s = m.layers * layer_s + p.pp * p2p_s + first_extra.total_s() + last_extra.total_s();
+  const int mb = p.micro_batches();
+  const double pipeline_s = pipeline_time_s(st, mb, p.virtual_stages);
+
+  StepEstimate e;
+  // Split the steady state of the critical stage into its parts; the rest of the pipeline time is bubble.
+  {
+    const double layers = split.layers_on(critical);
+    PassCost crit;
+    for (const PassCost* pc : {&layer.forward, &layer.backward, &layer.recompute}) {
+      PassCost scaled = *pc;
+      scaled.compute_s *= layers;
+      scaled.tp_comm_s *= layers;
+      scaled.cp_comm_s *= layers;
+      scaled.ep_comm_s *= layers;
+      crit += scaled;
+    }
+    for (const LayerCost* extra : {critical == 0 ? &first_extra : nullptr, critical == p.pp - 1 ? &last_extra : nullptr}) {
+      if (!extra) continue;
+      crit += extra->forward;
+      crit += extra->backward;
+      crit += extra->recompute;
+    }
+    e.compute_s = mb * crit.compute_s;
+    e.tp_comm_s = mb * crit.tp_comm_s;
+    e.cp_comm_s = mb * crit.cp_comm_s;
+    e.ep_comm_s = mb * crit.ep_comm_s;
+    e.pp_comm_s = mb * p2p_s;
+    e.bubble_s = pipeline_s - (e.compute_s + e.tp_comm_s + e.cp_comm_s + e.ep_comm_s + e.pp_comm_s);
+  }
+
+  // Data parallelism: reduce gradients over dp x cp replicas (expert weights over dp x cp / ep).
+  const StageParameters params = stage_parameters(job);
+  const double grad_bytes = hw::bytes_per_element(job.software.grad_reduce);
+  const int replicas = p.dp * p.cp;
+  if (replicas > 1) {
+    const CollectiveOp reduce = p.zero >= 1 ? CollectiveOp::reduce_scatter : CollectiveOp::all_reduce;
+    const CommGroup dense_group = group_of(replicas, p.tp, gpn);
+    double t = collectives.time_s(reduce, params.dense * grad_bytes, dense_group);
+    const int expert_replicas = replicas / std::max(1, p.ep);
+    if (params.expert > 0 && expert_replicas > 1) {
+      t += collectives.time_s(reduce, params.expert * grad_bytes, group_of(expert_replicas, p.tp * p.cp * p.ep, gpn));
+    }
+    // Buckets reduce while the last micro-batch's backward still runs on earlier layers; the last bucket cannot.
+    const double window = job.software.overlap_grad_reduce
+                              ? split.layers_on(0) * (layer.backward.total_s() + layer.recompute.total_s()) * 0.9
+                              : 0.0;
+    e.dp_comm_s = std::max(0.0, t - window);
+    if (p.zero >= 1) {
+      // Updated bf16 parameters are all-gathered back (ZeRO-1/2 after the step; ZeRO-3 every pass).
+      const double ag = collectives.time_s(CollectiveOp::all_gather, params.total() * 2.0, dense_group);
+      const double hide = job.software.overlap_param_gather ? split.layers_on(0) * layer.forward.total_s() : 0.0;
+      e.param_gather_s = std::max(0.0, ag - hide);
+      if (p.zero >= 3) e.param_gather_s += std::max(0.0, 2.0 * mb * ag - e.compute_s) ;
+    }
+  }
+
+  // Adam step over this GPU's shard: read fp32 master, m, v and grads; write master, m, v and bf16 weights.
+  const double shard = params.total() / (p.zero >= 1 ? replicas : 1);
+  e.optimizer_s = gemm.memory_time_s(shard * (4 + 4 + 4 + grad_bytes + 4 + 4 + 4 + 2 + grad_bytes));
+
+  e.step_time_s = pipeline_s + e.dp_comm_s + e.param_gather_s + e.optimizer_s;
+  e.model_flops = megatron_model_flops(job);
+  const double layer_flops = layer.forward.flops + layer.backward.flops + layer.recompute.flops;
+  e.hardware_flops = static_cast<double>(mb) * p.dp * p.cp * p.tp *
+                     (m.layers * layer_flops + first_extra.forward.flops + last_extra.forward.flops +
+                      last_extra.backward.flops);
+  e.memory = training_memory(job);
+  return e;
+}
+
+TrainingResult AnalyticalEngine::run_training(const hw::ClusterSpec& cluster,
+                                              const workloads::TrainingJob& job) const {
+  const StepEstimate e = estimate_training_step(cluster, job);
+  const auto& p = job.parallelism;
+  TrainingResult r;
+  r.name = job.name;
+  r.gpus = p.gpus();
+  r.step_time_s = e.step_time_s;
+  r.tokens_per_step = static_cast<double>(p.global_batch) * job.model.seq_len;
+  r.tokens_per_s = r.tokens_per_step / e.step_time_s;
+  r.model_flops_per_step = e.model_flops;
+  r.hardware_flops_per_step = e.hardware_flops;
+  r.model_tflops_per_gpu = e.model_flops / e.step_time_s / r.gpus / 1e12;
+  r.mfu = e.model_flops / (e.step_time_s * r.gpus * cluster.gpu.peak(job.precision));
+  r.memory = e.memory;
+  r.memory_capacity_B = cluster.gpu.hbm_bytes;
+  r.fits_in_memory = e.memory.total_B() <= cluster.gpu.hbm_bytes;
+  if (!r.fits_in_memory) r.memory_advice = memory_advice(job, cluster.gpu.hbm_bytes);
+  r.micro_batches = p.micro_batches();
+  r.breakdown_s = {{"compute", e.compute_s},     {"tp_comm", e.tp_comm_s},   {"cp_comm", e.cp_comm_s},
+                   {"ep_comm", e.ep_comm_s},     {"pp_comm", e.pp_comm_s},   {"bubble", e.bubble_s},
+                   {"dp_comm", e.dp_comm_s},     {"param_gather", e.param_gather_s},
+                   {"optimizer", e.optimizer_s}};
+  if (job.tokens > 0) r.time_to_train_s = job.tokens / r.tokens_per_s;
+  if (job.model.layers % p.pp != 0) {
+    const LayerSplit split = split_layers(job.model.layers, p.pp);
+    r.notes.push_back(std::to_string(job.model.layers) + " layers on " + std::to_string(p.pp) + " stages: " +
+                      std::to_string(split.remainder) + " stages carry " + std::to_string(split.base + 1) +
+                      " layers, the others " + std::to_string(split.base));
+  }
+  if (p.tp > cluster.gpus_per_node) {
+    r.notes.push_back("tp " + std::to_string(p.tp) + " spans nodes: tensor-parallel traffic crosses the scale-out "
+                      "fabric");
+  }
+  return r;
+}
+
+}  // namespace capsim::sim

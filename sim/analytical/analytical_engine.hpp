@@ -1,0 +1,41 @@
+#pragma once
+/// @file analytical_engine.hpp
+/// The closed-form engine: one training step from per-layer costs, a pipeline-schedule formula and collective
+/// models, in microseconds. Used directly by design-space search through estimate_training_step().
+
+#include "sim/engine.hpp"
+
+namespace capsim::sim {
+
+/// The parts of one training step, seconds. Plain data: the hot path of design-space search allocates nothing.
+struct StepEstimate {
+  double compute_s = 0;        ///< GEMMs, attention, memory-bound kernels on the critical stage (incl. recompute)
+  double tp_comm_s = 0;        ///< tensor-parallel collectives on the critical stage
+  double cp_comm_s = 0;        ///< exposed context-parallel exchange
+  double ep_comm_s = 0;        ///< expert-parallel all-to-all
+  double pp_comm_s = 0;        ///< pipeline send/recv on the critical path
+  double bubble_s = 0;         ///< pipeline fill and drain
+  double dp_comm_s = 0;        ///< gradient reduction not hidden behind backward
+  double param_gather_s = 0;   ///< ZeRO parameter all-gather not hidden behind forward
+  double optimizer_s = 0;      ///< optimizer step (memory-bound)
+  double step_time_s = 0;      ///< sum of the above
+  double model_flops = 0;      ///< per step, Megatron-Core convention
+  double hardware_flops = 0;   ///< per step, executed (recompute included, causal blocks skipped)
+  MemoryBreakdown memory;
+};
+
+/// Model FLOPs of one step by Megatron-Core's formula (num_floating_point_operations in megatron/training): no
+/// recompute, full (non-causal) attention scores, logits included.
+double megatron_model_flops(const workloads::TrainingJob& job);
+
+/// Estimates one step. `job` must already be checked (divisibility, GPU count); see planner/scenario.
+StepEstimate estimate_training_step(const hw::ClusterSpec& cluster, const workloads::TrainingJob& job);
+
+/// The analytical engine behind the Engine interface.
+class AnalyticalEngine final : public Engine {
+ public:
+  std::string name() const override { return "analytical"; }
+  TrainingResult run_training(const hw::ClusterSpec& cluster, const workloads::TrainingJob& job) const override;
+};
+
+}  // namespace capsim::sim

@@ -1,0 +1,272 @@
+#include "sim/analytical/layer_costs.hpp"
+
+#include <algorithm>
+
+namespace capsim::sim {
+
+using hw::GemmShape;
+using hw::Precision;
+using net::CollectiveOp;
+using workloads::AttentionKernel;
+using workloads::Recompute;
+
+PassCost& PassCost::operator+=(const PassCost& o) {
+  compute_s += o.compute_s;
+  tp_comm_s += o.tp_comm_s;
+  cp_comm_s += o.cp_comm_s;
+  ep_comm_s += o.ep_comm_s;
+  flops += o.flops;
+  return *this;
+}
+
+namespace {
+
+/// Activations are kept in 16-bit formats whatever the GEMM precision (FP8 recipes keep bf16 activations between
+/// kernels and cast at the GEMM boundary).
+constexpr double kActBytes = 2.0;
+
+/// FlashAttention-2 reaches up to 73% of A100 peak forward and 63% backward at head_dim 128 (Dao 2023, Fig. 4-5),
+/// i.e. 0.84x and 0.72x of the best dense GEMM (86.9%). Expressed relative to the GPU's GEMM cap so that it carries
+/// over to other GPUs.
+constexpr double kFlashForwardShareOfGemm = 0.84;
+constexpr double kFlashBackwardShareOfGemm = 0.72;
+/// FlashAttention-2's backward pass recomputes the scores: it executes 2.5x the forward FLOPs (its benchmarks count
+/// it so).
+constexpr double kFlashBackwardFlopRatio = 2.5;
+
+/// Adds a GEMM's forward cost, and its two backward GEMMs (data and weight gradients), to fwd/bwd.
+struct GemmAdder {
+  const hw::GemmModel& gemm;
+  Precision math;
+  double element_bytes;
+  double cast_bytes_per_input;  ///< FP8: bytes moved to cast an activation element to fp8 (read 2, write 1)
+
+  void forward(PassCost& pass, const GemmShape& s) const {
+    pass.compute_s += gemm.gemm_time_s(s, math, element_bytes);
+    pass.flops += s.flops();
+    if (cast_bytes_per_input > 0) pass.compute_s += gemm.memory_time_s(s.m * s.k * s.batch * cast_bytes_per_input);
+  }
+  void backward(PassCost& pass, const GemmShape& s) const {
+    // dX[m x k] = dY[m x n] * W^T[n x k];  dW[k x n] = X^T[k x m] * dY[m x n]
+    const GemmShape dgrad{s.m, s.k, s.n, s.batch};
+    const GemmShape wgrad{s.k, s.n, s.m, s.batch};
+    pass.compute_s += gemm.gemm_time_s(dgrad, math, element_bytes) + gemm.gemm_time_s(wgrad, math, element_bytes);
+    pass.flops += dgrad.flops() + wgrad.flops();
+    if (cast_bytes_per_input > 0) pass.compute_s += gemm.memory_time_s(s.m * s.n * s.batch * cast_bytes_per_input);
+  }
+};
+
+GemmAdder make_adder(const LayerContext& ctx) {
+  const Precision math = ctx.job->precision;
+  const bool fp8 = math == Precision::fp8 || math == Precision::fp4;
+  return GemmAdder{*ctx.gemm, math, fp8 ? hw::bytes_per_element(math) : kActBytes, fp8 ? 3.0 : 0.0};
+}
+
+/// Memory-bound kernel moving `bytes`.
+void add_memory(PassCost& pass, const hw::GemmModel& gemm, double bytes) { pass.compute_s += gemm.memory_time_s(bytes); }
+
+/// Attention core (scores, softmax, weighted sum) for one micro-batch: adds forward and backward costs, and returns
+/// the forward part alone (what selective recompute repeats).
+PassCost attention_core(const LayerContext& ctx, LayerCost& cost) {
+  const auto& m = ctx.job->model;
+  const auto& p = ctx.job->parallelism;
+  const double b = p.micro_batch;
+  const double heads = static_cast<double>(m.heads) / p.tp;
+  const double d = m.head_dim > 0 ? m.head_dim : static_cast<double>(m.hidden) / m.heads;
+  const double sq = static_cast<double>(m.seq_len) / p.cp;  // queries held by this rank
+  const double skv = m.seq_len;                              // keys seen over the CP ring
+  const hw::GemmModel& gemm = *ctx.gemm;
+  PassCost fwd;
+  PassCost bwd;
+
+  if (ctx.job->software.attention == AttentionKernel::flash) {
+    // Causal: blocks above the diagonal are skipped; diagonal blocks (128 wide) are computed whole.
+    const double causal_share = std::min(1.0, 0.5 * (1.0 + 128.0 / sq));
+    const double flops = 4.0 * b * heads * sq * skv * d * causal_share;
+    const Precision math = Precision::bf16;  // attention stays in 16-bit in Megatron/TE FP8 recipes
+    const double cap = ctx.cluster->gpu.gemm_efficiency_cap(math);
+    const double d_share = std::min(1.0, d / 128.0);  // narrow heads under-fill the tensor cores
+    const double eff_f = cap * kFlashForwardShareOfGemm * (0.75 + 0.25 * d_share);
+    const double eff_b = cap * kFlashBackwardShareOfGemm * (0.75 + 0.25 * d_share);
+    fwd.compute_s += gemm.compute_time_s(flops, math, eff_f) + gemm.kernel_overhead_s();
+    fwd.flops += flops;
+    bwd.compute_s += gemm.compute_time_s(kFlashBackwardFlopRatio * flops, math, eff_b) + gemm.kernel_overhead_s();
+    bwd.flops += kFlashBackwardFlopRatio * flops;
+  } else {
+    // Unfused: QK^T and AV as batched GEMMs; scale+mask+softmax (fused) and dropout on the s x s scores in HBM.
+    const GemmAdder add16{gemm, Precision::bf16, kActBytes, 0};
+    const GemmShape qk{sq, skv, d, b * heads};
+    const GemmShape av{sq, d, skv, b * heads};
+    const double scores = b * heads * sq * skv;
+    add16.forward(fwd, qk);
+    add_memory(fwd, gemm, scores * (2 + 2));  // softmax: read scores, write probabilities
+    if (ctx.job->software.dropout) add_memory(fwd, gemm, scores * (2 + 2 + 1));  // dropout: read, write, mask
+    add16.forward(fwd, av);
+    add16.backward(bwd, av);
+    if (ctx.job->software.dropout) add_memory(bwd, gemm, scores * (2 + 1 + 2));
+    add_memory(bwd, gemm, scores * (2 + 2 + 2));  // softmax backward: read grad and output, write grad
+    add16.backward(bwd, qk);
+  }
+
+  if (p.cp > 1) {
+    // Ring attention: cp-1 exchanges of this rank's K and V block, overlapped with the attention of the previous
+    // block; backward also returns dK, dV. Only the part that outlasts the compute is exposed.
+    const double kv_bytes = b * sq * 2.0 * m.kv_heads * d / std::min(p.tp, m.kv_heads) * kActBytes;
+    const double step = ctx.collectives->time_s(CollectiveOp::send_recv, kv_bytes, ctx.cp_group);
+    const double f_comm = (p.cp - 1) * step;
+    const double b_comm = 2.0 * f_comm;
+    fwd.cp_comm_s += std::max(0.0, f_comm - fwd.compute_s * (p.cp - 1) / p.cp);
+    bwd.cp_comm_s += std::max(0.0, b_comm - bwd.compute_s * (p.cp - 1) / p.cp);
+  }
+  cost.forward += fwd;
+  cost.backward += bwd;
+  return fwd;
+}
+
+/// Tensor-parallel traffic of one Megatron block boundary (f/g operators): an all-reduce, or with sequence
+/// parallelism an all-gather plus a reduce-scatter, of the layer's activations.
+double tp_boundary_s(const LayerContext& ctx, double tokens) {
+  const auto& p = ctx.job->parallelism;
+  if (p.tp <= 1) return 0;
+  const double bytes = tokens * ctx.job->model.hidden * kActBytes;
+  if (p.sequence_parallel) {
+    return ctx.collectives->time_s(CollectiveOp::all_gather, bytes, ctx.tp_group) +
+           ctx.collectives->time_s(CollectiveOp::reduce_scatter, bytes, ctx.tp_group);
+  }
+  return ctx.collectives->time_s(CollectiveOp::all_reduce, bytes, ctx.tp_group);
+}
+
+}  // namespace
+
+LayerCost transformer_layer_cost(const LayerContext& ctx) {
+  const auto& m = ctx.job->model;
+  const auto& p = ctx.job->parallelism;
+  const auto& sw = ctx.job->software;
+  const hw::GemmModel& gemm = *ctx.gemm;
+  const GemmAdder add = make_adder(ctx);
+  const double t = p.tp;
+  const double tokens = static_cast<double>(p.micro_batch) * m.seq_len / p.cp;  // rows of every GEMM
+  const double h = m.hidden;
+  const double d = m.head_dim > 0 ? m.head_dim : h / m.heads;
+  const double q_width = m.heads * d;
+  const double kv_width = m.kv_heads * d;
+  // Norms, residual adds and dropout run on the full sequence on every TP rank, or on 1/t of it with SP.
+  const double elem_tokens = p.sequence_parallel ? tokens / t : tokens;
+  const double mask = sw.dropout ? 1.0 : 0.0;
+  const double boundary_s = tp_boundary_s(ctx, tokens);
+
+  LayerCost cost;
+  PassCost& f = cost.forward;
+  PassCost& b = cost.backward;
+
+  // --- attention block ---
+  add_memory(f, gemm, elem_tokens * h * (2 + 2));  // input norm: read x, write y
+  const GemmShape qkv{tokens, (q_width + 2 * kv_width) / t, h};
+  add.forward(f, qkv);
+  const PassCost attn_fwd = attention_core(ctx, cost);
+  const GemmShape proj{tokens, h, q_width / t};
+  add.forward(f, proj);
+  add_memory(f, gemm, elem_tokens * h * (2 + 2 + 2 + mask));  // bias + dropout + residual add
+  f.tp_comm_s += boundary_s;
+
+  // --- MLP block ---
+  add_memory(f, gemm, elem_tokens * h * (2 + 2));  // post-attention norm
+  const double up_mult = m.gated_mlp ? 2.0 : 1.0;
+  if (m.is_moe()) {
+    const double routed = tokens * m.top_k;  // token-expert pairs this rank computes, balanced routing
+    const double local_experts = static_cast<double>(m.experts) / p.ep;
+    const double per_expert = routed / local_experts;
+    add.forward(f, GemmShape{tokens, static_cast<double>(m.experts), h});  // router
+    const GemmShape up{per_expert, up_mult * m.expert_ffn_hidden / t, h, local_experts};
+    const GemmShape down{per_expert, h, m.expert_ffn_hidden / t, local_experts};
+    add.forward(f, up);
+    add_memory(f, gemm, routed * m.expert_ffn_hidden / t * (up_mult * 2 + 2));  // activation
+    add.forward(f, down);
+    add.backward(b, down);
+    add_memory(b, gemm, routed * m.expert_ffn_hidden / t * (up_mult * 2 + 2 + 2));
+    add.backward(b, up);
+    add.backward(b, GemmShape{tokens, static_cast<double>(m.experts), h});
+    // Dispatch and combine: all-to-all of the routed tokens forward, and of their gradients backward.
+    const double a2a = ctx.collectives->time_s(CollectiveOp::all_to_all, routed * h * kActBytes, ctx.ep_group);
+    f.ep_comm_s += 2 * a2a;
+    b.ep_comm_s += 2 * a2a;
+  } else {
+    const GemmShape up{tokens, up_mult * m.ffn_hidden / t, h};
+    const GemmShape down{tokens, h, m.ffn_hidden / t};
+    add.forward(f, up);
+    add_memory(f, gemm, tokens * m.ffn_hidden / t * (up_mult * 2 + 2));  // fused bias + activation
+    add.forward(f, down);
+    add.backward(b, down);
+    add_memory(b, gemm, tokens * m.ffn_hidden / t * (up_mult * 2 + 2 + 2));
+    add.backward(b, up);
+  }
+  add_memory(f, gemm, elem_tokens * h * (2 + 2 + 2 + mask));  // bias + dropout + residual add
+  f.tp_comm_s += boundary_s;
+
+  // --- backward of the rest of the block (MLP part was added above) ---
+  add_memory(b, gemm, elem_tokens * h * (2 + 2 + mask + 2));  // residual/dropout backward
+  add_memory(b, gemm, elem_tokens * h * (2 + 2 + 2 + 4));     // norm backward (reads x, dy; writes dx; dgamma)
+  add.backward(b, proj);
+  add.backward(b, qkv);
+  add_memory(b, gemm, elem_tokens * h * (2 + 2 + mask + 2));
+  add_memory(b, gemm, elem_tokens * h * (2 + 2 + 2 + 4));
+  b.tp_comm_s += 2 * boundary_s;  // the conjugate operators of the two forward boundaries
+
+  if (!sw.grad_accumulation_fusion) {
+    // main_grad.add_(grad): read the 16-bit gradient and the fp32 buffer, write the buffer, per weight.
+    const double moe_mult = m.is_moe() ? static_cast<double>(m.experts) / p.ep * m.expert_ffn_hidden : m.ffn_hidden;
+    const double weights = (h * (q_width + 2 * kv_width) + q_width * h + (up_mult + 1) * h * moe_mult) / t;
+    add_memory(b, gemm, weights * (2 + 4 + 4));
+  }
+
+  switch (p.recompute) {
+    case Recompute::none: break;
+    case Recompute::selective:
+      // Only the attention core is recomputed; with flash attention it is already recomputed inside its backward
+      // kernel, so selective recompute adds nothing (Megatron-Core behaviour).
+      if (sw.attention == AttentionKernel::unfused) cost.recompute += attn_fwd;
+      break;
+    case Recompute::full: cost.recompute += f; break;
+  }
+  return cost;
+}
+
+LayerCost embedding_cost(const LayerContext& ctx) {
+  const auto& m = ctx.job->model;
+  const auto& p = ctx.job->parallelism;
+  const double tokens = static_cast<double>(p.micro_batch) * m.seq_len / p.cp;
+  LayerCost cost;
+  // Gather rows of the (vocab-sharded) table, then reduce the partial rows across TP.
+  add_memory(cost.forward, *ctx.gemm, tokens * m.hidden * (2 + 2));
+  cost.forward.tp_comm_s += tp_boundary_s(ctx, tokens) * (p.sequence_parallel ? 0.5 : 1.0);
+  add_memory(cost.backward, *ctx.gemm, tokens * m.hidden * (2 + 4 + 4));  // scatter-add into fp32 grad rows
+  return cost;
+}
+
+LayerCost output_layer_cost(const LayerContext& ctx) {
+  const auto& m = ctx.job->model;
+  const auto& p = ctx.job->parallelism;
+  const GemmAdder add = make_adder(ctx);
+  const double tokens = static_cast<double>(p.micro_batch) * m.seq_len / p.cp;
+  const double vocab_shard = static_cast<double>(m.vocab) / p.tp;
+  const double elem_tokens = p.sequence_parallel ? tokens / p.tp : tokens;
+  LayerCost cost;
+  add_memory(cost.forward, *ctx.gemm, elem_tokens * m.hidden * (2 + 2));  // final norm
+  if (p.sequence_parallel && p.tp > 1) {
+    cost.forward.tp_comm_s +=
+        ctx.collectives->time_s(CollectiveOp::all_gather, tokens * m.hidden * kActBytes, ctx.tp_group);
+  }
+  const GemmShape logits{tokens, vocab_shard, static_cast<double>(m.hidden)};
+  add.forward(cost.forward, logits);
+  // Vocab-parallel cross-entropy in fp32: upcast, max, exp-sum, loss; backward writes the softmax gradient.
+  add_memory(cost.forward, *ctx.gemm, tokens * vocab_shard * (2 + 4 + 4 + 4));
+  add_memory(cost.backward, *ctx.gemm, tokens * vocab_shard * (4 + 2));
+  add.backward(cost.backward, logits);
+  if (p.tp > 1) {
+    cost.forward.tp_comm_s += 3 * ctx.collectives->time_s(CollectiveOp::all_reduce, tokens * 4.0, ctx.tp_group);
+    cost.backward.tp_comm_s += tp_boundary_s(ctx, tokens) * (p.sequence_parallel ? 0.5 : 1.0);
+  }
+  return cost;
+}
+
+}  // namespace capsim::sim

@@ -1,0 +1,177 @@
+#include "sim/analytical/training_memory.hpp"
+
+#include <algorithm>
+
+#include "sim/analytical/pipeline_schedule.hpp"
+#include "sim/core/units.hpp"
+
+namespace capsim::sim {
+
+using workloads::AttentionKernel;
+using workloads::Recompute;
+
+namespace {
+
+constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+/// CUDA context, cuBLAS/cuDNN workspaces and NCCL channel buffers: about 2 GiB per GPU in Megatron-LM runs
+/// (nvidia-smi minus PyTorch's reserved memory); an estimate, not a measurement of ours.
+constexpr double kRuntimeOverhead_B = 2.0 * kGiB;
+/// Caching-allocator fragmentation on activations (PyTorch's reserved/allocated ratio in steady state).
+constexpr double kFragmentation = 0.08;
+
+double head_dim(const workloads::TransformerModel& m) {
+  return m.head_dim > 0 ? m.head_dim : static_cast<double>(m.hidden) / m.heads;
+}
+
+struct LayerParams {
+  double dense = 0;
+  double expert = 0;
+};
+
+/// Parameters of one transformer layer held by one GPU.
+LayerParams layer_params(const workloads::TrainingJob& job) {
+  const auto& m = job.model;
+  const auto& p = job.parallelism;
+  const double h = m.hidden;
+  const double d = head_dim(m);
+  const double up_mult = m.gated_mlp ? 2.0 : 1.0;
+  LayerParams lp;
+  lp.dense = (h * (m.heads + 2.0 * m.kv_heads) * d + m.heads * d * h) / p.tp + 2 * h;
+  if (m.is_moe()) {
+    lp.dense += h * m.experts;
+    lp.expert = static_cast<double>(m.experts) / p.ep * (up_mult + 1) * h * m.expert_ffn_hidden / p.tp;
+  } else {
+    lp.dense += (up_mult + 1) * h * m.ffn_hidden / p.tp;
+  }
+  return lp;
+}
+
+/// Activation bytes one layer keeps for backward, per micro-batch (Korthikanti et al. 2022, Sec. 4, generalized to
+/// GQA, gated MLPs, MoE and flash attention).
+double layer_activation_bytes(const workloads::TrainingJob& job) {
+  const auto& m = job.model;
+  const auto& p = job.parallelism;
+  const double t = p.tp;
+  const double tokens = static_cast<double>(p.micro_batch) * m.seq_len / p.cp;
+  const double h = m.hidden;
+  const double d = head_dim(m);
+  const double sp = p.sequence_parallel ? 1.0 / t : 1.0;
+  const double mask = job.software.dropout ? 1.0 : 0.0;
+  if (p.recompute == Recompute::full) return 2.0 * tokens * h * sp;  // the layer input only
+
+  double bytes = 0;
+  bytes += tokens * h * sp * (2 + 2 + mask + 2 + 2 + mask);  // norm inputs, GEMM inputs, dropout masks
+  bytes += 2.0 * tokens * (m.heads + 2.0 * m.kv_heads) * d / t;  // Q, K, V
+  bytes += 2.0 * tokens * m.heads * d / t;                       // attention output (projection input)
+  if (job.software.attention == AttentionKernel::flash) {
+    bytes += 4.0 * tokens * m.heads / t;  // softmax log-sum-exp
+  } else if (p.recompute == Recompute::none) {
+    const double scores = p.micro_batch * (m.heads / t) * (static_cast<double>(m.seq_len) / p.cp) * m.seq_len;
+    bytes += scores * (2 + 2 + mask);  // scores, probabilities, dropout mask
+  }
+  const double up_mult = m.gated_mlp ? 2.0 : 1.0;
+  const double ffn = m.is_moe() ? m.expert_ffn_hidden : m.ffn_hidden;
+  const double routed = m.is_moe() ? tokens * m.top_k : tokens;
+  bytes += routed * ffn / t * (2 * up_mult + 2);  // MLP up output and activation output
+  if (m.is_moe()) bytes += routed * h * 2.0 * 2;   // dispatched tokens and their permuted copies
+  return bytes;
+}
+
+/// Activation bytes one layer holds while its backward runs under full recompute (the recomputed forward).
+double full_layer_working_set(const workloads::TrainingJob& job) {
+  workloads::TrainingJob kept = job;
+  kept.parallelism.recompute = Recompute::selective;
+  return layer_activation_bytes(kept);
+}
+
+}  // namespace
+
+StageParameters stage_parameters(const workloads::TrainingJob& job) {
+  const auto& m = job.model;
+  const auto& p = job.parallelism;
+  const LayerSplit split = split_layers(m.layers, p.pp);
+  const LayerParams lp = layer_params(job);
+  const double embedding = static_cast<double>(m.vocab) * m.hidden / p.tp;
+  StageParameters best;
+  const int candidates[] = {0, p.pp - 1, p.pp / 2};
+  for (int stage : candidates) {
+    const double layers = split.layers_on(stage);
+    StageParameters sp;
+    sp.dense = layers * lp.dense;
+    sp.expert = layers * lp.expert;
+    if (stage == 0) sp.dense += embedding;
+    if (stage == p.pp - 1) sp.dense += embedding * ((p.pp > 1 || !m.tied_embeddings) ? 1.0 : 0.0) + m.hidden;
+    if (sp.total() > best.total()) best = sp;
+  }
+  return best;
+}
+
+MemoryBreakdown training_memory(const workloads::TrainingJob& job) {
+  const auto& m = job.model;
+  const auto& p = job.parallelism;
+  const StageParameters params = stage_parameters(job);
+  const double n = params.total();
+  const double dp_shards = static_cast<double>(p.dp) * p.cp;
+  const double param_bytes = 2.0;  // bf16 weights (FP8 recipes keep bf16 weights and cast per GEMM)
+  const double grad_bytes = hw::bytes_per_element(job.software.grad_reduce);
+
+  MemoryBreakdown mem;
+  // Mixed-precision Adam: fp32 master weights, momentum and variance (12 bytes per parameter).
+  mem.weights_B = n * param_bytes / (p.zero >= 3 ? dp_shards : 1.0);
+  mem.gradients_B = n * grad_bytes / (p.zero >= 2 ? dp_shards : 1.0);
+  mem.optimizer_B = n * 12.0 / (p.zero >= 1 ? dp_shards : 1.0);
+
+  const LayerSplit split = split_layers(m.layers, p.pp);
+  const double in_flight = in_flight_micro_batches(p.pp, p.virtual_stages, p.micro_batches());
+  const double per_layer = layer_activation_bytes(job);
+  double activations = in_flight * split.layers_on(0) * per_layer;
+  if (p.recompute == Recompute::full) activations += full_layer_working_set(job);
+  // Stage 0 keeps the embedding output of each micro-batch; the last stage holds fp32 logits for one.
+  const double tokens = static_cast<double>(p.micro_batch) * m.seq_len / p.cp;
+  const double logits = tokens * static_cast<double>(m.vocab) / p.tp * (4.0 + 2.0);
+  const double last_stage = (p.pp == 1 ? activations : in_flight_micro_batches(1, 1, p.micro_batches()) *
+                                                           split.layers_on(p.pp - 1) * per_layer) +
+                            logits;
+  mem.activations_B = std::max(activations + in_flight * tokens * m.hidden * 2.0, last_stage);
+  mem.buffers_B = kRuntimeOverhead_B + kFragmentation * mem.activations_B;
+  return mem;
+}
+
+std::vector<std::string> memory_advice(const workloads::TrainingJob& job, double capacity_B) {
+  struct Option {
+    std::string label;
+    workloads::TrainingJob job;
+  };
+  std::vector<Option> options;
+  const auto& p = job.parallelism;
+  const auto& m = job.model;
+  auto add = [&](std::string label, auto&& change) {
+    workloads::TrainingJob j = job;
+    change(j.parallelism);
+    options.push_back({std::move(label), std::move(j)});
+  };
+  if (p.zero < 3) add("zero: " + std::to_string(p.zero + 1), [](auto& q) { q.zero += 1; });
+  if (p.recompute != Recompute::full) {
+    add(std::string("recompute: \"") + (p.recompute == Recompute::none ? "selective" : "full") + "\"",
+        [](auto& q) { q.recompute = q.recompute == Recompute::none ? Recompute::selective : Recompute::full; });
+  }
+  if (p.micro_batch > 1) add("micro_batch: " + std::to_string(p.micro_batch / 2), [](auto& q) { q.micro_batch /= 2; });
+  if (m.heads % (p.tp * 2) == 0) add("tp: " + std::to_string(p.tp * 2) + " (dp halves)", [](auto& q) {
+      q.tp *= 2;
+      q.dp = std::max(1, q.dp / 2);
+    });
+  if (p.pp * 2 <= m.layers) add("pp: " + std::to_string(p.pp * 2) + " (dp halves)", [](auto& q) {
+      q.pp *= 2;
+      q.dp = std::max(1, q.dp / 2);
+    });
+  if (!p.sequence_parallel && p.tp > 1) add("sequence_parallel: true", [](auto& q) { q.sequence_parallel = true; });
+
+  std::vector<std::string> advice;
+  for (const auto& o : options) {
+    const double need = training_memory(o.job).total_B();
+    if (need <= capacity_B) advice.push_back(o.label + " -> " + units::format_bytes(need) + " per GPU");
+  }
+  return advice;
+}
+
+}  // namespace capsim::sim
