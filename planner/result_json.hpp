@@ -1,0 +1,21 @@
+#pragma once
+/// @file result_json.hpp
+/// The result document of `capsim run --json` (schema "capsim/result/v1"), keys as DESIGN.md's CLI contract names
+/// them.
+
+#include <nlohmann/json.hpp>
+
+#include "planner/run.hpp"
+
+namespace capsim::planner {
+
+/// One training result as the contract's object (`name`, `kind`, `gpus`, `step_time_s`, ... `breakdown_s`).
+nlohmann::json to_json(const sim::TrainingResult& result);
+/// The whole result document.
+nlohmann::json to_json(const ScenarioResult& result);
+
+/// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename, so that readers never
+/// see a half-written file. Throws capsim::Error when the folder is not writable.
+void write_file_atomically(const std::string& path, const std::string& text);
+
+}  // namespace capsim::planner

@@ -1,0 +1,95 @@
+#include "planner/validation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "planner/run.hpp"
+#include "planner/scenario.hpp"
+#include "sim/core/error.hpp"
+
+namespace capsim::planner {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+double metric_value(const sim::TrainingResult& r, const std::string& metric) {
+  if (metric == "step_time_s") return r.step_time_s;
+  if (metric == "tokens_per_s") return r.tokens_per_s;
+  if (metric == "mfu") return r.mfu;
+  if (metric == "model_tflops_per_gpu") return r.model_tflops_per_gpu;
+  throw Error("validation metric \"" + metric + "\" is not a training result key");
+}
+
+ValidationSuite run_suite(const fs::path& dir, const std::string& engine) {
+  ValidationSuite suite;
+  suite.name = dir.filename().string();
+  std::ifstream source(dir / "SOURCE.md");
+  std::string line;
+  while (suite.source.empty() && std::getline(source, line)) {
+    if (!line.empty() && line[0] != '#') suite.source = line;
+  }
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    const Scenario scenario = load_scenario_file(file.string());
+    if (!scenario.validation) {
+      throw InputError({{file.string(), "/validation", "a validation scenario needs a \"validation\" block",
+                         "add {\"metric\", \"workload\", \"measured\", \"source\"}"}});
+    }
+    const ValidationTarget& target = *scenario.validation;
+    const ScenarioResult result = run_scenario(scenario, engine);
+    const auto it = std::find_if(result.training.begin(), result.training.end(),
+                                 [&](const sim::TrainingResult& r) { return r.name == target.workload; });
+    if (it == result.training.end()) {
+      throw InputError({{file.string(), "/validation/workload", "no training workload named \"" + target.workload + "\"",
+                         ""}});
+    }
+    ValidationRow row;
+    row.label = target.label.empty() ? scenario.name : target.label;
+    row.file = file.string();
+    row.metric = target.metric;
+    row.measured = target.measured;
+    row.predicted = metric_value(*it, target.metric);
+    row.error = (row.predicted - row.measured) / row.measured;
+    suite.rows.push_back(row);
+  }
+  double sum = 0;
+  for (const auto& row : suite.rows) {
+    sum += std::abs(row.error);
+    suite.max_abs_error = std::max(suite.max_abs_error, std::abs(row.error));
+  }
+  if (!suite.rows.empty()) suite.mean_abs_error = sum / suite.rows.size();
+  return suite;
+}
+
+}  // namespace
+
+std::vector<ValidationSuite> run_validation(const std::string& root, const std::string& engine,
+                                            const std::string& only_suite) {
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) {
+    throw UsageError("validation folder " + root + " does not exist; pass --dir to point at scenarios/validation");
+  }
+  std::vector<fs::path> dirs;
+  for (const auto& entry : fs::directory_iterator(root)) {
+    if (entry.is_directory() && (only_suite.empty() || entry.path().filename() == only_suite)) {
+      dirs.push_back(entry.path());
+    }
+  }
+  if (dirs.empty()) {
+    throw UsageError(only_suite.empty() ? "no validation suites under " + root
+                                        : "no validation suite \"" + only_suite + "\" under " + root);
+  }
+  std::sort(dirs.begin(), dirs.end());
+  std::vector<ValidationSuite> suites;
+  for (const auto& dir : dirs) suites.push_back(run_suite(dir, engine));
+  return suites;
+}
+
+}  // namespace capsim::planner
