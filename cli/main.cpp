@@ -1,0 +1,63 @@
+// capsim: the command-line face of CapSim. Only this file turns errors into exit codes (DESIGN.md):
+// 0 success, 1 invalid or infeasible scenario, 2 bad command line, 3 internal error.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+#include "sim/core/error.hpp"
+
+namespace {
+
+int exit_code(capsim::ExitCode code) { return static_cast<int>(code); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"CapSim: AI-infrastructure simulator and capacity planner"};
+  app.set_version_flag("--version", std::string("capsim ") + CAPSIM_VERSION);
+  app.require_subcommand(1);
+
+  capsim::cli::RunOptions run;
+  auto* run_cmd = app.add_subcommand("run", "Simulate a scenario and print a summary (or --json)");
+  run_cmd->add_option("scenario", run.scenario, "Scenario file (default: the bundled Llama 3 70B pre-training)");
+  run_cmd->add_option("--engine", run.engine, "Engine: analytical or des (default: the scenario's)")
+      ->check(CLI::IsMember({"analytical", "des"}));
+  run_cmd->add_flag("--json", run.json, "Print the result document as JSON on stdout, and nothing else");
+  run_cmd->add_option("--out", run.out_dir, "Also write result.json and summary.txt into this folder");
+
+  capsim::cli::ValidateOptions validate;
+  auto* validate_cmd =
+      app.add_subcommand("validate", "Compare predictions with published measurements (scenarios/validation)");
+  validate_cmd->add_option("--dir", validate.dir, "Folder of validation suites");
+  validate_cmd->add_option("--suite", validate.suite, "Run only this suite (a folder name)");
+  validate_cmd->add_option("--engine", validate.engine, "Engine: analytical or des")
+      ->check(CLI::IsMember({"analytical", "des"}));
+  validate_cmd->add_flag("--json", validate.json, "Print the tables as JSON");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : exit_code(capsim::ExitCode::bad_command_line);
+  }
+
+  try {
+    if (*run_cmd) return capsim::cli::run_command(run);
+    if (*validate_cmd) return capsim::cli::validate_command(validate);
+    return exit_code(capsim::ExitCode::bad_command_line);
+  } catch (const capsim::InputError& e) {
+    std::cerr << "capsim: the input is invalid:\n";
+    for (const auto& d : e.diagnostics()) std::cerr << "  " << d.to_string() << '\n';
+    return exit_code(capsim::ExitCode::invalid_input);
+  } catch (const capsim::InfeasibleError& e) {
+    std::cerr << "capsim: infeasible: " << e.what() << '\n';
+    return exit_code(capsim::ExitCode::invalid_input);
+  } catch (const capsim::UsageError& e) {
+    std::cerr << "capsim: " << e.what() << '\n';
+    return exit_code(capsim::ExitCode::bad_command_line);
+  } catch (const std::exception& e) {
+    std::cerr << "capsim: internal error: " << e.what() << "\nPlease report this with the scenario that caused it.\n";
+    return exit_code(capsim::ExitCode::internal_error);
+  }
+}

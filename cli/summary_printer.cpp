@@ -1,0 +1,109 @@
+#include "cli/summary_printer.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "sim/core/units.hpp"
+
+namespace capsim::cli {
+
+namespace {
+
+using units::format_bytes;
+using units::format_percent;
+using units::format_time;
+
+std::string recompute_name(workloads::Recompute r) {
+  switch (r) {
+    case workloads::Recompute::none: return "none";
+    case workloads::Recompute::selective: return "selective";
+    case workloads::Recompute::full: return "full";
+  }
+  return "?";
+}
+
+std::string layout(const workloads::Parallelism& p) {
+  std::string s = fmt::format("TP{} PP{}", p.tp, p.pp);
+  if (p.virtual_stages > 1) s += fmt::format(" (x{} interleaved)", p.virtual_stages);
+  if (p.cp > 1) s += fmt::format(" CP{}", p.cp);
+  s += fmt::format(" DP{}", p.dp);
+  if (p.ep > 1) s += fmt::format(" EP{}", p.ep);
+  return s;
+}
+
+std::string bar(double share, int width) {
+  const int n = static_cast<int>(std::clamp(share, 0.0, 1.0) * width + 0.5);
+  std::string s;
+  for (int i = 0; i < n; ++i) s += "\u2588";
+  return s;
+}
+
+void print_training(const workloads::TrainingJob& job, const sim::TrainingResult& r, const hw::ClusterSpec& c,
+                    std::ostream& out) {
+  const auto& p = job.parallelism;
+  out << fmt::format("\nTraining \"{}\": {} ({} parameters), {}\n", r.name, job.model.name,
+                     units::format_count(job.model.parameters()), hw::to_string(job.precision));
+  out << fmt::format("  {} on {} GPUs; micro-batch {}, global batch {} ({} micro-batches); sequence {}; "
+                     "recompute {}; ZeRO {}{}\n",
+                     layout(p), r.gpus, p.micro_batch, p.global_batch, r.micro_batches, job.model.seq_len,
+                     recompute_name(p.recompute), p.zero, p.sequence_parallel ? "; sequence parallel" : "");
+  out << '\n';
+  out << fmt::format("  {:<16}{}\n", "Step time", format_time(r.step_time_s));
+  out << fmt::format("  {:<16}{} tokens/s ({} per GPU)\n", "Throughput", units::format_count(r.tokens_per_s),
+                     units::format_count(r.tokens_per_s / r.gpus));
+  out << fmt::format("  {:<16}{} ({:.0f} TFLOP/s per GPU of {:.0f} peak {})\n", "MFU", format_percent(r.mfu),
+                     r.model_tflops_per_gpu, c.gpu.peak(job.precision) / 1e12, hw::to_string(job.precision));
+  out << fmt::format("  {:<16}{} of {} {}\n", "Memory per GPU", format_bytes(r.memory.total_B()),
+                     format_bytes(r.memory_capacity_B),
+                     r.fits_in_memory ? "(fits)"
+                                      : fmt::format("(DOES NOT FIT: {} over)",
+                                                    format_bytes(r.memory.total_B() - r.memory_capacity_B)));
+  out << fmt::format("  {:<16}weights {}, gradients {}, optimizer {}, activations {}, buffers {}\n", "",
+                     format_bytes(r.memory.weights_B), format_bytes(r.memory.gradients_B),
+                     format_bytes(r.memory.optimizer_B), format_bytes(r.memory.activations_B),
+                     format_bytes(r.memory.buffers_B));
+  if (!r.fits_in_memory) {
+    if (r.memory_advice.empty()) {
+      out << "  To fit: no single change is enough; use more GPUs per replica (tp, pp) or a GPU with more memory\n";
+    } else {
+      out << "  To fit, change one of:\n";
+      for (const auto& a : r.memory_advice) out << "    " << a << '\n';
+    }
+  }
+  if (r.time_to_train_s > 0) {
+    out << fmt::format("  {:<16}{} tokens in {} on {} GPUs ({} GPU-hours)\n", "Time to train",
+                       units::format_count(job.tokens), format_time(r.time_to_train_s), r.gpus,
+                       units::format_count(r.time_to_train_s * r.gpus / 3600.0));
+  }
+  out << "\n  Step breakdown\n";
+  for (const auto& [part, seconds] : r.breakdown_s) {
+    if (seconds <= 0) continue;
+    const double share = seconds / r.step_time_s;
+    out << fmt::format("    {:<14}{:>10} {:>6}  {}\n", part, format_time(seconds), format_percent(share),
+                       bar(share, 30));
+  }
+  for (const auto& note : r.notes) out << "  Note: " << note << '\n';
+}
+
+}  // namespace
+
+void print_summary(const planner::Scenario& scenario, const planner::ScenarioResult& result, std::ostream& out) {
+  const auto& c = scenario.cluster;
+  out << fmt::format("CapSim: scenario \"{}\", {} engine\n", result.scenario_name, result.engine);
+  out << fmt::format("Cluster: {} nodes x {} {} = {} GPUs; scale-up {} per GPU; scale-out {} x {} per node, {} "
+                     "{}:1\n",
+                     c.nodes, c.gpus_per_node, c.gpu.name, c.total_gpus(), units::format_bandwidth(c.scale_up.bw_Bps),
+                     c.scale_out.nics_per_node, units::format_bandwidth(c.scale_out.nic_bw_Bps), c.scale_out.topology,
+                     c.scale_out.oversubscription);
+  size_t next = 0;
+  for (const auto& w : scenario.workloads) {
+    const auto* job = std::get_if<workloads::TrainingJob>(&w);
+    if (!job || next >= result.training.size()) continue;
+    print_training(*job, result.training[next++], c, out);
+  }
+  for (const auto& warning : result.warnings) out << "\nWarning: " << warning << '\n';
+}
+
+}  // namespace capsim::cli
