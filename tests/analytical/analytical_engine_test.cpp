@@ -1,0 +1,159 @@
+#include "sim/analytical/analytical_engine.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "tests/analytical/test_cluster.hpp"
+
+namespace capsim::sim {
+namespace {
+
+using test::catalog_cluster;
+using test::gpt_job;
+
+double part(const TrainingResult& r, const std::string& name) {
+  for (const auto& [k, v] : r.breakdown_s) {
+    if (k == name) return v;
+  }
+  ADD_FAILURE() << "no breakdown part " << name;
+  return 0;
+}
+
+TEST(AnalyticalEngine, BreakdownPartsSumToStepTime) {
+  const auto cluster = catalog_cluster("h100-sxm5-80gb", 64);
+  auto job = gpt_job(96, 12288, 96, 8, 8, 8, 512);
+  job.parallelism.virtual_stages = 3;
+  job.parallelism.zero = 1;
+  const TrainingResult r = AnalyticalEngine().run_training(cluster, job);
+  double sum = 0;
+  for (const auto& [k, v] : r.breakdown_s) {
+    EXPECT_GE(v, 0) << k;
+    sum += v;
+  }
+  EXPECT_NEAR(sum, r.step_time_s, 1e-9 * r.step_time_s);
+}
+
+TEST(AnalyticalEngine, ModelFlopsFollowMegatronFormulaForGpt) {
+  const auto job = gpt_job(24, 2304, 24, 1, 1, 32, 512);
+  const double B = 512, s = 2048, l = 24, h = 2304, V = 51200;
+  // 72 B s l h^2 (1 + s/(6h)) + 6 B s h V: the SC'21 count without the recomputed forward pass.
+  const double expected = 72 * B * s * l * h * h * (1 + s / (6 * h)) + 6 * B * s * h * V;
+  EXPECT_NEAR(megatron_model_flops(job), expected, 1e-9 * expected);
+}
+
+TEST(AnalyticalEngine, MfuIsModelFlopsOverStepTimeGpusAndPeak) {
+  const auto cluster = catalog_cluster("a100-sxm4-80gb", 4);
+  const auto job = gpt_job(24, 2304, 24, 1, 1, 32, 512);
+  const TrainingResult r = AnalyticalEngine().run_training(cluster, job);
+  EXPECT_NEAR(r.mfu, r.model_flops_per_step / (r.step_time_s * 32 * 312e12), 1e-12);
+  EXPECT_GT(r.mfu, 0.2);
+  EXPECT_LT(r.mfu, 0.9);
+}
+
+TEST(AnalyticalEngine, InterleavingShrinksThePipelineBubble) {
+  const auto cluster = catalog_cluster("h100-sxm5-80gb", 16);
+  auto job = gpt_job(96, 12288, 96, 8, 8, 2, 64);
+  const TrainingResult plain = AnalyticalEngine().run_training(cluster, job);
+  job.parallelism.virtual_stages = 4;
+  const TrainingResult interleaved = AnalyticalEngine().run_training(cluster, job);
+  EXPECT_LT(part(interleaved, "bubble"), 0.5 * part(plain, "bubble"));
+  EXPECT_LT(interleaved.step_time_s, plain.step_time_s);
+}
+
+TEST(AnalyticalEngine, BubbleOfEqualStagesIsPMinusOneOverMOfTheSteadyState) {
+  const auto cluster = catalog_cluster("h100-sxm5-80gb", 4);
+  auto job = gpt_job(32, 4096, 32, 8, 4, 1, 16);  // 16 micro-batches, 8 layers per stage
+  job.model.vocab = 8;  // a negligible output layer keeps the stages equal
+  const TrainingResult r = AnalyticalEngine().run_training(cluster, job);
+  const double steady = part(r, "compute") + part(r, "tp_comm") + part(r, "pp_comm");
+  EXPECT_NEAR(part(r, "bubble") / steady, 3.0 / 16.0, 0.01);
+}
+
+TEST(AnalyticalEngine, UnevenLayerSplitRunsAndIsNoted) {
+  const auto cluster = catalog_cluster("h100-sxm5-80gb", 2048);
+  auto job = gpt_job(126, 16384, 128, 8, 16, 128, 2048);
+  job.model.kv_heads = 8;
+  job.model.ffn_hidden = 53248;
+  job.model.gated_mlp = true;
+  job.model.vocab = 128256;
+  job.model.seq_len = 8192;
+  job.parallelism.sequence_parallel = true;
+  const TrainingResult r = AnalyticalEngine().run_training(cluster, job);
+  EXPECT_GT(r.step_time_s, 0);
+  ASSERT_FALSE(r.notes.empty());
+  EXPECT_NE(r.notes.front().find("126 layers on 16 stages"), std::string::npos);
+}
+
+TEST(AnalyticalEngine, ZeroOneShardsOptimizerStateOverDataParallelRanks) {
+  const auto cluster = catalog_cluster("h100-sxm5-80gb", 8);
+  auto job = gpt_job(32, 4096, 32, 1, 1, 64, 512);
+  const TrainingResult z0 = AnalyticalEngine().run_training(cluster, job);
+  job.parallelism.zero = 1;
+  const TrainingResult z1 = AnalyticalEngine().run_training(cluster, job);
+  EXPECT_NEAR(z1.memory.optimizer_B * 64, z0.memory.optimizer_B, 1e-6 * z0.memory.optimizer_B);
+  EXPECT_DOUBLE_EQ(z1.memory.weights_B, z0.memory.weights_B);
+}
+
+TEST(AnalyticalEngine, FullRecomputeTradesTimeForActivationMemory) {
+  const auto cluster = catalog_cluster("a100-sxm4-80gb", 8);
+  auto job = gpt_job(40, 6144, 48, 8, 1, 8, 64);
+  const TrainingResult none = AnalyticalEngine().run_training(cluster, job);
+  job.parallelism.recompute = workloads::Recompute::full;
+  const TrainingResult full = AnalyticalEngine().run_training(cluster, job);
+  EXPECT_LT(full.memory.activations_B, 0.25 * none.memory.activations_B);
+  EXPECT_GT(full.step_time_s, 1.2 * none.step_time_s);
+}
+
+TEST(AnalyticalEngine, ModelThatDoesNotFitSaysWhatWould) {
+  const auto cluster = catalog_cluster("a100-sxm4-80gb", 8);
+  auto job = gpt_job(96, 12288, 96, 8, 8, 1, 512);  // GPT-3 175B on 64 GPUs, no sharding
+  const TrainingResult r = AnalyticalEngine().run_training(cluster, job);
+  EXPECT_FALSE(r.fits_in_memory);
+  EXPECT_GT(r.memory.total_B(), r.memory_capacity_B);
+  EXPECT_FALSE(r.memory_advice.empty());
+}
+
+TEST(AnalyticalEngine, Fp8StepIsFasterThanBf16OnH100) {
+  const auto cluster = catalog_cluster("h100-sxm5-80gb", 8);
+  auto job = gpt_job(32, 8192, 64, 8, 1, 8, 256);
+  const TrainingResult bf16 = AnalyticalEngine().run_training(cluster, job);
+  job.precision = hw::Precision::fp8;
+  const TrainingResult fp8 = AnalyticalEngine().run_training(cluster, job);
+  EXPECT_LT(fp8.step_time_s, 0.85 * bf16.step_time_s);
+}
+
+TEST(AnalyticalEngine, OversubscribedFabricSlowsDataParallelTraffic) {
+  auto cluster = catalog_cluster("h100-sxm5-80gb", 32);
+  auto job = gpt_job(32, 4096, 32, 1, 1, 256, 256);
+  job.software.overlap_grad_reduce = false;
+  const TrainingResult full = AnalyticalEngine().run_training(cluster, job);
+  cluster.scale_out.oversubscription = 4.0;
+  const TrainingResult over = AnalyticalEngine().run_training(cluster, job);
+  EXPECT_GT(part(over, "dp_comm"), 3.0 * part(full, "dp_comm"));
+}
+
+TEST(AnalyticalEngine, TimeToTrainIsTokensOverThroughput) {
+  const auto cluster = catalog_cluster("h100-sxm5-80gb", 8);
+  auto job = gpt_job(32, 4096, 32, 1, 1, 64, 512);
+  job.tokens = 1e12;
+  const TrainingResult r = AnalyticalEngine().run_training(cluster, job);
+  EXPECT_NEAR(r.time_to_train_s, 1e12 / r.tokens_per_s, 1e-6 * r.time_to_train_s);
+}
+
+TEST(AnalyticalEngine, MixtureOfExpertsPaysForAllToAll) {
+  const auto cluster = catalog_cluster("h100-sxm5-80gb", 8);
+  workloads::TrainingJob job = gpt_job(32, 4096, 32, 1, 1, 64, 256);
+  job.model.kv_heads = 8;
+  job.model.gated_mlp = true;
+  job.model.experts = 8;
+  job.model.top_k = 2;
+  job.model.expert_ffn_hidden = 14336;
+  job.model.ffn_hidden = 14336;
+  job.parallelism.ep = 8;
+  const TrainingResult r = AnalyticalEngine().run_training(cluster, job);
+  EXPECT_GT(part(r, "ep_comm"), 0);
+}
+
+}  // namespace
+}  // namespace capsim::sim

@@ -1,0 +1,42 @@
+#pragma once
+// Shared test helpers: catalog clusters and a GPT-style job (tests only).
+#include "models/hardware/gpu_catalog.hpp"
+#include "models/workloads/transformer.hpp"
+
+namespace capsim::test {
+
+/// A homogeneous cluster of `nodes` default nodes of catalog GPU `gpu_id`.
+inline hw::ClusterSpec catalog_cluster(const std::string& gpu_id, int nodes) {
+  const hw::GpuSpec* gpu = hw::GpuCatalog::builtin().find(gpu_id);
+  hw::ClusterSpec c;
+  c.gpu = *gpu;
+  c.nodes = nodes;
+  c.gpus_per_node = gpu->node.gpus_per_node;
+  c.scale_up = gpu->scale_up;
+  c.scale_out.nics_per_node = gpu->node.nics_per_node;
+  c.scale_out.nic_bw_Bps = gpu->node.nic_bw_Bps;
+  c.scale_out.nic_efficiency = gpu->node.nic_efficiency;
+  c.scale_out.latency_s = gpu->node.nic_latency_s;
+  return c;
+}
+
+/// A GPT-3-style dense model (MHA, plain MLP of 4h) with a given parallel layout.
+inline workloads::TrainingJob gpt_job(int layers, int hidden, int heads, int tp, int pp, int dp, int global_batch) {
+  workloads::TrainingJob j;
+  j.name = "gpt";
+  j.model.name = "gpt";
+  j.model.layers = layers;
+  j.model.hidden = hidden;
+  j.model.ffn_hidden = 4 * hidden;
+  j.model.heads = heads;
+  j.model.kv_heads = heads;
+  j.model.vocab = 51200;
+  j.model.seq_len = 2048;
+  j.parallelism.tp = tp;
+  j.parallelism.pp = pp;
+  j.parallelism.dp = dp;
+  j.parallelism.global_batch = global_batch;
+  return j;
+}
+
+}  // namespace capsim::test

@@ -1,0 +1,66 @@
+// Speed of the analytical engine: one training-configuration evaluation of a 405B-class model on 16,384 GPUs.
+// DESIGN.md target: at least 100,000 evaluations per second on one core.
+#include <benchmark/benchmark.h>
+
+#include "models/hardware/gpu_catalog.hpp"
+#include "models/workloads/model_catalog.hpp"
+#include "sim/analytical/analytical_engine.hpp"
+
+namespace {
+
+capsim::hw::ClusterSpec h100_cluster(int nodes) {
+  const auto* gpu = capsim::hw::GpuCatalog::builtin().find("h100-sxm5-80gb");
+  capsim::hw::ClusterSpec c;
+  c.gpu = *gpu;
+  c.nodes = nodes;
+  c.gpus_per_node = gpu->node.gpus_per_node;
+  c.scale_up = gpu->scale_up;
+  c.scale_out.nics_per_node = gpu->node.nics_per_node;
+  c.scale_out.nic_bw_Bps = gpu->node.nic_bw_Bps;
+  c.scale_out.nic_efficiency = gpu->node.nic_efficiency;
+  c.scale_out.latency_s = gpu->node.nic_latency_s;
+  return c;
+}
+
+capsim::workloads::TrainingJob llama405b_job() {
+  capsim::workloads::TrainingJob job;
+  job.name = "pretrain";
+  job.model = *capsim::workloads::ModelCatalog::builtin().find("llama3-405b");
+  auto& p = job.parallelism;
+  p.tp = 8;
+  p.pp = 16;
+  p.dp = 128;
+  p.virtual_stages = 4;  // 126 layers on 64 chunks: uneven
+  p.micro_batch = 1;
+  p.global_batch = 2048;
+  p.sequence_parallel = true;
+  p.zero = 1;
+  return job;
+}
+
+void BM_Estimate405BOn16kGpus(benchmark::State& state) {
+  const auto cluster = h100_cluster(2048);
+  const auto job = llama405b_job();
+  for (auto _ : state) {
+    auto e = capsim::sim::estimate_training_step(cluster, job);
+    benchmark::DoNotOptimize(e);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Estimate405BOn16kGpus);
+
+void BM_RunTraining405BOn16kGpus(benchmark::State& state) {
+  const auto cluster = h100_cluster(2048);
+  const auto job = llama405b_job();
+  const capsim::sim::AnalyticalEngine engine;
+  for (auto _ : state) {
+    auto r = engine.run_training(cluster, job);
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RunTraining405BOn16kGpus);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,49 @@
+#include "models/hardware/gemm_model.hpp"
+
+#include <gtest/gtest.h>
+
+#include "models/hardware/gpu_catalog.hpp"
+
+namespace capsim::hw {
+namespace {
+
+const GpuSpec& h100() { return *GpuCatalog::builtin().find("h100-sxm5-80gb"); }
+
+TEST(GemmModel, LargeSquareGemmApproachesTheMeasuredBest) {
+  const GemmModel model(h100());
+  const double eff = model.efficiency({8192, 8192, 8192}, Precision::bf16);
+  EXPECT_GT(eff, 0.9 * h100().gemm_efficiency_cap(Precision::bf16));
+  EXPECT_LE(eff, h100().gemm_efficiency_cap(Precision::bf16));
+}
+
+TEST(GemmModel, OneTileMoreThanAFullWaveCostsEfficiency) {
+  const GemmModel model(h100());
+  const double sms = h100().sm_count;
+  // 256x128 tiles: exactly one full wave vs. one wave plus a single extra tile.
+  const double full = model.efficiency({256, 128 * sms, 4096}, Precision::bf16);
+  const double spill = model.efficiency({256, 128 * (sms + 1), 4096}, Precision::bf16);
+  EXPECT_LT(spill, 0.95 * full);
+}
+
+TEST(GemmModel, ShallowKIsLessEfficient) {
+  const GemmModel model(h100());
+  EXPECT_LT(model.efficiency({8192, 8192, 64}, Precision::bf16),
+            0.6 * model.efficiency({8192, 8192, 8192}, Precision::bf16));
+}
+
+TEST(GemmModel, SkinnyGemmIsBoundByHbm) {
+  const GemmModel model(h100());
+  const GemmShape gemv{1, 8192, 8192};
+  const double bytes = (1 * 8192 + 8192.0 * 8192 + 8192) * 2;
+  EXPECT_NEAR(model.gemm_time_s(gemv, Precision::bf16, 2), bytes / model.hbm_Bps() + model.kernel_overhead_s(),
+              1e-12);
+}
+
+TEST(GemmModel, Fp8RunsFasterThanBf16WhenComputeBound) {
+  const GemmModel model(h100());
+  const GemmShape s{8192, 8192, 8192};
+  EXPECT_LT(model.gemm_time_s(s, Precision::fp8, 1), 0.6 * model.gemm_time_s(s, Precision::bf16, 2));
+}
+
+}  // namespace
+}  // namespace capsim::hw
