@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs CapSim's dependencies (Debian 12 packages only), builds it, and then either runs the bundled default
+# scenario (--run) or the whole test suite (--test). Run as root on a fresh Debian 12 machine.
+set -euo pipefail
+
+mode="${1:---run}"
+case "$mode" in
+  --run|--test|--build) ;;
+  *) echo "usage: scripts/setup.sh [--run|--test|--build]" >&2; exit 2 ;;
+esac
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${CAPSIM_BUILD_DIR:-$here/build}"
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libsimgrid-dev nlohmann-json3-dev libeigen3-dev libboost-graph-dev
+  libcli11-dev libfmt-dev libtbb-dev
+  qt6-base-dev libqcustomplot-dev libqcustomplot2.1-qt6
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libopenmpi-dev openmpi-bin
+  xvfb xauth poppler-utils
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup.sh: missing packages (${missing[*]}); run as root or install them with apt-get" >&2
+    exit 1
+  fi
+  echo "setup.sh: installing ${#missing[@]} Debian packages"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# CUDA is optional: the calibration kernels build when nvcc is found (/usr/local/cuda on GPU build machines).
+if [[ -x /usr/local/cuda/bin/nvcc ]] && ! command -v nvcc >/dev/null; then
+  export PATH="/usr/local/cuda/bin:$PATH"
+fi
+
+jobs="$(nproc)"
+cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j "$jobs"
+
+case "$mode" in
+  --run) "$build/cli/capsim" run ;;
+  --test)
+    cd "$build"
+    ctest --output-on-failure -j "$jobs"
+    ;;
+  --build) ;;
+esac
