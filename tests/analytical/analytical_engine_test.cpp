@@ -130,7 +130,9 @@ TEST(AnalyticalEngine, OversubscribedFabricSlowsDataParallelTraffic) {
   const TrainingResult full = AnalyticalEngine().run_training(cluster, job);
   cluster.scale_out.oversubscription = 4.0;
   const TrainingResult over = AnalyticalEngine().run_training(cluster, job);
-  EXPECT_GT(part(over, "dp_comm"), 3.0 * part(full, "dp_comm"));
+  // Only the inter-node leg of the hierarchical all-reduce slows (by the 4x), not the NVLink legs.
+  EXPECT_GT(part(over, "dp_comm"), 2.0 * part(full, "dp_comm"));
+  EXPECT_LT(part(over, "dp_comm"), 4.0 * part(full, "dp_comm"));
 }
 
 TEST(AnalyticalEngine, TimeToTrainIsTokensOverThroughput) {
