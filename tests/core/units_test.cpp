@@ -241,9 +241,9 @@ TEST(Units, FormattersSurviveExtremeValues) {
   for (double v : {0.0, -0.0, 1e-300, -1e300, 1e308, std::numeric_limits<double>::infinity(),
                    -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN(),
                    std::numeric_limits<double>::denorm_min()}) {
-    for (const std::string& s : {format_time(v), format_bytes(v), format_bandwidth(v), format_flop_rate(v),
-                                 format_flops(v), format_power(v), format_count(v), format_money(v),
-                                 format_percent(v)}) {
+    for (const std::string& s :
+         {format_time(v), format_bytes(v), format_bandwidth(v), format_flop_rate(v), format_flops(v), format_power(v),
+          format_count(v), format_money(v), format_percent(v)}) {
       EXPECT_FALSE(s.empty());
       EXPECT_LT(s.size(), 40u) << s;
     }

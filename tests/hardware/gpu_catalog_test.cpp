@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-
 #include <nlohmann/json.hpp>
 
 #include "sim/core/error.hpp"
@@ -32,7 +31,9 @@ json valid_entry(const std::string& id = "test-gpu") {
           {"power", {{"tdp", f("500 W")}, {"idle", f("50 W")}}},
           {"scale_up", {{"domain_gpus", f(8)}, {"bandwidth", f("300 GB/s")}, {"latency", f("2 us")}}},
           {"node",
-           {{"gpus_per_node", f(8)}, {"nics_per_node", f(8)}, {"nic_bandwidth", f("400 Gb/s")},
+           {{"gpus_per_node", f(8)},
+            {"nics_per_node", f(8)},
+            {"nic_bandwidth", f("400 Gb/s")},
             {"nic_latency", f("5 us")}}}};
 }
 
@@ -143,11 +144,24 @@ TEST(GpuCatalog, GemmEfficiencyFallsBackToBf16ThenToDefault) {
 }
 
 TEST(GpuCatalog, EveryFieldOfEveryBuiltinGpuHasASource) {
-  const std::vector<std::string> fields = {
-      "sm_count", "hbm_bytes", "hbm_bw_Bps", "hbm_achieved_Bps", "kernel_overhead_s", "tdp_W", "idle_W",
-      "scale_up.kind", "scale_up.domain_gpus", "scale_up.bw_Bps", "scale_up.latency_s",
-      "scale_up.in_network_reduction", "scale_up.allreduce_busbw_Bps", "node.gpus_per_node", "node.nics_per_node",
-      "node.nic_bw_Bps", "node.nic_efficiency", "node.nic_latency_s"};
+  const std::vector<std::string> fields = {"sm_count",
+                                           "hbm_bytes",
+                                           "hbm_bw_Bps",
+                                           "hbm_achieved_Bps",
+                                           "kernel_overhead_s",
+                                           "tdp_W",
+                                           "idle_W",
+                                           "scale_up.kind",
+                                           "scale_up.domain_gpus",
+                                           "scale_up.bw_Bps",
+                                           "scale_up.latency_s",
+                                           "scale_up.in_network_reduction",
+                                           "scale_up.allreduce_busbw_Bps",
+                                           "node.gpus_per_node",
+                                           "node.nics_per_node",
+                                           "node.nic_bw_Bps",
+                                           "node.nic_efficiency",
+                                           "node.nic_latency_s"};
   for (const auto& id : kBuiltinIds) {
     const GpuSpec& gpu = *GpuCatalog::builtin().find(id);
     std::vector<std::string> expected = fields;
@@ -232,8 +246,8 @@ TEST(GpuCatalog, RejectedDocumentAddsNothing) {
 TEST(GpuCatalog, DocumentLevelMistakesAreReported) {
   EXPECT_TRUE(has_pointer(diagnose(json::array()), ""));
   EXPECT_TRUE(has_pointer(diagnose({{"gpus", json::array({valid_entry()})}}), "/schema"));
-  EXPECT_TRUE(has_pointer(diagnose({{"schema", "capsim/gpu-catalog/v2"}, {"gpus", json::array({valid_entry()})}}),
-                          "/schema"));
+  EXPECT_TRUE(
+      has_pointer(diagnose({{"schema", "capsim/gpu-catalog/v2"}, {"gpus", json::array({valid_entry()})}}), "/schema"));
   EXPECT_TRUE(has_pointer(diagnose(document(json::array())), "/gpus"));
   EXPECT_TRUE(has_pointer(diagnose(document(json::array({1}))), "/gpus/0"));
   EXPECT_TRUE(has_pointer(diagnose(document(json::array({valid_entry("x"), valid_entry("x")}))), "/gpus/1/id"));
