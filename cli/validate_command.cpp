@@ -13,7 +13,7 @@ namespace capsim::cli {
 namespace {
 
 std::string format_metric(const std::string& metric, double value) {
-  if (metric == "step_time_s") return units::format_time(value);
+  if (metric == "step_time_s") return fmt::format("{:.2f} s", value);
   if (metric == "mfu") return units::format_percent(value);
   return fmt::format("{:.4g}", value);
 }

@@ -23,9 +23,13 @@ constexpr Tile kTiles[] = {
     {64, 64, 0.60},
 };
 
-/// K-loop depth at which prologue/epilogue cost equals half a tile's main loop. A tile moves through K in 32- to
-/// 64-wide steps with a 3-4 stage pipeline, so its fixed cost is roughly two steps' worth.
-constexpr double kHalfEfficiencyK = 96.0;
+/// K-loop depth at which a tile's fixed cost (prologue, epilogue, scheduling) equals its main loop, for a reference
+/// SM: Hopper FP8 (1979 TFLOP/s over 132 SMs). Fitted once to Azure's cuBLASLt FP8 sweep on H100 (1382, 1377, 1290
+/// and 1217 TFLOP/s at 32768^3 .. 4096^3: 8192^3 reaches 93% and 4096^3 88% of the best). The fixed cost is time,
+/// so in K-steps it scales with how fast an SM's main loop runs: per-SM peak / reference per-SM peak. That gives
+/// ~250 for H100 BF16 and ~96 for A100 BF16.
+constexpr double kReferenceHalfK = 500.0;
+constexpr double kReferencePerSmFlops = 1979e12 / 132;
 
 }  // namespace
 
@@ -46,7 +50,8 @@ double GemmModel::efficiency(const GemmShape& shape, Precision math) const {
     const double wave_use = tiles / (waves * sms_);
     best = std::max(best, tile.rel_throughput * wave_use * fill);
   }
-  const double k_eff = shape.k / (shape.k + kHalfEfficiencyK);
+  const double half_k = kReferenceHalfK * (gpu_->peak(math) / sms_) / kReferencePerSmFlops;
+  const double k_eff = shape.k / (shape.k + half_k);
   return gpu_->gemm_efficiency_cap(math) * best * k_eff;
 }
 

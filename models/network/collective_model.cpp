@@ -30,6 +30,10 @@ double bus_factor(CollectiveOp op, int ranks) {
 }
 
 namespace {
+/// Large-message ring busbw as a share of one direction's NVLink rate: ~370 GB/s of 450 on H100 without NVLS (NCCL
+/// maintainer, nccl-tests issue 212), 231.6 of 300 on A100 (Azure nccl-tests).
+constexpr double kRingShareOfLink = 0.8;
+
 /// Latency steps of a ring: all_reduce is a reduce-scatter then an all-gather, n-1 steps each.
 double ring_steps(CollectiveOp op, int ranks) {
   if (ranks <= 1) return 0;
@@ -43,18 +47,20 @@ double ring_steps(CollectiveOp op, int ranks) {
 
 AlphaBetaCollectives::AlphaBetaCollectives(const hw::ClusterSpec& cluster) : cluster_(cluster) {}
 
-double AlphaBetaCollectives::intra_busbw_Bps(int ranks) const {
+double AlphaBetaCollectives::intra_busbw_Bps(CollectiveOp op, int ranks) const {
   const auto& su = cluster_.scale_up;
   if (su.kind == hw::ScaleUpKind::mesh) {
     // Each GPU reaches each peer over its own link: a collective over `ranks` GPUs uses ranks-1 of the
-    // domain_gpus-1 links. Derate by the switched case's measured share where known.
+    // domain_gpus-1 links, at the ring share below.
     const double links = std::max(1, su.domain_gpus - 1);
-    return su.bw_Bps * (ranks - 1) / links * 0.8;
+    return su.bw_Bps * (ranks - 1) / links * kRingShareOfLink;
   }
-  // Measured large-message busbw on a full domain (nccl-tests), else 80% of line rate: the all-reduce busbw that
-  // NVLink rings reach on A100 and H100 without in-switch reduction (231.6/300, 370/450).
-  const double busbw = su.allreduce_busbw_Bps > 0 ? su.allreduce_busbw_Bps : 0.8 * su.bw_Bps;
-  return busbw;
+  // A measured all-reduce busbw is a ring's unless the switch reduces in-network (NVLS): then it only holds for
+  // all-reduce, and the other collectives run as rings.
+  if (su.allreduce_busbw_Bps > 0 && (!su.in_network_reduction || op == CollectiveOp::all_reduce)) {
+    return su.allreduce_busbw_Bps;
+  }
+  return kRingShareOfLink * su.bw_Bps;
 }
 
 double AlphaBetaCollectives::inter_bw_per_gpu_Bps(int gpus_sharing_nics) const {
@@ -69,7 +75,7 @@ double AlphaBetaCollectives::intra_time_s(CollectiveOp op, double bytes, int ran
   const double alpha = cluster_.scale_up.latency_s;
   if (op == CollectiveOp::send_recv) return alpha + bytes / (cluster_.scale_up.bw_Bps * 0.9);
   // Small collectives go latency-bound: NCCL switches to tree/LL protocols whose step count grows with log n.
-  return ring_steps(op, ranks) * alpha + bus_factor(op, ranks) * bytes / intra_busbw_Bps(ranks);
+  return ring_steps(op, ranks) * alpha + bus_factor(op, ranks) * bytes / intra_busbw_Bps(op, ranks);
 }
 
 double AlphaBetaCollectives::inter_time_s(CollectiveOp op, double bytes, int nodes, double bw_Bps) const {
@@ -105,7 +111,7 @@ double AlphaBetaCollectives::time_s(CollectiveOp op, double bytes, const CommGro
       return intra_time_s(op, bytes, r) + inter_time_s(op, bytes / r, nodes, bw);
     case CollectiveOp::all_to_all: {
       // Each rank sends bytes/n to every peer: (r-1)/n of it over the scale-up, (n-r)/n over the NICs, at once.
-      const double intra = r > 1 ? bytes * (r - 1) / n / (cluster_.scale_up.bw_Bps * 0.8) : 0;
+      const double intra = r > 1 ? bytes * (r - 1) / n / (cluster_.scale_up.bw_Bps * kRingShareOfLink) : 0;
       const double inter = bytes * (n - r) / n / bw;
       return std::max(intra, inter) + (n - 1) * cluster_.scale_out.latency_s / std::max(1, r);
     }

@@ -44,8 +44,8 @@ class AlphaBetaCollectives final : public CollectiveModel {
   explicit AlphaBetaCollectives(const hw::ClusterSpec& cluster);
   double time_s(CollectiveOp op, double bytes, const CommGroup& group) const override;
 
-  /// Large-message bus bandwidth inside one node for a collective over `ranks` GPUs, bytes/s.
-  double intra_busbw_Bps(int ranks) const;
+  /// Large-message bus bandwidth of `op` inside one node over `ranks` GPUs, bytes/s.
+  double intra_busbw_Bps(CollectiveOp op, int ranks) const;
   /// Scale-out bandwidth available to one GPU when `gpus_sharing_nics` GPUs of its node send at once, bytes/s.
   double inter_bw_per_gpu_Bps(int gpus_sharing_nics) const;
 

@@ -156,11 +156,12 @@ std::vector<std::string> memory_advice(const workloads::TrainingJob& job, double
         [](auto& q) { q.recompute = q.recompute == Recompute::none ? Recompute::selective : Recompute::full; });
   }
   if (p.micro_batch > 1) add("micro_batch: " + std::to_string(p.micro_batch / 2), [](auto& q) { q.micro_batch /= 2; });
-  if (m.heads % (p.tp * 2) == 0) add("tp: " + std::to_string(p.tp * 2) + " (dp halves)", [](auto& q) {
+  const std::string cost = p.dp >= 2 ? " (dp halves)" : " (twice the GPUs)";
+  if (m.heads % (p.tp * 2) == 0) add("tp: " + std::to_string(p.tp * 2) + cost, [](auto& q) {
       q.tp *= 2;
       q.dp = std::max(1, q.dp / 2);
     });
-  if (p.pp * 2 <= m.layers) add("pp: " + std::to_string(p.pp * 2) + " (dp halves)", [](auto& q) {
+  if (p.pp * 2 <= m.layers) add("pp: " + std::to_string(p.pp * 2) + cost, [](auto& q) {
       q.pp *= 2;
       q.dp = std::max(1, q.dp / 2);
     });

@@ -106,8 +106,8 @@ TEST(AnalyticalEngine, FullRecomputeTradesTimeForActivationMemory) {
 }
 
 TEST(AnalyticalEngine, ModelThatDoesNotFitSaysWhatWould) {
-  const auto cluster = catalog_cluster("a100-sxm4-80gb", 8);
-  auto job = gpt_job(96, 12288, 96, 8, 8, 1, 512);  // GPT-3 175B on 64 GPUs, no sharding
+  const auto cluster = catalog_cluster("a100-sxm4-80gb", 4);
+  auto job = gpt_job(96, 12288, 96, 8, 4, 1, 512);  // GPT-3 175B on 32 GPUs: 5.5B parameters per GPU
   const TrainingResult r = AnalyticalEngine().run_training(cluster, job);
   EXPECT_FALSE(r.fits_in_memory);
   EXPECT_GT(r.memory.total_B(), r.memory_capacity_B);
