@@ -29,4 +29,7 @@ struct ClusterSpec {
   int total_gpus() const { return nodes * gpus_per_node; }
 };
 
+/// A cluster of `nodes` of `gpu`'s default node: its GPUs per node, scale-up domain and NICs.
+ClusterSpec default_cluster(const GpuSpec& gpu, int nodes);
+
 }  // namespace capsim::hw

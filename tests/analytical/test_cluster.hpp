@@ -1,5 +1,6 @@
 #pragma once
 // Shared test helpers: catalog clusters and a GPT-style job (tests only).
+#include "models/hardware/cluster.hpp"
 #include "models/hardware/gpu_catalog.hpp"
 #include "models/workloads/transformer.hpp"
 
@@ -7,17 +8,7 @@ namespace capsim::test {
 
 /// A homogeneous cluster of `nodes` default nodes of catalog GPU `gpu_id`.
 inline hw::ClusterSpec catalog_cluster(const std::string& gpu_id, int nodes) {
-  const hw::GpuSpec* gpu = hw::GpuCatalog::builtin().find(gpu_id);
-  hw::ClusterSpec c;
-  c.gpu = *gpu;
-  c.nodes = nodes;
-  c.gpus_per_node = gpu->node.gpus_per_node;
-  c.scale_up = gpu->scale_up;
-  c.scale_out.nics_per_node = gpu->node.nics_per_node;
-  c.scale_out.nic_bw_Bps = gpu->node.nic_bw_Bps;
-  c.scale_out.nic_efficiency = gpu->node.nic_efficiency;
-  c.scale_out.latency_s = gpu->node.nic_latency_s;
-  return c;
+  return hw::default_cluster(*hw::GpuCatalog::builtin().find(gpu_id), nodes);
 }
 
 /// A GPT-3-style dense model (MHA, plain MLP of 4h) with a given parallel layout.

@@ -2,6 +2,7 @@
 // DESIGN.md target: at least 100,000 evaluations per second on one core.
 #include <benchmark/benchmark.h>
 
+#include "models/hardware/cluster.hpp"
 #include "models/hardware/gpu_catalog.hpp"
 #include "models/workloads/model_catalog.hpp"
 #include "sim/analytical/analytical_engine.hpp"
@@ -9,17 +10,7 @@
 namespace {
 
 capsim::hw::ClusterSpec h100_cluster(int nodes) {
-  const auto* gpu = capsim::hw::GpuCatalog::builtin().find("h100-sxm5-80gb");
-  capsim::hw::ClusterSpec c;
-  c.gpu = *gpu;
-  c.nodes = nodes;
-  c.gpus_per_node = gpu->node.gpus_per_node;
-  c.scale_up = gpu->scale_up;
-  c.scale_out.nics_per_node = gpu->node.nics_per_node;
-  c.scale_out.nic_bw_Bps = gpu->node.nic_bw_Bps;
-  c.scale_out.nic_efficiency = gpu->node.nic_efficiency;
-  c.scale_out.latency_s = gpu->node.nic_latency_s;
-  return c;
+  return capsim::hw::default_cluster(*capsim::hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), nodes);
 }
 
 capsim::workloads::TrainingJob llama405b_job() {
