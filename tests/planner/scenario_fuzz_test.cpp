@@ -22,7 +22,7 @@ namespace {
 using nlohmann::json;
 
 constexpr std::uint64_t fuzz_seed = 0x5ca1ab1e2026ull;
-constexpr int mutants_per_base = 1200;
+constexpr int mutants_per_base = 1000;
 
 std::string fixture(const std::string& name) { return std::string(CAPSIM_TEST_FIXTURES) + "/scenarios/" + name; }
 
@@ -48,14 +48,18 @@ class Mutator {
   std::string mutate_text(std::string text) {
     if (text.empty()) return text;
     switch (pick(0, 4)) {
-      case 0: text.resize(static_cast<std::size_t>(pick(0, static_cast<int>(text.size()) - 1))); break;
+      case 0:
+        text.resize(static_cast<std::size_t>(pick(0, static_cast<int>(text.size()) - 1)));
+        break;
       case 1:
         for (int i = pick(1, 8); i > 0; --i) text[index(text.size())] = static_cast<char>(pick(0, 255));
         break;
-      case 2: text.erase(index(text.size()), static_cast<std::size_t>(pick(1, 40))); break;
+      case 2:
+        text.erase(index(text.size()), static_cast<std::size_t>(pick(1, 40)));
+        break;
       case 3: {
-        static const std::vector<std::string> bits = {"{", "}", "[", "]", ",", ":", "\"", "\\", "-", "1e999",
-                                                      "null", "\xff", "\xc3", "/*", "\n", "0x10", "NaN", "\t"};
+        static const std::vector<std::string> bits = {"{",     "}",    "[",    "]",    ",",  ":",  "\"",   "\\",  "-",
+                                                      "1e999", "null", "\xff", "\xc3", "/*", "\n", "0x10", "NaN", "\t"};
         text.insert(index(text.size()), bits[index(bits.size())]);
         break;
       }
@@ -73,22 +77,79 @@ class Mutator {
   std::size_t index(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_); }
 
   std::string random_string() {
-    static const std::vector<std::string> pieces = {"a", "Z", "0", "9", " ", "-", "_", "/", "~", ".", "\"", "\\",
-                                                    "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x9a\x80", "\t", "%"};
+    static const std::vector<std::string> pieces = {
+        "a",  "Z", "0", "9", " ", "-", "_", "/", "~", ".", "\"", "\\", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x9a\x80",
+        "\t", "%"};
     std::string s;
     for (int i = pick(0, 24); i > 0; --i) s += pieces[index(pieces.size())];
     return s;
   }
 
   json random_scalar() {
-    static const std::vector<json> specials = {
-        nullptr, true, false, 0, -1, 1, 2, 3, 6, 7, 64, 1023, 2.5, -0.0, 1e-300, 1e300, -1e300, 1e18,
-        std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min(),
-        std::numeric_limits<std::uint64_t>::max(), 4294967296LL, 2147483648LL, -2147483649LL, 1000000001,
-        "", "0", "-5", "NaN", "nan", "inf", "-inf", "1e999", "15T", "1.5M", "4k", "400 Gb/s", "80 GiB", "2 us",
-        "700 W", "50/s", "$2.49/h", "1 h", "3e21 FLOP", "989 TFLOP/s", "-400 Gb/s", "0 s", "1e400 GB/s", "  ",
-        "bf16", "fp8", "int4", "e4m3", "training", "inference", "poisson", "offline", "llama3-70b", "mi300x",
-        "h100-sxm5-80gb", "capsim/scenario/v1", "fat-tree", "selective", "des"};
+    static const std::vector<json> specials = {nullptr,
+                                               true,
+                                               false,
+                                               0,
+                                               -1,
+                                               1,
+                                               2,
+                                               3,
+                                               6,
+                                               7,
+                                               64,
+                                               1023,
+                                               2.5,
+                                               -0.0,
+                                               1e-300,
+                                               1e300,
+                                               -1e300,
+                                               1e18,
+                                               std::numeric_limits<std::int64_t>::max(),
+                                               std::numeric_limits<std::int64_t>::min(),
+                                               std::numeric_limits<std::uint64_t>::max(),
+                                               4294967296LL,
+                                               2147483648LL,
+                                               -2147483649LL,
+                                               1000000001,
+                                               "",
+                                               "0",
+                                               "-5",
+                                               "NaN",
+                                               "nan",
+                                               "inf",
+                                               "-inf",
+                                               "1e999",
+                                               "15T",
+                                               "1.5M",
+                                               "4k",
+                                               "400 Gb/s",
+                                               "80 GiB",
+                                               "2 us",
+                                               "700 W",
+                                               "50/s",
+                                               "$2.49/h",
+                                               "1 h",
+                                               "3e21 FLOP",
+                                               "989 TFLOP/s",
+                                               "-400 Gb/s",
+                                               "0 s",
+                                               "1e400 GB/s",
+                                               "  ",
+                                               "bf16",
+                                               "fp8",
+                                               "int4",
+                                               "e4m3",
+                                               "training",
+                                               "inference",
+                                               "poisson",
+                                               "offline",
+                                               "llama3-70b",
+                                               "mi300x",
+                                               "h100-sxm5-80gb",
+                                               "capsim/scenario/v1",
+                                               "fat-tree",
+                                               "selective",
+                                               "des"};
     if (pick(0, 3) == 0) return random_string();
     if (pick(0, 3) == 0) return std::uniform_real_distribution<double>(-1e4, 1e4)(rng_);
     return specials[index(specials.size())];
@@ -108,15 +169,78 @@ class Mutator {
   }
 
   std::string random_key() {
-    static const std::vector<std::string> keys = {
-        "schema", "name", "description", "catalogs", "cluster", "gpu", "nodes", "gpus_per_node", "scale_up",
-        "bandwidth", "domain_gpus", "latency", "scale_out", "topology", "nics_per_node", "nic_bandwidth",
-        "oversubscription", "efficiency", "workloads", "kind", "model", "preset", "hf_config", "layers", "hidden",
-        "ffn_hidden", "heads", "kv_heads", "head_dim", "vocab", "seq_len", "gated_mlp", "tied_embeddings", "experts",
-        "top_k", "expert_ffn_hidden", "parallelism", "tp", "pp", "cp", "dp", "ep", "micro_batch", "global_batch",
-        "virtual_stages", "sequence_parallel", "recompute", "zero", "precision", "tokens", "software", "attention",
-        "replicas", "load", "mode", "users", "rate", "requests", "duration", "input_tokens", "output_tokens",
-        "simulation", "engine", "seed", "validation", "metric", "workload", "measured", "_note", "a/b", "~0"};
+    static const std::vector<std::string> keys = {"schema",
+                                                  "name",
+                                                  "description",
+                                                  "catalogs",
+                                                  "cluster",
+                                                  "gpu",
+                                                  "nodes",
+                                                  "gpus_per_node",
+                                                  "scale_up",
+                                                  "bandwidth",
+                                                  "domain_gpus",
+                                                  "latency",
+                                                  "scale_out",
+                                                  "topology",
+                                                  "nics_per_node",
+                                                  "nic_bandwidth",
+                                                  "oversubscription",
+                                                  "efficiency",
+                                                  "workloads",
+                                                  "kind",
+                                                  "model",
+                                                  "preset",
+                                                  "hf_config",
+                                                  "layers",
+                                                  "hidden",
+                                                  "ffn_hidden",
+                                                  "heads",
+                                                  "kv_heads",
+                                                  "head_dim",
+                                                  "vocab",
+                                                  "seq_len",
+                                                  "gated_mlp",
+                                                  "tied_embeddings",
+                                                  "experts",
+                                                  "top_k",
+                                                  "expert_ffn_hidden",
+                                                  "parallelism",
+                                                  "tp",
+                                                  "pp",
+                                                  "cp",
+                                                  "dp",
+                                                  "ep",
+                                                  "micro_batch",
+                                                  "global_batch",
+                                                  "virtual_stages",
+                                                  "sequence_parallel",
+                                                  "recompute",
+                                                  "zero",
+                                                  "precision",
+                                                  "tokens",
+                                                  "software",
+                                                  "attention",
+                                                  "grad_accumulation_fusion",
+                                                  "replicas",
+                                                  "load",
+                                                  "mode",
+                                                  "users",
+                                                  "rate",
+                                                  "requests",
+                                                  "duration",
+                                                  "input_tokens",
+                                                  "output_tokens",
+                                                  "simulation",
+                                                  "engine",
+                                                  "seed",
+                                                  "validation",
+                                                  "metric",
+                                                  "workload",
+                                                  "measured",
+                                                  "_note",
+                                                  "a/b",
+                                                  "~0"};
     std::string k = keys[index(keys.size())];
     if (pick(0, 4) == 0 && !k.empty()) k[index(k.size())] = static_cast<char>('a' + pick(0, 25));  // a typo
     return k;
@@ -149,8 +273,12 @@ class Mutator {
         }
         break;
       case 1:
-      case 2: node = random_scalar(); break;
-      case 3: node = random_value(0); break;
+      case 2:
+        node = random_scalar();
+        break;
+      case 3:
+        node = random_value(0);
+        break;
       case 4:  // duplicate an array's elements, or wrap the value in an array
         if (node.is_array()) {
           json copy = node;
@@ -177,7 +305,8 @@ class Mutator {
 
 TEST(ScenarioFuzz, EveryMutantLoadsOrThrowsInputError) {
   const std::vector<std::string> bases = {"design_example_129_nodes.json", "design_example.json",
-                                          "hf_config_model.json", "several_problems.json", "three_problems.json"};
+                                          "hf_config_model.json",          "user_catalog.json",
+                                          "several_problems.json",         "three_problems.json"};
   Mutator mutator(fuzz_seed);
   int mutants = 0, loaded = 0, rejected = 0;
   for (const auto& base : bases) {

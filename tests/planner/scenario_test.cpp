@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <variant>
@@ -169,7 +170,7 @@ TEST(ScenarioLoader, ReportsWrongTypesAtTheirJsonPointers) {
   EXPECT_TRUE(mentions(at(ds, "/workloads/0/model/heads").message, "found an array"));
   EXPECT_TRUE(mentions(at(ds, "/workloads/0/model/gated_mlp").message, "expected true or false"));
   EXPECT_TRUE(mentions(at(ds, "/workloads/0/parallelism/pp").message, "found 2.5"));
-  EXPECT_EQ(at(ds, "/workloads/0/parallelism/pp").hint, "use a whole number");
+  EXPECT_EQ(at(ds, "/workloads/0/parallelism/pp").hint, "write a whole number such as 8");
   EXPECT_TRUE(mentions(at(ds, "/workloads/0/parallelism/sequence_parallel").message, "found 1"));
   EXPECT_TRUE(mentions(at(ds, "/workloads/0/precision").message, "found true"));
   EXPECT_TRUE(mentions(at(ds, "/simulation").message, "expected an object"));
@@ -259,8 +260,9 @@ TEST(ScenarioLoader, FormatsThreeProblemsOnePerLine) {
     ASSERT_EQ(e.diagnostics().size(), 3u) << e.what();
     const std::string what = e.what();
     EXPECT_EQ(std::count(what.begin(), what.end(), '\n'), 2);
-    EXPECT_TRUE(mentions(what, "/cluster/gpus_per_nodes: unknown key \"gpus_per_nodes\" (did you mean "
-                               "\"gpus_per_node\"?)"))
+    EXPECT_TRUE(mentions(what,
+                         "/cluster/gpus_per_nodes: unknown key \"gpus_per_nodes\" (did you mean "
+                         "\"gpus_per_node\"?)"))
         << what;
     EXPECT_TRUE(mentions(what, "/workloads/0/parallelism/tp: 6 does not divide heads (32)")) << what;
     EXPECT_TRUE(mentions(what, "/workloads/0/parallelism/global_batch: 1002 does not split")) << what;
@@ -415,8 +417,7 @@ TEST(ScenarioLoader, ChecksHeadsAgainstKvHeadsAndHidden) {
 
   doc = valid_base();
   doc["workloads"][0]["model"]["hidden"] = 8200;
-  EXPECT_EQ(at(problems_in(doc), "/workloads/0/model/heads").message,
-            "hidden (8200) is not a multiple of heads (64)");
+  EXPECT_EQ(at(problems_in(doc), "/workloads/0/model/heads").message, "hidden (8200) is not a multiple of heads (64)");
   doc["workloads"][0]["model"]["head_dim"] = 128;
   EXPECT_NO_THROW(load_scenario(doc, "scenario.json"));
 
@@ -451,8 +452,9 @@ TEST(ScenarioLoader, RequiresTheLoadFieldsOfEachMode) {
   EXPECT_TRUE(mentions(at(ds, "/workloads/1/load/users").message, "applies only to mode \"concurrency\""));
 
   load = {{"mode", "closed"}};
-  EXPECT_EQ(at(problems_in(doc), "/workloads/1/load/mode").hint, "use one of \"concurrency\", \"poisson\" or "
-                                                                  "\"offline\"");
+  EXPECT_EQ(at(problems_in(doc), "/workloads/1/load/mode").hint,
+            "use one of \"concurrency\", \"poisson\" or "
+            "\"offline\"");
 }
 
 TEST(ScenarioLoader, RejectsKeysOfTheOtherWorkloadKind) {
@@ -467,18 +469,22 @@ TEST(ScenarioLoader, RejectsKeysOfTheOtherWorkloadKind) {
 
 TEST(ScenarioLoader, ReadsSoftwareSimulationAndValidation) {
   json doc = valid_base();
-  doc["workloads"][0]["software"] = {{"attention", "unfused"},       {"grad_reduce_precision", "bf16"},
-                                     {"overlap_grad_reduce", false}, {"overlap_param_gather", false},
-                                     {"dropout", true}};
+  doc["workloads"][0]["software"] = {
+      {"attention", "unfused"},        {"grad_reduce_precision", "bf16"},   {"overlap_grad_reduce", false},
+      {"overlap_param_gather", false}, {"grad_accumulation_fusion", false}, {"dropout", true}};
   doc["simulation"] = {{"engine", "des"}, {"seed", 42}};
-  doc["validation"] = {{"metric", "step_time_s"}, {"workload", "pretrain"}, {"measured", "7.5 s"},
-                       {"source", "a paper, Table 3"}, {"label", "70B on 1024"}};
+  doc["validation"] = {{"metric", "step_time_s"},
+                       {"workload", "pretrain"},
+                       {"measured", "7.5 s"},
+                       {"source", "a paper, Table 3"},
+                       {"label", "70B on 1024"}};
   const Scenario s = load_scenario(doc, "scenario.json");
   const auto& sw = std::get<TrainingJob>(s.workloads[0]).software;
   EXPECT_EQ(sw.attention, workloads::AttentionKernel::unfused);
   EXPECT_EQ(sw.grad_reduce, hw::Precision::bf16);
   EXPECT_FALSE(sw.overlap_grad_reduce);
   EXPECT_FALSE(sw.overlap_param_gather);
+  EXPECT_FALSE(sw.grad_accumulation_fusion);
   EXPECT_TRUE(sw.dropout);
   EXPECT_EQ(s.simulation.engine, "des");
   EXPECT_EQ(s.simulation.seed, 42u);
@@ -525,10 +531,27 @@ TEST(ScenarioLoader, AddsTheUsersGpuCatalogFiles) {
   }();
   EXPECT_TRUE(mentions(at(ds, "/catalogs/0").message, "no such file"));
   bool syntax_error_in_catalog = false;
-  for (const auto& d : ds) syntax_error_in_catalog |= d.file == fixture("not_json.json") && mentions(d.message, "line 4");
+  for (const auto& d : ds)
+    syntax_error_in_catalog |= d.file == fixture("not_json.json") && mentions(d.message, "line 4");
   EXPECT_TRUE(syntax_error_in_catalog);
   EXPECT_TRUE(mentions(at(ds, "/catalogs/2").message, "expected a string"));
   EXPECT_TRUE(mentions(at(ds, "/cluster/gpu").message, "unknown GPU \"acme-h100-4way\""));
+}
+
+TEST(ScenarioLoader, AcceptsSequenceParallelWithoutTensorParallelism) {
+  json doc = valid_base();
+  doc["workloads"][0]["parallelism"]["tp"] = 1;
+  doc["workloads"][0]["parallelism"]["dp"] = 256;
+  EXPECT_TRUE(std::get<TrainingJob>(load_scenario(doc, "scenario.json").workloads[0]).parallelism.sequence_parallel);
+}
+
+TEST(ScenarioLoader, RejectsNonFiniteNumbersInBuiltDocuments) {
+  json doc = valid_base();
+  doc["cluster"]["nodes"] = std::numeric_limits<double>::quiet_NaN();
+  doc["cluster"]["scale_out"]["oversubscription"] = std::numeric_limits<double>::infinity();
+  const auto ds = problems_in(doc);
+  EXPECT_EQ(ds.size(), 2u);
+  EXPECT_TRUE(mentions(at(ds, "/cluster/nodes").message, "found nan"));
 }
 
 TEST(ScenarioLoader, NeverCrashesOnDeeplyNestedInput) {
