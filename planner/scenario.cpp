@@ -99,15 +99,7 @@ void parse_cluster(ObjectReader& top, const hw::GpuCatalog& catalog, ScenarioDra
     gpu = catalog.find(*id);
     if (gpu == nullptr) report_unknown(r, c.pointer("gpu"), "GPU", *id, catalog.ids());
   }
-  if (gpu != nullptr) {
-    cl.gpu = *gpu;
-    cl.gpus_per_node = gpu->node.gpus_per_node;
-    cl.scale_up = gpu->scale_up;
-    cl.scale_out.nics_per_node = gpu->node.nics_per_node;
-    cl.scale_out.nic_bw_Bps = gpu->node.nic_bw_Bps;
-    cl.scale_out.nic_efficiency = gpu->node.nic_efficiency;
-    cl.scale_out.latency_s = gpu->node.nic_latency_s;
-  }
+  if (gpu != nullptr) cl = hw::default_cluster(*gpu, cl.nodes);
   if (auto v = c.integer("nodes", 1, 1'000'000, true)) cl.nodes = static_cast<int>(*v);
   if (auto v = c.integer("gpus_per_node", 1, 1024)) cl.gpus_per_node = static_cast<int>(*v);
   d.cluster_ok = r.error_count() == before && cl.gpus_per_node >= 1 && cl.gpus_per_node <= 1024;
