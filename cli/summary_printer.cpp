@@ -95,7 +95,7 @@ void print_summary(const planner::Scenario& scenario, const planner::ScenarioRes
   out << fmt::format("Cluster: {} nodes x {} {} = {} GPUs; scale-up {} per GPU; scale-out {} x {} per node, {} "
                      "{}:1\n",
                      c.nodes, c.gpus_per_node, c.gpu.name, c.total_gpus(), units::format_bandwidth(c.scale_up.bw_Bps),
-                     c.scale_out.nics_per_node, units::format_bandwidth(c.scale_out.nic_bw_Bps), c.scale_out.topology,
+                     c.scale_out.nics_per_node, fmt::format("{:.0f} Gb/s", c.scale_out.nic_bw_Bps * 8 / 1e9), c.scale_out.topology,
                      c.scale_out.oversubscription);
   size_t next = 0;
   for (const auto& w : scenario.workloads) {

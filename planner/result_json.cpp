@@ -10,8 +10,8 @@
 
 namespace capsim::planner {
 
-nlohmann::json to_json(const sim::TrainingResult& r) {
-  nlohmann::json j;
+nlohmann::ordered_json to_json(const sim::TrainingResult& r) {
+  nlohmann::ordered_json j;
   j["name"] = r.name;
   j["kind"] = "training";
   j["gpus"] = r.gpus;
@@ -29,7 +29,7 @@ nlohmann::json to_json(const sim::TrainingResult& r) {
                                  {"optimizer", r.memory.optimizer_B},
                                  {"activations", r.memory.activations_B},
                                  {"buffers", r.memory.buffers_B}};
-  nlohmann::json parts = nlohmann::json::object();
+  nlohmann::ordered_json parts = nlohmann::ordered_json::object();
   for (const auto& [part, seconds] : r.breakdown_s) parts[part] = seconds;
   j["breakdown_s"] = parts;
   j["micro_batches"] = r.micro_batches;
@@ -40,12 +40,12 @@ nlohmann::json to_json(const sim::TrainingResult& r) {
   return j;
 }
 
-nlohmann::json to_json(const ScenarioResult& result) {
-  nlohmann::json j;
+nlohmann::ordered_json to_json(const ScenarioResult& result) {
+  nlohmann::ordered_json j;
   j["schema"] = "capsim/result/v1";
   j["scenario"] = result.scenario_name;
   j["engine"] = result.engine;
-  j["workloads"] = nlohmann::json::array();
+  j["workloads"] = nlohmann::ordered_json::array();
   for (const auto& t : result.training) j["workloads"].push_back(to_json(t));
   j["warnings"] = result.warnings;
   return j;

@@ -10,9 +10,9 @@
 namespace capsim::planner {
 
 /// One training result as the contract's object (`name`, `kind`, `gpus`, `step_time_s`, ... `breakdown_s`).
-nlohmann::json to_json(const sim::TrainingResult& result);
+nlohmann::ordered_json to_json(const sim::TrainingResult& result);
 /// The whole result document.
-nlohmann::json to_json(const ScenarioResult& result);
+nlohmann::ordered_json to_json(const ScenarioResult& result);
 
 /// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename, so that readers never
 /// see a half-written file. Throws capsim::Error when the folder is not writable.
