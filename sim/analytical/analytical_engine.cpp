@@ -135,17 +135,24 @@ StepEstimate estimate_training_step(const hw::ClusterSpec& cluster, const worklo
     if (params.expert > 0 && expert_replicas > 1) {
       t += collectives.time_s(reduce, params.expert * grad_bytes, group_of(expert_replicas, p.tp * p.cp * p.ep, gpn));
     }
-    // Buckets reduce while the last micro-batch's backward still runs on earlier layers; the last bucket cannot.
-    const double window = job.software.overlap_grad_reduce
-                              ? split.layers_on(0) * (layer.backward.total_s() + layer.recompute.total_s()) * 0.9
-                              : 0.0;
-    e.dp_comm_s = std::max(0.0, t - window);
+    const double backward_s = split.layers_on(0) * (layer.backward.total_s() + layer.recompute.total_s());
+    if (p.zero >= 2) {
+      // Sharded gradients cannot accumulate locally: every micro-batch reduce-scatters its gradients, overlapped
+      // with that micro-batch's backward pass (ZeRO stage 2, Rajbhandari et al. 2020).
+      e.dp_comm_s = job.software.overlap_grad_reduce ? mb * std::max(0.0, t - 0.9 * backward_s) : mb * t;
+    } else {
+      // Gradients accumulate locally; buckets reduce while the last micro-batch's backward still runs on earlier
+      // layers, and the last bucket cannot hide.
+      e.dp_comm_s = std::max(0.0, t - (job.software.overlap_grad_reduce ? 0.9 * backward_s : 0.0));
+    }
     if (p.zero >= 1) {
-      // Updated bf16 parameters are all-gathered back (ZeRO-1/2 after the step; ZeRO-3 every pass).
+      // Updated bf16 parameters are all-gathered back after the step, hidden behind the next forward pass.
       const double ag = collectives.time_s(CollectiveOp::all_gather, params.total() * 2.0, dense_group);
-      const double hide = job.software.overlap_param_gather ? split.layers_on(0) * layer.forward.total_s() : 0.0;
-      e.param_gather_s = std::max(0.0, ag - hide);
-      if (p.zero >= 3) e.param_gather_s += std::max(0.0, 2.0 * mb * ag - e.compute_s) ;
+      const double forward_s = split.layers_on(0) * layer.forward.total_s();
+      e.param_gather_s = std::max(0.0, ag - (job.software.overlap_param_gather ? forward_s : 0.0));
+      // ZeRO-3 also gathers the weights before every forward and every backward pass of every micro-batch; the
+      // prefetch hides them behind that pass's compute.
+      if (p.zero >= 3) e.param_gather_s += mb * (std::max(0.0, ag - forward_s) + std::max(0.0, ag - backward_s));
     }
   }
 

@@ -159,3 +159,20 @@ TEST(AnalyticalEngine, MixtureOfExpertsPaysForAllToAll) {
 
 }  // namespace
 }  // namespace capsim::sim
+
+namespace capsim::sim {
+namespace {
+
+TEST(AnalyticalEngine, ZeroThreeShardsWeightsButGathersThemEveryMicroBatch) {
+  const auto cluster = test::catalog_cluster("h100-sxm5-80gb", 8);
+  auto job = test::gpt_job(32, 4096, 32, 1, 1, 64, 512);
+  job.parallelism.zero = 1;
+  const TrainingResult z1 = AnalyticalEngine().run_training(cluster, job);
+  job.parallelism.zero = 3;
+  const TrainingResult z3 = AnalyticalEngine().run_training(cluster, job);
+  EXPECT_NEAR(z3.memory.weights_B * 64, z1.memory.weights_B, 1e-6 * z1.memory.weights_B);
+  EXPECT_GE(z3.step_time_s, z1.step_time_s);
+}
+
+}  // namespace
+}  // namespace capsim::sim
