@@ -18,9 +18,8 @@ sim::TrainingResult sample_result() {
   sim::TrainingResult r;
   r.name = "pretrain";
   r.gpus = 1024;
-  r.breakdown_s = {{"compute", 6.0},    {"tp_comm", 1.5}, {"cp_comm", 0.0},     {"ep_comm", 0.0},
-                   {"pp_comm", 0.25},   {"bubble", 1.0},  {"dp_comm", 0.0},     {"param_gather", 0.0},
-                   {"optimizer", 0.25}};
+  r.breakdown_s = {{"compute", 6.0}, {"tp_comm", 1.5}, {"cp_comm", 0.0},      {"ep_comm", 0.0},   {"pp_comm", 0.25},
+                   {"bubble", 1.0},  {"dp_comm", 0.0}, {"param_gather", 0.0}, {"optimizer", 0.25}};
   r.step_time_s = 9.0;
   r.tokens_per_step = 1024.0 * 8192;
   r.tokens_per_s = r.tokens_per_step / r.step_time_s;
@@ -64,6 +63,14 @@ TEST(BreakdownSeries, LabelsAndValueTextsAreForPeople) {
   EXPECT_EQ(s.labels[1], "Tensor-parallel comm");
   EXPECT_EQ(s.labels[3], "Pipeline bubble");
   EXPECT_EQ(s.value_texts[1], units::format_time(1.5) + " (" + units::format_percent(1.5 / 9.0) + ")");
+}
+
+TEST(BreakdownSeries, GroupsPartsIntoComputeCommunicationAndIdle) {
+  const BarSeries s = make_breakdown_series(sample_result());
+  EXPECT_EQ(s.groups, (std::vector<std::string>{"compute", "communication", "communication", "idle", "compute"}));
+  EXPECT_EQ(breakdown_group("param_gather"), "communication");
+  EXPECT_EQ(breakdown_group("dp_comm"), "communication");
+  EXPECT_EQ(breakdown_group("straggler_wait"), "idle");
 }
 
 TEST(BreakdownSeries, UnknownPartsAreSpelledOutInsteadOfDropped) {
@@ -132,6 +139,7 @@ TEST(SummaryRows, MemoryRowShowsUseAgainstCapacity) {
   const SummaryRow* memory = find_row(rows, "Memory per GPU");
   ASSERT_NE(memory, nullptr);
   EXPECT_EQ(memory->value, units::format_bytes(64 * kGiB) + " of " + units::format_bytes(80 * kGiB) + " (80.0%)");
+  EXPECT_EQ(memory->brief, units::format_bytes(64 * kGiB) + " of " + units::format_bytes(80 * kGiB));
   EXPECT_FALSE(memory->warning);
 }
 
@@ -152,13 +160,16 @@ TEST(SummaryRows, MemoryThatDoesNotFitIsAWarningWithAdvice) {
 TEST(SummaryRows, TimeToTrainSaysWhyItIsMissingWithoutATokenCount) {
   sim::TrainingResult r = sample_result();
   r.time_to_train_s = 0;
-  EXPECT_EQ(find_row(make_summary_rows(r), "Time to train")->value, "n/a (no token count)");
+  const auto rows = make_summary_rows(r);
+  EXPECT_EQ(find_row(rows, "Time to train")->value, "n/a (no token count)");
+  EXPECT_EQ(find_row(rows, "Time to train")->brief, "n/a");
 }
 
 TEST(SummaryRows, NotesBecomeRows) {
   sim::TrainingResult r = sample_result();
   r.notes = {"80 layers on 3 stages: 2 stages carry 27 layers, the others 26"};
-  const SummaryRow* note = find_row(make_summary_rows(r), "Note");
+  const auto rows = make_summary_rows(r);
+  const SummaryRow* note = find_row(rows, "Note");
   ASSERT_NE(note, nullptr);
   EXPECT_EQ(note->value, r.notes[0]);
 }

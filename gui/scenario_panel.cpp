@@ -1,0 +1,230 @@
+#include "gui/scenario_panel.hpp"
+
+#include <QComboBox>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalBlocker>
+#include <QSpinBox>
+#include <QVBoxLayout>
+#include <algorithm>
+#include <initializer_list>
+#include <string_view>
+#include <variant>
+
+#include "sim/core/units.hpp"
+
+namespace capsim::gui {
+
+namespace {
+
+QString to_qstring(std::string_view text) {
+  return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
+}
+
+void select_data(QComboBox* box, int value) {
+  const int at = box->findData(value);
+  box->setCurrentIndex(at >= 0 ? at : 0);
+}
+
+}  // namespace
+
+ScenarioPanel::ScenarioPanel(QWidget* parent) : QWidget(parent) {
+  setObjectName(QStringLiteral("scenario_panel"));
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+
+  auto* scenario_box = new QGroupBox(QStringLiteral("Scenario"), this);
+  auto* scenario_form = new QFormLayout(scenario_box);
+  file_ = new QLabel(scenario_box);
+  file_->setWordWrap(true);
+  file_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  facts_ = new QLabel(scenario_box);
+  facts_->setWordWrap(true);
+  engine_ = new QComboBox(scenario_box);
+  engine_->setObjectName(QStringLiteral("engine"));
+  engine_->addItem(QStringLiteral("analytical"));
+  engine_->addItem(QStringLiteral("des"));
+  engine_->setToolTip(QStringLiteral("analytical: closed form, microseconds; des: SimGrid discrete events"));
+  scenario_form->addRow(QStringLiteral("File"), file_);
+  scenario_form->addRow(facts_);
+  scenario_form->addRow(QStringLiteral("Engine"), engine_);
+  layout->addWidget(scenario_box);
+  connect(engine_, &QComboBox::currentIndexChanged, this, &ScenarioPanel::engine_changed);
+
+  auto* what_if_box = new QGroupBox(QStringLiteral("What if"), this);
+  editors_ = what_if_box;
+  auto* form = new QFormLayout(what_if_box);
+  workload_ = new QLabel(what_if_box);
+  workload_->setWordWrap(true);
+  form->addRow(workload_);
+  tp_ =
+      add_spin(form, "tp", QStringLiteral("Tensor parallel (tp)"), 4096, QStringLiteral("GPUs that split each layer"));
+  pp_ = add_spin(form, "pp", QStringLiteral("Pipeline stages (pp)"), 4096,
+                 QStringLiteral("stages the layers are split into"));
+  dp_ = add_spin(form, "dp", QStringLiteral("Data parallel (dp)"), 1'000'000, QStringLiteral("model replicas"));
+  micro_batch_ =
+      add_spin(form, "micro_batch", QStringLiteral("Micro-batch"), 65536, QStringLiteral("sequences per micro-batch"));
+  global_batch_ = add_spin(form, "global_batch", QStringLiteral("Global batch"), 100'000'000,
+                           QStringLiteral("sequences per optimizer step"));
+  virtual_stages_ = add_spin(form, "virtual_stages", QStringLiteral("Virtual stages"), 1024,
+                             QStringLiteral("interleaved 1F1B chunks per pipeline stage (1 = plain 1F1B)"));
+  recompute_ = add_combo(form, "recompute", QStringLiteral("Recompute"), QStringLiteral("activation recomputation"));
+  recompute_->addItem(QStringLiteral("none"), static_cast<int>(workloads::Recompute::none));
+  recompute_->addItem(QStringLiteral("selective"), static_cast<int>(workloads::Recompute::selective));
+  recompute_->addItem(QStringLiteral("full"), static_cast<int>(workloads::Recompute::full));
+  zero_ = add_combo(form, "zero", QStringLiteral("ZeRO stage"), QStringLiteral("what the data-parallel ranks shard"));
+  zero_->addItem(QStringLiteral("0: none"), 0);
+  zero_->addItem(QStringLiteral("1: optimizer states"), 1);
+  zero_->addItem(QStringLiteral("2: + gradients"), 2);
+  zero_->addItem(QStringLiteral("3: + weights"), 3);
+  precision_ = add_combo(form, "precision", QStringLiteral("Precision"), QStringLiteral("math precision of the GEMMs"));
+  gpus_ = new QLabel(what_if_box);
+  form->addRow(QStringLiteral("GPUs used"), gpus_);
+  reset_ = new QPushButton(QStringLiteral("Reset to file values"), what_if_box);
+  reset_->setObjectName(QStringLiteral("reset"));
+  form->addRow(reset_);
+  connect(reset_, &QPushButton::clicked, this, &ScenarioPanel::reset_requested);
+  layout->addWidget(what_if_box);
+
+  problems_ = new QLabel(this);
+  problems_->setObjectName(QStringLiteral("problems"));
+  problems_->setWordWrap(true);
+  problems_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  problems_->setStyleSheet(
+      QStringLiteral("QLabel { color: #c62828; background: #fdecea; border: 1px solid #f5c2c0;"
+                     " border-radius: 4px; padding: 6px; }"));
+  problems_->hide();
+  layout->addWidget(problems_);
+  layout->addStretch(1);
+  clear_scenario();
+}
+
+QSpinBox* ScenarioPanel::add_spin(QFormLayout* form, const char* key, const QString& label, int max,
+                                  const QString& tip) {
+  auto* spin = new QSpinBox(editors_);
+  spin->setObjectName(QString::fromLatin1(key));
+  spin->setRange(1, max);
+  spin->setToolTip(tip);
+  spin->setGroupSeparatorShown(false);
+  form->addRow(label, spin);
+  connect(spin, &QSpinBox::valueChanged, this, &ScenarioPanel::what_if_changed);
+  return spin;
+}
+
+QComboBox* ScenarioPanel::add_combo(QFormLayout* form, const char* key, const QString& label, const QString& tip) {
+  auto* box = new QComboBox(editors_);
+  box->setObjectName(QString::fromLatin1(key));
+  box->setToolTip(tip);
+  form->addRow(label, box);
+  connect(box, &QComboBox::currentIndexChanged, this, &ScenarioPanel::what_if_changed);
+  return box;
+}
+
+void ScenarioPanel::set_scenario(const QString& path, const planner::Scenario& scenario, int index) {
+  const QSignalBlocker blockers[] = {QSignalBlocker(engine_),
+                                     QSignalBlocker(tp_),
+                                     QSignalBlocker(pp_),
+                                     QSignalBlocker(dp_),
+                                     QSignalBlocker(micro_batch_),
+                                     QSignalBlocker(global_batch_),
+                                     QSignalBlocker(virtual_stages_),
+                                     QSignalBlocker(recompute_),
+                                     QSignalBlocker(zero_),
+                                     QSignalBlocker(precision_)};
+  file_->setText(QFileInfo(path).fileName());
+  file_->setToolTip(path);
+  const hw::ClusterSpec& c = scenario.cluster;
+  facts_->setText(QStringLiteral("<b>%1</b><br>%2 nodes x %3 %4 = %5 GPUs, %6 HBM each")
+                      .arg(QString::fromStdString(scenario.name).toHtmlEscaped())
+                      .arg(c.nodes)
+                      .arg(c.gpus_per_node)
+                      .arg(QString::fromStdString(c.gpu.name.empty() ? c.gpu.id : c.gpu.name).toHtmlEscaped())
+                      .arg(c.total_gpus())
+                      .arg(QString::fromStdString(units::format_bytes(c.gpu.hbm_bytes))));
+  engine_->setCurrentIndex(std::max(0, engine_->findText(QString::fromStdString(scenario.simulation.engine))));
+
+  precision_->clear();
+  for (const auto& [precision, peak] : c.gpu.peak_flops) {
+    precision_->addItem(to_qstring(hw::to_string(precision)), static_cast<int>(precision));
+  }
+  if (index < 0) {
+    workload_->setText(QStringLiteral("This scenario has no training workload to edit."));
+    set_editors_enabled(false);
+    return;
+  }
+  const auto& job = std::get<workloads::TrainingJob>(scenario.workloads[static_cast<std::size_t>(index)]);
+  const WhatIf w = what_if_of(job);
+  workload_->setText(QStringLiteral("Workload <b>%1</b>: %2 parameters, %3 tokens")
+                         .arg(QString::fromStdString(job.name).toHtmlEscaped(),
+                              QString::fromStdString(units::format_count(job.model.parameters())),
+                              QString::fromStdString(job.tokens > 0 ? units::format_count(job.tokens) : "no")));
+  tp_->setValue(w.tp);
+  pp_->setValue(w.pp);
+  dp_->setValue(w.dp);
+  micro_batch_->setValue(w.micro_batch);
+  global_batch_->setValue(w.global_batch);
+  virtual_stages_->setValue(w.virtual_stages);
+  select_data(recompute_, static_cast<int>(w.recompute));
+  select_data(zero_, w.zero);
+  if (precision_->findData(static_cast<int>(w.precision)) < 0) {
+    precision_->addItem(to_qstring(hw::to_string(w.precision)), static_cast<int>(w.precision));
+  }
+  select_data(precision_, static_cast<int>(w.precision));
+  set_editors_enabled(true);
+}
+
+void ScenarioPanel::clear_scenario() {
+  file_->setText(QStringLiteral("(none)"));
+  file_->setToolTip({});
+  facts_->clear();
+  workload_->setText(QStringLiteral("Open a scenario to edit its first training workload."));
+  gpus_->clear();
+  set_editors_enabled(false);
+}
+
+WhatIf ScenarioPanel::what_if() const {
+  WhatIf w;
+  w.tp = tp_->value();
+  w.pp = pp_->value();
+  w.dp = dp_->value();
+  w.micro_batch = micro_batch_->value();
+  w.global_batch = global_batch_->value();
+  w.virtual_stages = virtual_stages_->value();
+  w.recompute = static_cast<workloads::Recompute>(recompute_->currentData().toInt());
+  w.zero = zero_->currentData().toInt();
+  w.precision = static_cast<hw::Precision>(precision_->currentData().toInt());
+  return w;
+}
+
+std::string ScenarioPanel::engine() const { return engine_->currentText().toStdString(); }
+
+void ScenarioPanel::show_problems(const std::vector<std::string>& problems) {
+  if (problems.empty()) {
+    problems_->clear();
+    problems_->hide();
+    return;
+  }
+  QStringList lines;
+  for (const std::string& p : problems) lines << QString::fromStdString(p);
+  problems_->setText(lines.join(QStringLiteral("\n")));
+  problems_->show();
+}
+
+void ScenarioPanel::show_gpus(long long used, long long total) {
+  gpus_->setText(QStringLiteral("%1 of %2").arg(used).arg(total));
+  gpus_->setStyleSheet(used > total ? QStringLiteral("color: #c62828;") : QString());
+}
+
+QString ScenarioPanel::problem_text() const { return problems_->text(); }
+
+void ScenarioPanel::set_editors_enabled(bool enabled) {
+  for (QWidget* w : std::initializer_list<QWidget*>{tp_, pp_, dp_, micro_batch_, global_batch_, virtual_stages_,
+                                                    recompute_, zero_, precision_, reset_}) {
+    w->setEnabled(enabled);
+  }
+}
+
+}  // namespace capsim::gui

@@ -1,0 +1,15 @@
+/// @file gui_test_main.cpp
+/// One QApplication for every QtTest class of capsim-gui (QApplication may exist once per process).
+
+#include "tests/gui/gui_test_main.hpp"
+
+#include <QApplication>
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  int failures = 0;
+  failures += capsim::gui::test::run_summary_table_model_tests(argc, argv);
+  failures += capsim::gui::test::run_what_if_tests(argc, argv);
+  failures += capsim::gui::test::run_main_window_tests(argc, argv);
+  return failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,142 @@
+#include "gui/main_window.hpp"
+
+#include <qcustomplot.h>
+
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QFileInfo>
+#include <QImage>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTest>
+
+#include "gui/breakdown_chart.hpp"
+#include "gui/headline_bar.hpp"
+#include "gui/memory_chart.hpp"
+#include "gui/scenario_panel.hpp"
+#include "gui/summary_table_model.hpp"
+#include "tests/gui/gui_test_main.hpp"
+
+namespace capsim::gui::test {
+
+namespace {
+
+const QString kScenario = QStringLiteral(CAPSIM_GUI_TEST_FIXTURES "/llama3_70b_pretrain.json");
+
+/// The value the summary table shows for `label` ("" if absent).
+QString summary_value(const SummaryTableModel& model, const QString& label) {
+  for (int row = 0; row < model.rowCount(); ++row) {
+    if (model.data(model.index(row, SummaryTableModel::metric_column)).toString() == label) {
+      return model.data(model.index(row, SummaryTableModel::value_column)).toString();
+    }
+  }
+  return {};
+}
+
+QSpinBox* spin(MainWindow& window, const char* name) {
+  return window.scenario_panel()->findChild<QSpinBox*>(QString::fromLatin1(name));
+}
+
+}  // namespace
+
+class MainWindowTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void opening_a_scenario_fills_every_panel() {
+    MainWindow window;
+    QVERIFY(window.open_scenario(kScenario));
+    QVERIFY(window.summary_model()->rowCount() >= 5);
+    QVERIFY(!summary_value(*window.summary_model(), QStringLiteral("Step time")).isEmpty());
+    QVERIFY(window.headline_bar()->value_of(QStringLiteral("MFU")).endsWith(QLatin1Char('%')));
+    QVERIFY(window.breakdown_chart()->bar_count() >= 3);
+    QCOMPARE(window.breakdown_chart()->series().labels.front(), std::string("Compute"));
+    QVERIFY(window.memory_chart()->series().total > 0);
+    QCOMPARE(window.memory_chart()->plot()->plottableCount(), 5);
+    QVERIFY(window.scenario_panel()->problem_text().isEmpty());
+    QCOMPARE(spin(window, "tp")->value(), 8);
+  }
+
+  void changing_tp_reruns_and_updates_the_chart_and_summary() {
+    MainWindow window;
+    QAbstractItemModelTester tester(window.summary_model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QVERIFY(window.open_scenario(kScenario));
+    const QString step_before = summary_value(*window.summary_model(), QStringLiteral("Step time"));
+    const double total_before = window.breakdown_chart()->series().total;
+    QCOMPARE(summary_value(*window.summary_model(), QStringLiteral("GPUs")), QStringLiteral("1024"));
+
+    spin(window, "tp")->setValue(4);
+
+    QCOMPARE(summary_value(*window.summary_model(), QStringLiteral("GPUs")), QStringLiteral("512"));
+    QVERIFY(summary_value(*window.summary_model(), QStringLiteral("Step time")) != step_before);
+    QVERIFY(window.breakdown_chart()->series().total != total_before);
+    QCOMPARE(window.headline_bar()->value_of(QStringLiteral("Step time")),
+             summary_value(*window.summary_model(), QStringLiteral("Step time")));
+    QVERIFY(window.scenario_panel()->problem_text().isEmpty());
+  }
+
+  void an_invalid_tp_shows_red_text_instead_of_crashing() {
+    MainWindow window;
+    QVERIFY(window.open_scenario(kScenario));
+    spin(window, "tp")->setValue(6);
+    QVERIFY(window.scenario_panel()->problem_text().contains(QStringLiteral("does not divide heads")));
+    QCOMPARE(window.summary_model()->rowCount(), 0);
+    QCOMPARE(window.breakdown_chart()->bar_count(), 0);
+    spin(window, "tp")->setValue(8);  // back to a valid layout: the error goes, the charts come back
+    QVERIFY(window.scenario_panel()->problem_text().isEmpty());
+    QVERIFY(window.summary_model()->rowCount() > 0);
+  }
+
+  void reset_and_reload_restore_the_file_values() {
+    MainWindow window;
+    QVERIFY(window.open_scenario(kScenario));
+    spin(window, "pp")->setValue(8);
+    QVERIFY(window.reload());
+    QCOMPARE(spin(window, "pp")->value(), 4);
+    spin(window, "dp")->setValue(16);
+    QCOMPARE(summary_value(*window.summary_model(), QStringLiteral("GPUs")), QStringLiteral("512"));
+    window.scenario_panel()->findChild<QPushButton*>(QStringLiteral("reset"))->click();
+    QCOMPARE(spin(window, "dp")->value(), 32);
+    QCOMPARE(summary_value(*window.summary_model(), QStringLiteral("GPUs")), QStringLiteral("1024"));
+  }
+
+  void a_bad_scenario_file_shows_its_json_path() {
+    MainWindow window;
+    QVERIFY(!window.open_scenario(QStringLiteral(CAPSIM_GUI_TEST_FIXTURES "/tp_not_dividing_heads.json")));
+    QVERIFY(window.scenario_panel()->problem_text().contains(QStringLiteral("/workloads/0/parallelism/tp")));
+    QVERIFY(!window.open_scenario(QStringLiteral(CAPSIM_GUI_TEST_FIXTURES "/no_such_file.json")));
+    QVERIFY(!window.scenario_panel()->problem_text().isEmpty());
+    QCOMPARE(window.summary_model()->rowCount(), 0);
+  }
+
+  void renders_the_window_and_the_breakdown_to_png() {
+    MainWindow window;
+    QVERIFY(window.open_scenario(kScenario));
+    window.resize(1440, 900);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const QString window_png = QStringLiteral(CAPSIM_GUI_TEST_OUTPUT_DIR "/capsim-gui-main-window.png");
+    QVERIFY(window.grab().save(window_png, "PNG"));
+    const QImage image(window_png);
+    QCOMPARE(image.size(), QSize(1440, 900));
+
+    const QString breakdown_png = QStringLiteral(CAPSIM_GUI_TEST_OUTPUT_DIR "/capsim-gui-breakdown.png");
+    QVERIFY(window.export_breakdown_png(breakdown_png));
+    QVERIFY(QFileInfo(breakdown_png).size() > 0);
+
+    // The invalid-layout state, so a person can check the red text reads well.
+    spin(window, "tp")->setValue(6);
+    QVERIFY(window.scenario_panel()->findChild<QLabel*>(QStringLiteral("problems"))->isVisible());
+    QVERIFY(window.grab().save(QStringLiteral(CAPSIM_GUI_TEST_OUTPUT_DIR "/capsim-gui-invalid-layout.png"), "PNG"));
+  }
+};
+
+int run_main_window_tests(int argc, char** argv) {
+  MainWindowTest tests;
+  return QTest::qExec(&tests, argc, argv);
+}
+
+}  // namespace capsim::gui::test
+
+#include "main_window_test.moc"
