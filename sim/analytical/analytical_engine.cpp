@@ -4,7 +4,7 @@
 
 #include "models/hardware/gemm_model.hpp"
 #include "models/network/collective_model.hpp"
-#include "sim/analytical/layer_costs.hpp"
+#include "sim/analytical/training_costs.hpp"
 #include "sim/analytical/pipeline_schedule.hpp"
 #include "sim/analytical/training_memory.hpp"
 #include "sim/core/error.hpp"
@@ -32,20 +32,6 @@ double megatron_model_flops(const workloads::TrainingJob& job) {
   return tokens * (m.layers * (per_token_layer + router) + 6.0 * h * static_cast<double>(m.vocab));
 }
 
-namespace {
-
-/// Ranks of a communicator whose members are `stride` apart in Megatron's rank order (tp, cp, ep/dp, pp), placed
-/// on nodes of `gpn` GPUs: how many share a node.
-CommGroup group_of(int ranks, int stride, int gpn) {
-  CommGroup g;
-  g.ranks = ranks;
-  g.ranks_per_node = std::clamp(gpn / std::max(1, stride), 1, std::max(1, ranks));
-  g.gpus_sharing_nics = gpn;
-  return g;
-}
-
-}  // namespace
-
 StepEstimate estimate_training_step(const hw::ClusterSpec& cluster, const workloads::TrainingJob& job) {
   const auto& m = job.model;
   const auto& p = job.parallelism;
@@ -53,27 +39,12 @@ StepEstimate estimate_training_step(const hw::ClusterSpec& cluster, const worklo
   const hw::GemmModel gemm(cluster.gpu);
   const net::AlphaBetaCollectives collectives(cluster);
 
-  LayerContext ctx{&job, &cluster, &gemm, &collectives, group_of(p.tp, 1, gpn), group_of(p.cp, p.tp, gpn),
-                   group_of(p.ep, p.tp * p.cp, gpn)};
-  // TP never leaves its node when it fits one; a TP group wider than a node spans ceil(tp/gpn) nodes.
-  ctx.tp_group.ranks_per_node = std::min(p.tp, gpn);
-
-  const LayerCost layer = transformer_layer_cost(ctx);
-  const LayerCost first_extra = embedding_cost(ctx);
-  const LayerCost last_extra = output_layer_cost(ctx);
-
-  // Pipeline send/recv of one micro-batch's activations (forward) and their gradients (backward), per chunk
-  // boundary. Megatron scatters the tensor over the TP ranks, each sending 1/tp on its own NIC.
-  double p2p_s = 0;
-  if (p.pp > 1) {
-    const double tokens = static_cast<double>(p.micro_batch) * m.seq_len / p.cp;
-    const double bytes = tokens * m.hidden * 2.0 / p.tp;
-    const int stage_stride = p.tp * p.cp * p.dp;
-    CommGroup pair = group_of(2, stage_stride, gpn);
-    p2p_s = collectives.time_s(CollectiveOp::send_recv, bytes, pair) * 2.0 * p.virtual_stages;
-  }
-
-  const LayerSplit split = split_layers(m.layers, p.pp);
+  const TrainingCosts costs = training_costs(cluster, job, gemm, collectives);
+  const LayerCost& layer = costs.layer;
+  const LayerCost& first_extra = costs.first_extra;
+  const LayerCost& last_extra = costs.last_extra;
+  const double p2p_s = costs.p2p_s;
+  const LayerSplit& split = costs.split;
   const double layer_s = layer.total_s();
   auto stage_time = [&](int stage) {
     double t = split.layers_on(stage) * layer_s + p2p_s;
@@ -129,7 +100,7 @@ StepEstimate estimate_training_step(const hw::ClusterSpec& cluster, const worklo
   const int replicas = p.dp * p.cp;
   if (replicas > 1) {
     const CollectiveOp reduce = p.zero >= 1 ? CollectiveOp::reduce_scatter : CollectiveOp::all_reduce;
-    const CommGroup dense_group = group_of(replicas, p.tp, gpn);
+    const CommGroup& dense_group = costs.dp_group;
     double t = collectives.time_s(reduce, params.dense * grad_bytes, dense_group);
     const int expert_replicas = replicas / std::max(1, p.ep);
     if (params.expert > 0 && expert_replicas > 1) {
@@ -156,9 +127,7 @@ StepEstimate estimate_training_step(const hw::ClusterSpec& cluster, const worklo
     }
   }
 
-  // Adam step over this GPU's shard: read fp32 master, m, v and grads; write master, m, v and bf16 weights.
-  const double shard = params.total() / (p.zero >= 1 ? replicas : 1);
-  e.optimizer_s = gemm.memory_time_s(shard * (4 + 4 + 4 + grad_bytes + 4 + 4 + 4 + 2 + grad_bytes));
+  e.optimizer_s = optimizer_time_s(job, params.total(), gemm);
 
   e.step_time_s = pipeline_s + e.dp_comm_s + e.param_gather_s + e.optimizer_s;
   e.model_flops = megatron_model_flops(job);
