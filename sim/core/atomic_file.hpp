@@ -1,0 +1,13 @@
+#pragma once
+/// @file atomic_file.hpp
+/// Writing output files so that nobody ever sees half of one.
+
+#include <string>
+
+namespace capsim {
+
+/// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename. Throws capsim::Error when
+/// the folder is not writable or the disk is full; the temporary file is removed then.
+void write_file_atomically(const std::string& path, const std::string& text);
+
+}  // namespace capsim

@@ -1,0 +1,87 @@
+#include "sim/des/des_engine.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "sim/analytical/analytical_engine.hpp"
+#include "sim/core/units.hpp"
+#include "sim/des/child_process.hpp"
+#include "sim/des/des_training.hpp"
+
+namespace capsim::sim {
+
+namespace {
+
+std::string encode(const des::DesRunResult& run) {
+  nlohmann::json j;
+  j["activities"] = run.activities;
+  j["makespan_s"] = run.makespan_s;
+  j["peak_memory_bytes"] = run.peak_memory_bytes;
+  for (const auto& r : run.jobs) {
+    j["jobs"].push_back({{"step_time_s", r.step_time_s}, {"busy_s", r.busy_s}, {"pp_comm_s", r.pp_comm_s},
+                         {"bubble_s", r.bubble_s}, {"dp_comm_s", r.dp_comm_s}, {"param_gather_s", r.param_gather_s},
+                         {"optimizer_s", r.optimizer_s}});
+  }
+  j["links"] = nlohmann::json::array();
+  for (const auto& l : run.busiest_links) {
+    j["links"].push_back({{"name", l.name}, {"bytes", l.bytes}, {"utilization", l.utilization}});
+  }
+  return j.dump();
+}
+
+/// Replaces the analytical step with the simulated one, keeping the analytical split of the critical stage's busy
+/// time into compute and node-local communication.
+void apply(TrainingResult& r, const StepEstimate& analytical, const nlohmann::json& job, const hw::ClusterSpec& cluster,
+           const workloads::TrainingJob& spec) {
+  const double busy = job.at("busy_s").get<double>();
+  const double parts = analytical.compute_s + analytical.tp_comm_s + analytical.cp_comm_s + analytical.ep_comm_s;
+  const double scale = parts > 0 ? busy / parts : 0;
+  r.step_time_s = job.at("step_time_s").get<double>();
+  r.breakdown_s = {{"compute", analytical.compute_s * scale},
+                   {"tp_comm", analytical.tp_comm_s * scale},
+                   {"cp_comm", analytical.cp_comm_s * scale},
+                   {"ep_comm", analytical.ep_comm_s * scale},
+                   {"pp_comm", job.at("pp_comm_s").get<double>()},
+                   {"bubble", job.at("bubble_s").get<double>()},
+                   {"dp_comm", job.at("dp_comm_s").get<double>()},
+                   {"param_gather", job.at("param_gather_s").get<double>()},
+                   {"optimizer", job.at("optimizer_s").get<double>()}};
+  r.tokens_per_s = r.tokens_per_step / r.step_time_s;
+  r.model_tflops_per_gpu = r.model_flops_per_step / r.step_time_s / r.gpus / 1e12;
+  r.mfu = r.model_flops_per_step / (r.step_time_s * r.gpus * cluster.gpu.peak(spec.precision));
+  r.time_to_train_s = spec.tokens > 0 ? spec.tokens / r.tokens_per_s : 0;
+}
+
+}  // namespace
+
+TrainingResult DesEngine::run_training(const hw::ClusterSpec& cluster, const workloads::TrainingJob& job) const {
+  return run_trainings(cluster, {job}).front();
+}
+
+std::vector<TrainingResult> DesEngine::run_trainings(const hw::ClusterSpec& cluster,
+                                                     const std::vector<workloads::TrainingJob>& jobs) const {
+  des::DesOptions options;
+  options.slowdown = options_.slowdown;
+  options.trace_path = options_.trace_path;
+  const std::string payload =
+      des::run_in_child_process([&] { return encode(des::simulate_training_steps(cluster, jobs, options)); });
+  const nlohmann::json run = nlohmann::json::parse(payload);
+
+  const AnalyticalEngine analytical;
+  std::vector<TrainingResult> results;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    TrainingResult r = analytical.run_training(cluster, jobs[i]);
+    apply(r, estimate_training_step(cluster, jobs[i]), run.at("jobs").at(i), cluster, jobs[i]);
+    for (const auto& l : run.at("links")) {
+      r.busiest_links.push_back({l.at("name").get<std::string>(), l.at("bytes").get<double>(),
+                                 l.at("utilization").get<double>()});
+    }
+    r.notes.push_back("des: " + std::to_string(run.at("activities").get<long long>()) + " SimGrid activities, " +
+                      units::format_bytes(run.at("peak_memory_bytes").get<double>()) +
+                      " peak memory; pipeline and data-parallel traffic simulated as flows on the fabric, "
+                      "tensor-, context- and expert-parallel traffic costed by the node model");
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+}  // namespace capsim::sim

@@ -1,0 +1,33 @@
+#pragma once
+/// @file des_engine.hpp
+/// The discrete-event engine: SimGrid 3.32 runs each training step event by event on the cluster's fabric, in a
+/// child process. Only sim/des/ includes SimGrid.
+
+#include <string>
+#include <vector>
+
+#include "sim/engine.hpp"
+
+namespace capsim::sim {
+
+/// Options of the DES engine beyond the scenario's jobs.
+struct DesEngineOptions {
+  std::vector<double> slowdown;  ///< per GPU rank: compute takes this many times longer (stragglers)
+  std::string trace_path;        ///< write a Chrome trace of the first job's step here when set
+};
+
+/// SimGrid-backed engine. Results share the analytical engine's memory and FLOP accounting; step time and its
+/// communication and idle parts come from the simulation.
+class DesEngine final : public Engine {
+ public:
+  explicit DesEngine(DesEngineOptions options = {}) : options_(std::move(options)) {}
+  std::string name() const override { return "des"; }
+  TrainingResult run_training(const hw::ClusterSpec& cluster, const workloads::TrainingJob& job) const override;
+  std::vector<TrainingResult> run_trainings(const hw::ClusterSpec& cluster,
+                                            const std::vector<workloads::TrainingJob>& jobs) const override;
+
+ private:
+  DesEngineOptions options_;
+};
+
+}  // namespace capsim::sim

@@ -1,0 +1,390 @@
+#include "sim/des/des_training.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <fstream>
+#include <unordered_map>
+
+#include <sys/resource.h>
+
+#include <simgrid/s4u.hpp>
+
+#include "sim/core/error.hpp"
+#include "sim/des/des_platform.hpp"
+#include "sim/des/job_plan.hpp"
+#include "sim/des/trace_writer.hpp"
+
+namespace capsim::sim::des {
+
+namespace sg4 = simgrid::s4u;
+
+namespace {
+
+enum class TaskKind : std::uint8_t { compute, p2p, dp, gather };
+
+/// One SimGrid activity's meaning. Activities carry their task index in set_data().
+struct Task {
+  TaskKind kind;
+  int job;
+  int slot;   ///< stage slot (compute) or transfer / phase index
+  int op;     ///< op index (compute)
+};
+
+/// State of one pipeline stage of one data-parallel replica.
+struct StageState {
+  int job = 0;
+  int stage = 0;
+  int replica = 0;
+  int cursor = 0;
+  bool busy = false;
+  std::vector<std::uint8_t> f_arrived;  ///< by chunk x m + micro-batch
+  std::vector<std::uint8_t> b_arrived;
+  double busy_s = 0;
+  double pipe_end_s = 0;
+  double last_backward_s = 0;
+};
+
+/// Flows that together deliver one pipeline transfer or one collective phase.
+struct Pending {
+  int remaining = 0;
+  int job = 0;
+  int dest_slot = -1;  ///< p2p: receiving stage slot; phases: stage index
+  bool forward = true;
+  int arrival = 0;
+  double start_s = 0;
+};
+
+class Simulation {
+ public:
+  Simulation(const hw::ClusterSpec& cluster, const std::vector<workloads::TrainingJob>& jobs, const DesOptions& options)
+      : cluster_(cluster), options_(options) {
+    int next = 0;
+    for (const auto& job : jobs) {
+      plans_.push_back(make_job_plan(cluster, job, next, options.slowdown));
+      next += job.parallelism.gpus();
+    }
+    if (next > cluster.total_gpus()) {
+      throw InfeasibleError("the jobs need " + std::to_string(next) + " GPUs; the cluster has " +
+                            std::to_string(cluster.total_gpus()));
+    }
+    platform_ = build_platform(cluster, next);
+    for (size_t j = 0; j < plans_.size(); ++j) add_stages(static_cast<int>(j));
+    results_.resize(plans_.size());
+    stage_done_.resize(plans_.size());
+    for (size_t j = 0; j < plans_.size(); ++j) stage_done_[j].assign(plans_[j].pp, 0);
+  }
+
+  DesRunResult run() {
+    sg4::Activity::on_completion_cb([this](sg4::Activity const& a) { on_complete(a); });
+    for (size_t s = 0; s < stages_.size(); ++s) try_start(static_cast<int>(s));
+    sg4::Engine::get_instance()->run();
+    return finish();
+  }
+
+ private:
+  void add_stages(int j) {
+    const JobPlan& plan = plans_[j];
+    plan_first_slot_.push_back(static_cast<int>(stages_.size()));
+    for (int s = 0; s < plan.pp; ++s) {
+      for (int d = 0; d < plan.dp; ++d) {
+        StageState st;
+        st.job = j;
+        st.stage = s;
+        st.replica = d;
+        st.f_arrived.assign(static_cast<size_t>(plan.vs) * plan.mb, 0);
+        st.b_arrived.assign(static_cast<size_t>(plan.vs) * plan.mb, 0);
+        stages_.push_back(std::move(st));
+      }
+    }
+  }
+  int slot_of(int job, int stage, int replica) const {
+    return plan_first_slot_[job] + stage * plans_[job].dp + replica;
+  }
+
+  int new_task(const Task& t, const sg4::ActivityPtr& a) {
+    const int id = static_cast<int>(tasks_.size());
+    tasks_.push_back(t);
+    alive_.push_back(a);
+    a->set_data(reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)));
+    return id;
+  }
+  int new_pending(const Pending& p) {
+    pending_.push_back(p);
+    return static_cast<int>(pending_.size()) - 1;
+  }
+
+  void try_start(int slot) {
+    StageState& st = stages_[slot];
+    const JobPlan& plan = plans_[st.job];
+    if (st.busy || st.cursor >= plan.ops_per_stage()) return;
+    const Op op = plan.op(st.stage, st.cursor);
+    const size_t idx = static_cast<size_t>(op.chunk) * plan.mb + op.micro_batch;
+    if (op.forward && plan.needs_forward_input(st.stage, op.chunk) && !st.f_arrived[idx]) return;
+    if (!op.forward && plan.needs_backward_input(st.stage, op.chunk) && !st.b_arrived[idx]) return;
+    const double duration = (op.forward ? plan.forward_s(st.stage, op.chunk) : plan.backward_s(st.stage, op.chunk)) *
+                            plan.stage_slowdown[static_cast<size_t>(st.stage) * plan.dp + st.replica];
+    sg4::Host* host = platform_.gpu_hosts[plan.rank(st.replica, st.stage, 0, 0)];
+    sg4::ExecPtr exec = sg4::Exec::init();
+    exec->set_flops_amount(duration * kHostSpeed)->set_host(host);
+    new_task({TaskKind::compute, st.job, slot, st.cursor}, exec);
+    st.busy = true;
+    st.cursor++;
+    exec->start();
+    ++activities_;
+  }
+
+  void send(int job, int from_slot, const Op& op) {
+    const JobPlan& plan = plans_[job];
+    const StageState& from = stages_[from_slot];
+    const Hop hop = op.forward ? plan.forward_target(from.stage, op.chunk) : plan.backward_target(from.stage, op.chunk);
+    if (hop.stage < 0) return;
+    const int dest = slot_of(job, hop.stage, from.replica);
+    Pending p{0, job, dest, op.forward, hop.chunk * plan.mb + op.micro_batch, sg4::Engine::get_clock()};
+    const int pid = new_pending(p);
+    // One flow per pair of nodes: the GPUs of a node send over their rails at once (rail-merged fabric).
+    std::vector<std::pair<std::pair<int, int>, double>> by_nodes;
+    for (int c = 0; c < plan.cp; ++c) {
+      for (int t = 0; t < plan.tp; ++t) {
+        const int src = plan.rank(from.replica, from.stage, c, t);
+        const int dst = plan.rank(from.replica, hop.stage, c, t);
+        if (plan.same_node(src, dst)) continue;  // NVLink: costed in the op (node model)
+        const std::pair<int, int> key{plan.node_of(src), plan.node_of(dst)};
+        auto it = std::find_if(by_nodes.begin(), by_nodes.end(), [&](const auto& e) { return e.first == key; });
+        if (it == by_nodes.end()) {
+          by_nodes.push_back({key, plan.p2p_bytes});
+        } else {
+          it->second += plan.p2p_bytes;
+        }
+      }
+    }
+    for (const auto& [nodes, bytes] : by_nodes) start_flow(TaskKind::p2p, job, pid, nodes.first, nodes.second, bytes);
+    if (pending_[pid].remaining == 0) arrive(pid);
+  }
+
+  /// A flow between the gateways of nodes `src` and `dst`.
+  void start_flow(TaskKind kind, int job, int pid, int src, int dst, double bytes) {
+    sg4::CommPtr comm = sg4::Comm::sendto_init(platform_.node_ports[src], platform_.node_ports[dst]);
+    comm->set_payload_size(bytes);
+    new_task({kind, job, pid, 0}, comm);
+    pending_[pid].remaining++;
+    pair_bytes_[(static_cast<std::uint64_t>(src) << 32) | static_cast<std::uint32_t>(dst)] += bytes;
+    comm->start();
+    ++activities_;
+  }
+
+  void arrive(int pid) {
+    const Pending& p = pending_[pid];
+    StageState& dest = stages_[p.dest_slot];
+    (p.forward ? dest.f_arrived : dest.b_arrived)[p.arrival] = 1;
+    if (p.job == 0 && dest.replica == 0) trace_.comm(dest.stage, p.forward ? "recv activations" : "recv gradients",
+                                                     p.start_s, sg4::Engine::get_clock());
+    try_start(p.dest_slot);
+  }
+
+  void on_complete(sg4::Activity const& a) {
+    graveyard_.clear();  // activities completed in earlier callbacks can be released now
+    const int id = static_cast<int>(reinterpret_cast<std::uintptr_t>(a.get_data<void>()));
+    const Task task = tasks_[id];
+    graveyard_.push_back(std::move(alive_[id]));
+    const double now = sg4::Engine::get_clock();
+    switch (task.kind) {
+      case TaskKind::compute: finish_op(task, a.get_start_time(), now); break;
+      case TaskKind::p2p:
+        if (--pending_[task.slot].remaining == 0) arrive(task.slot);
+        break;
+      case TaskKind::dp:
+      case TaskKind::gather:
+        if (--pending_[task.slot].remaining == 0) finish_phase(task.slot, task.kind);
+        break;
+    }
+  }
+
+  void finish_op(const Task& task, double start, double now) {
+    StageState& st = stages_[task.slot];
+    const JobPlan& plan = plans_[st.job];
+    const Op op = plan.op(st.stage, task.op);
+    st.busy = false;
+    st.busy_s += now - start;
+    if (!op.forward) st.last_backward_s = now - start;
+    if (st.job == 0 && st.replica == 0) trace_.compute(st.stage, op, start, now);
+    send(st.job, task.slot, op);
+    if (st.cursor >= plan.ops_per_stage()) {
+      st.pipe_end_s = now;
+      if (++stage_done_[st.job][st.stage] == plan.dp) start_dp_phase(st.job, st.stage);
+    }
+    try_start(task.slot);
+  }
+
+  /// Data-parallel gradient reduction of one stage: NCCL's hierarchical pattern, inter-node rings over the
+  /// nodes, one ring per GPU position in the node, each carrying 1/r of the gradients.
+  void start_dp_phase(int job, int stage) {
+    const JobPlan& plan = plans_[job];
+    Pending p{0, job, stage, true, 0, sg4::Engine::get_clock()};
+    const int pid = new_pending(p);
+    for (const auto& ring : plan.dp_rings(stage)) {
+      for (size_t k = 0; k < ring.nodes.size(); ++k) {
+        start_flow(TaskKind::dp, job, pid, ring.nodes[k], ring.nodes[(k + 1) % ring.nodes.size()],
+                   ring.gpu_rings * plan.dp_flow_bytes);
+      }
+    }
+    if (pending_[pid].remaining == 0) finish_phase(pid, TaskKind::dp);
+  }
+
+  void start_gather_phase(int job, int stage) {
+    const JobPlan& plan = plans_[job];
+    Pending p{0, job, stage, true, 0, sg4::Engine::get_clock()};
+    const int pid = new_pending(p);
+    for (const auto& ring : plan.dp_rings(stage)) {
+      for (size_t k = 0; k < ring.nodes.size(); ++k) {
+        start_flow(TaskKind::gather, job, pid, ring.nodes[k], ring.nodes[(k + 1) % ring.nodes.size()],
+                   ring.gpu_rings * plan.gather_flow_bytes);
+      }
+    }
+    if (pending_[pid].remaining == 0) finish_phase(pid, TaskKind::gather);
+  }
+
+  void finish_phase(int pid, TaskKind kind) {
+    const Pending& p = pending_[pid];
+    const JobPlan& plan = plans_[p.job];
+    const double now = sg4::Engine::get_clock();
+    if (p.job == 0) trace_.comm(p.dest_slot, kind == TaskKind::dp ? "gradient reduce" : "parameter gather", p.start_s, now);
+    StageEnd& end = stage_ends_[(static_cast<std::int64_t>(p.job) << 32) | p.dest_slot];
+    if (kind == TaskKind::dp) {
+      end.dp_start_s = p.start_s;
+      end.dp_end_s = now + plan.dp_intra_s;
+      if (plan.zero >= 1) {
+        start_gather_phase(p.job, p.dest_slot);
+        return;
+      }
+      end.gather_end_s = end.dp_end_s;
+    } else {
+      end.gather_end_s = now + plan.gather_intra_s;
+    }
+  }
+
+  struct StageEnd {
+    double dp_start_s = -1;
+    double dp_end_s = -1;
+    double gather_end_s = -1;
+  };
+
+  DesRunResult finish();
+
+  hw::ClusterSpec cluster_;
+  DesOptions options_;
+  std::vector<JobPlan> plans_;
+  std::vector<int> plan_first_slot_;
+  DesPlatform platform_;
+  std::vector<StageState> stages_;
+  std::vector<std::vector<int>> stage_done_;
+  std::vector<Task> tasks_;
+  std::vector<sg4::ActivityPtr> alive_;
+  std::vector<sg4::ActivityPtr> graveyard_;
+  std::vector<Pending> pending_;
+  std::unordered_map<std::uint64_t, double> pair_bytes_;
+  std::unordered_map<std::int64_t, StageEnd> stage_ends_;
+  std::vector<DesJobResult> results_;
+  TraceWriter trace_;
+  long long activities_ = 0;
+
+};
+
+DesRunResult Simulation::finish() {
+  DesRunResult out;
+  out.activities = activities_;
+  for (size_t j = 0; j < plans_.size(); ++j) {
+    const JobPlan& plan = plans_[j];
+    DesJobResult r;
+    r.first_gpu = plan.rank(0, 0, 0, 0);
+    double best_end = -1;
+    for (int s = 0; s < plan.pp; ++s) {
+      double pipe_end = 0;
+      double busy = 0;
+      double last_backward = 0;
+      for (int d = 0; d < plan.dp; ++d) {
+        const StageState& st = stages_[slot_of(static_cast<int>(j), s, d)];
+        if (st.pipe_end_s >= pipe_end) {
+          pipe_end = st.pipe_end_s;
+          busy = st.busy_s;
+          last_backward = st.last_backward_s;
+        }
+      }
+      const auto it = stage_ends_.find((static_cast<std::int64_t>(j) << 32) | s);
+      const bool has_phase = it != stage_ends_.end();
+      // Buckets of the last micro-batch's backward reduce while it still runs (the last bucket cannot), and the
+      // parameter gather hides behind the next step's first forward pass: credit them as the analytical model does.
+      const double dp_window = plan.overlap_grad_reduce ? 0.9 * last_backward : 0.0;
+      const double dp_end = has_phase ? std::max(pipe_end, it->second.dp_end_s - dp_window) : pipe_end;
+      const double gather = has_phase ? std::max(0.0, it->second.gather_end_s - it->second.dp_end_s) : 0.0;
+      const double gather_window = plan.overlap_param_gather ? plan.forward_s(s, 0) : 0.0;
+      const double gather_exposed = std::max(0.0, gather - gather_window);
+      const double end = dp_end + plan.optimizer_s + gather_exposed;
+      if (end > best_end) {
+        best_end = end;
+        r.step_time_s = end;
+        r.busy_s = busy;
+        r.dp_comm_s = dp_end - pipe_end;
+        r.param_gather_s = gather_exposed;
+        r.optimizer_s = plan.optimizer_s;
+        // The schedule's own idle time on this stage; waiting beyond it is the fabric's doing.
+        double slowest = 0;
+        double sum = 0;
+        for (int q = 0; q < plan.pp; ++q) {
+          double per_mb = 0;
+          for (int c = 0; c < plan.vs; ++c) per_mb += plan.forward_s(q, c) + plan.backward_s(q, c);
+          slowest = std::max(slowest, per_mb);
+          sum += per_mb;
+        }
+        const double idle = std::max(0.0, pipe_end - busy);
+        r.bubble_s = std::min(idle, (sum - slowest) / plan.vs + plan.mb * slowest - busy);
+        r.bubble_s = std::max(0.0, r.bubble_s);
+        r.pp_comm_s = idle - r.bubble_s;
+      }
+    }
+    out.makespan_s = std::max(out.makespan_s, r.step_time_s);
+    out.jobs.push_back(r);
+  }
+
+  // Bytes per link, from the bytes per (source, destination) pair: one route lookup per distinct pair.
+  std::unordered_map<const sg4::Link*, double> link_bytes;
+  std::vector<sg4::Link*> route;
+  for (const auto& [pair, bytes] : pair_bytes_) {
+    route.clear();
+    double latency = 0;
+    platform_.node_ports[pair >> 32]->route_to(platform_.node_ports[pair & 0xffffffffu], route, &latency);
+    for (const sg4::Link* l : route) link_bytes[l] += bytes;
+  }
+  std::vector<LinkLoad> loads;
+  loads.reserve(link_bytes.size());
+  for (const auto& [link, bytes] : link_bytes) {
+    const double capacity = link->get_bandwidth() * std::max(out.makespan_s, 1e-12);
+    loads.push_back({link->get_name(), bytes, bytes / capacity});
+  }
+  const size_t keep = std::min(loads.size(), static_cast<size_t>(std::max(0, options_.top_links)));
+  std::partial_sort(loads.begin(), loads.begin() + keep, loads.end(),
+                    [](const LinkLoad& a, const LinkLoad& b) { return a.utilization > b.utilization; });
+  loads.resize(keep);
+  out.busiest_links = std::move(loads);
+  if (!options_.trace_path.empty()) trace_.write(options_.trace_path, "CapSim DES: one training step");
+  return out;
+}
+
+}  // namespace
+
+DesRunResult simulate_training_steps(const hw::ClusterSpec& cluster, const std::vector<workloads::TrainingJob>& jobs,
+                                     const DesOptions& options) {
+  // SimGrid logs configuration changes at INFO; the CLI's --json output must stay clean.
+  int argc = 2;
+  char name[] = "capsim-des";
+  char quiet[] = "--log=root.thres:critical";
+  char* argv[] = {name, quiet, nullptr};
+  sg4::Engine engine(&argc, argv);
+  sg4::Engine::set_config("surf/precision:1e-9");
+  Simulation simulation(cluster, jobs, options);
+  DesRunResult result = simulation.run();
+  rusage usage{};
+  if (::getrusage(RUSAGE_SELF, &usage) == 0) result.peak_memory_bytes = static_cast<double>(usage.ru_maxrss) * 1024.0;
+  return result;
+}
+
+}  // namespace capsim::sim::des

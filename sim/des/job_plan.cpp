@@ -1,0 +1,151 @@
+#include "sim/des/job_plan.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "models/hardware/gemm_model.hpp"
+#include "models/network/collective_model.hpp"
+#include "sim/analytical/training_costs.hpp"
+#include "sim/analytical/training_memory.hpp"
+
+namespace capsim::sim::des {
+
+using net::CollectiveOp;
+
+Op JobPlan::op(int stage, int index) const {
+  const int total = mb * vs;
+  const int warmup = vs == 1 ? std::min(pp - stage - 1, mb) : std::min((pp - stage - 1) * 2 + (vs - 1) * pp, total);
+  bool forward;
+  int k;
+  if (index < warmup) {
+    forward = true;
+    k = index;
+  } else if (index < 2 * total - warmup) {
+    const int j = index - warmup;
+    forward = j % 2 == 0;
+    k = forward ? warmup + j / 2 : j / 2;
+  } else {
+    forward = false;
+    k = index - total;
+  }
+  // Megatron's interleaved order: groups of pp micro-batches sweep the chunks in turn (backward in reverse).
+  const int group = (k / pp) % vs;
+  Op o;
+  o.forward = forward;
+  o.chunk = forward ? group : vs - 1 - group;
+  o.micro_batch = (k / (pp * vs)) * pp + k % pp;
+  return o;
+}
+
+Hop JobPlan::forward_target(int stage, int chunk) const {
+  if (stage < pp - 1) return {stage + 1, chunk};
+  if (chunk < vs - 1) return {0, chunk + 1};
+  return {};
+}
+
+Hop JobPlan::backward_target(int stage, int chunk) const {
+  if (stage > 0) return {stage - 1, chunk};
+  if (chunk > 0) return {pp - 1, chunk - 1};
+  return {};
+}
+
+JobPlan make_job_plan(const hw::ClusterSpec& cluster, const workloads::TrainingJob& job, int first_gpu,
+                      const std::vector<double>& slowdown) {
+  const auto& p = job.parallelism;
+  const hw::GemmModel gemm(cluster.gpu);
+  const net::AlphaBetaCollectives collectives(cluster);
+  const TrainingCosts costs = training_costs(cluster, job, gemm, collectives);
+
+  JobPlan plan;
+  plan.tp = p.tp;
+  plan.cp = p.cp;
+  plan.dp = p.dp;
+  plan.pp = p.pp;
+  plan.vs = std::max(1, p.virtual_stages);
+  plan.mb = p.micro_batches();
+  plan.first_gpu = first_gpu;
+  plan.gpus_per_node = cluster.gpus_per_node;
+  plan.zero = p.zero;
+  plan.overlap_grad_reduce = job.software.overlap_grad_reduce;
+  plan.overlap_param_gather = job.software.overlap_param_gather;
+  plan.p2p_bytes = costs.p2p_bytes;
+
+  // A pipeline send that stays inside a node rides NVLink: cost it in the sending op (node model).
+  const bool p2p_local = plan.same_node(plan.rank(0, 0, 0, 0), plan.rank(0, std::min(1, p.pp - 1), 0, 0));
+  const double local_send_s =
+      (p.pp > 1 && p2p_local) ? collectives.time_s(CollectiveOp::send_recv, costs.p2p_bytes, {2, 2, 2}) : 0.0;
+  const double layer_f = costs.layer.forward.total_s();
+  const double layer_b = costs.layer.backward.total_s() + costs.layer.recompute.total_s();
+  for (int s = 0; s < p.pp; ++s) {
+    const double layers = static_cast<double>(costs.split.layers_on(s)) / plan.vs;
+    for (int c = 0; c < plan.vs; ++c) {
+      double f = layers * layer_f + local_send_s;
+      double b = layers * layer_b + local_send_s;
+      if (s == 0 && c == 0) {
+        f += costs.first_extra.forward.total_s();
+        b += costs.first_extra.backward.total_s() + costs.first_extra.recompute.total_s();
+      }
+      if (s == p.pp - 1 && c == plan.vs - 1) {
+        f += costs.last_extra.forward.total_s();
+        b += costs.last_extra.backward.total_s() + costs.last_extra.recompute.total_s();
+      }
+      plan.forward_durations.push_back(f);
+      plan.backward_durations.push_back(b);
+    }
+  }
+
+  // Gradient reduction over the dp x cp replicas of each (stage, tensor rank): NCCL's hierarchical pattern. The
+  // members on one node reduce over NVLink (node model); one ring per position in the node crosses the fabric.
+  const StageParameters params = stage_parameters(job);
+  const double grad_bytes = hw::bytes_per_element(job.software.grad_reduce) * params.total();
+  const double weight_bytes = 2.0 * params.total();
+  plan.rings.resize(p.pp);
+  int nodes_in_ring = 1;
+  int per_node = 1;
+  for (int s = 0; s < p.pp; ++s) {
+    std::map<std::vector<int>, double> merged;  // node sequence -> GPU-level rings
+    for (int t = 0; t < p.tp; ++t) {
+      std::map<int, int> members_on;  // node -> members of this (stage, t) group on it
+      for (int d = 0; d < p.dp; ++d) {
+        for (int c = 0; c < p.cp; ++c) members_on[plan.node_of(plan.rank(d, s, c, t))]++;
+      }
+      nodes_in_ring = static_cast<int>(members_on.size());
+      per_node = members_on.begin()->second;
+      if (nodes_in_ring < 2) continue;
+      std::vector<int> nodes;
+      for (const auto& entry : members_on) nodes.push_back(entry.first);
+      merged[nodes] += per_node;  // one GPU-level ring per position in the node
+    }
+    for (auto& [nodes, count] : merged) plan.rings[s].push_back({nodes, count});
+  }
+  plan.stage_slowdown.assign(static_cast<size_t>(p.pp) * p.dp, 1.0);
+  for (int s = 0; s < p.pp; ++s) {
+    for (int d = 0; d < p.dp; ++d) {
+      double worst = 1.0;
+      for (int c = 0; c < p.cp; ++c) {
+        for (int t = 0; t < p.tp; ++t) {
+          const int r = plan.rank(d, s, c, t);
+          if (r < static_cast<int>(slowdown.size())) worst = std::max(worst, slowdown[r]);
+        }
+      }
+      plan.stage_slowdown[static_cast<size_t>(s) * p.dp + d] = worst;
+    }
+  }
+  const double k = nodes_in_ring;
+  const CollectiveOp reduce = p.zero >= 1 ? CollectiveOp::reduce_scatter : CollectiveOp::all_reduce;
+  plan.dp_flow_bytes = net::bus_factor(reduce, nodes_in_ring) * grad_bytes / per_node;
+  plan.gather_flow_bytes = net::bus_factor(CollectiveOp::all_gather, nodes_in_ring) * weight_bytes / per_node;
+  const net::CommGroup local{per_node, per_node, cluster.gpus_per_node};
+  const double ring_steps = k > 1 ? (reduce == CollectiveOp::all_reduce ? 2 * (k - 1) : k - 1) - 1 : 0;
+  plan.dp_intra_s = ring_steps * cluster.scale_out.latency_s;
+  if (per_node > 1) {
+    plan.dp_intra_s += collectives.time_s(CollectiveOp::reduce_scatter, grad_bytes, local);
+    if (reduce == CollectiveOp::all_reduce) plan.dp_intra_s += collectives.time_s(CollectiveOp::all_gather, grad_bytes, local);
+    plan.gather_intra_s = collectives.time_s(CollectiveOp::all_gather, weight_bytes, local);
+  }
+  plan.gather_intra_s += (k > 1 ? k - 2 : 0) * cluster.scale_out.latency_s;
+  plan.optimizer_s = optimizer_time_s(job, params.total(), gemm);
+  return plan;
+}
+
+}  // namespace capsim::sim::des

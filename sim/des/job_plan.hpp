@@ -1,0 +1,74 @@
+#pragma once
+/// @file job_plan.hpp
+/// One training job prepared for the DES: its rank layout, its 1F1B / interleaved 1F1B op order per stage, and the
+/// duration of every op and the size of every flow, all taken from the shared per-micro-batch costs
+/// (sim/analytical/training_costs.hpp) so that the two engines model the same work.
+
+#include <vector>
+
+#include "models/hardware/cluster.hpp"
+#include "models/workloads/transformer.hpp"
+
+namespace capsim::sim::des {
+
+/// One scheduled pass on one stage.
+struct Op {
+  bool forward = true;
+  int chunk = 0;        ///< virtual-stage chunk, 0..vs-1
+  int micro_batch = 0;  ///< 0..mb-1
+};
+
+/// Where a pass's output goes: a stage and chunk, or stage -1 for nowhere.
+struct Hop {
+  int stage = -1;
+  int chunk = 0;
+};
+
+/// An inter-node ring of a data-parallel phase, at node level: every GPU position whose ring visits the same nodes
+/// in the same order is merged into it (rails are merged in the fabric too).
+struct NodeRing {
+  std::vector<int> nodes;
+  double gpu_rings = 1;  ///< how many GPU-level rings this one stands for
+};
+
+/// Everything the DES needs about one job.
+struct JobPlan {
+  int tp = 1, cp = 1, dp = 1, pp = 1, vs = 1, mb = 1;
+  int first_gpu = 0;
+  int gpus_per_node = 8;
+  int zero = 0;
+  bool overlap_grad_reduce = true;
+  bool overlap_param_gather = true;
+  std::vector<double> forward_durations;   ///< by stage x vs + chunk, seconds (node-local TP/CP/EP traffic included)
+  std::vector<double> backward_durations;  ///< same, backward plus recompute
+  double p2p_bytes = 0;          ///< one pipeline flow (one GPU's share)
+  double dp_flow_bytes = 0;      ///< one GPU-level flow of an inter-node gradient ring
+  double gather_flow_bytes = 0;  ///< one GPU-level flow of an inter-node parameter all-gather ring
+  double dp_intra_s = 0;         ///< node-local legs and ring latency of the gradient reduction
+  double gather_intra_s = 0;     ///< same for the parameter gather
+  double optimizer_s = 0;
+  std::vector<std::vector<NodeRing>> rings;  ///< per stage: the inter-node rings of the DP phase
+  std::vector<double> stage_slowdown;        ///< by stage x dp + replica: the slowest GPU of its TP x CP group
+
+  int ops_per_stage() const { return 2 * mb * vs; }
+  /// The `index`-th op stage `stage` runs (Megatron-LM's schedule order).
+  Op op(int stage, int index) const;
+  bool needs_forward_input(int stage, int chunk) const { return stage > 0 || chunk > 0; }
+  bool needs_backward_input(int stage, int chunk) const { return stage < pp - 1 || chunk < vs - 1; }
+  Hop forward_target(int stage, int chunk) const;
+  Hop backward_target(int stage, int chunk) const;
+  double forward_s(int stage, int chunk) const { return forward_durations[stage * vs + chunk]; }
+  double backward_s(int stage, int chunk) const { return backward_durations[stage * vs + chunk]; }
+  /// Global GPU rank of (replica d, stage s, context rank c, tensor rank t): Megatron order tp, cp, dp, pp.
+  int rank(int d, int s, int c, int t) const { return first_gpu + ((s * dp + d) * cp + c) * tp + t; }
+  int node_of(int rank) const { return rank / gpus_per_node; }
+  bool same_node(int a, int b) const { return node_of(a) == node_of(b); }
+  const std::vector<NodeRing>& dp_rings(int stage) const { return rings[stage]; }
+};
+
+/// Prepares `job` to run on GPUs [first_gpu, first_gpu + job.gpus()) of `cluster`. `slowdown[rank]` > 1 slows
+/// that GPU's compute (a straggler holds back its whole tensor-parallel group).
+JobPlan make_job_plan(const hw::ClusterSpec& cluster, const workloads::TrainingJob& job, int first_gpu,
+                      const std::vector<double>& slowdown);
+
+}  // namespace capsim::sim::des
