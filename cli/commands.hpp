@@ -4,6 +4,10 @@
 
 #include <string>
 
+namespace CLI {
+class App;
+}  // namespace CLI
+
 namespace capsim::cli {
 
 /// Options of `capsim run`.
@@ -12,6 +16,7 @@ struct RunOptions {
   std::string engine;    ///< empty = the scenario's own
   bool json = false;
   std::string out_dir;   ///< when set, result.json and summary.txt are written there
+  std::string trace;     ///< des engine: write a Chrome trace of one iteration here
 };
 
 /// Options of `capsim validate`.
@@ -22,7 +27,37 @@ struct ValidateOptions {
   bool json = false;
 };
 
+/// Options of `capsim plan-serving`.
+struct PlanServingOptions {
+  std::string scenario;
+  std::string rate;      ///< target rate, e.g. "50/s" or "50"; empty = the workload's
+  std::string workload;  ///< empty = the first inference workload
+  std::string gpus;      ///< comma-separated GPU ids; empty = all
+  std::string window;    ///< simulated arrivals per trial, e.g. "10 min"
+  int top = 5;
+  bool json = false;
+};
+
+/// Options of `capsim collective`.
+struct CollectiveOptions {
+  std::string gpu;          ///< catalog id; or take the cluster from `scenario`
+  std::string scenario;
+  int gpus = 0;             ///< communicator size; 0 = one node
+  int gpus_per_node = 0;    ///< 0 = the GPU's node
+  std::string op = "all_reduce";
+  std::string bytes;        ///< one size; empty = the sweep below
+  std::string min_bytes = "8";
+  std::string max_bytes = "8G";
+  double factor = 2;
+  std::string nccl_tests;   ///< calibration log
+  bool json = false;
+};
+
+/// Registers `capsim collective` and its options on `app`, filling `options`.
+CLI::App* add_collective_command(CLI::App& app, CollectiveOptions& options);
+int collective_command(const CollectiveOptions& options);
 int run_command(const RunOptions& options);
+int plan_serving_command(const PlanServingOptions& options);
 int validate_command(const ValidateOptions& options);
 
 /// Folder of the bundled scenarios: $CAPSIM_DATA_DIR if set, else the source tree's scenarios/.

@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"analytical", "des"}));
   run_cmd->add_flag("--json", run.json, "Print the result document as JSON on stdout, and nothing else");
   run_cmd->add_option("--out", run.out_dir, "Also write result.json and summary.txt into this folder");
+  run_cmd->add_option("--trace", run.trace,
+                      "des engine: write a Chrome trace (Perfetto) of one training iteration to this file");
 
   capsim::cli::ValidateOptions validate;
   auto* validate_cmd =
@@ -34,6 +36,20 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("--engine", validate.engine, "Engine: analytical or des")
       ->check(CLI::IsMember({"analytical", "des"}));
   validate_cmd->add_flag("--json", validate.json, "Print the tables as JSON");
+
+  capsim::cli::PlanServingOptions plan_serving;
+  auto* plan_serving_cmd = app.add_subcommand(
+      "plan-serving", "Find the fewest GPUs (GPU type, TP, replicas) that serve a rate within the SLO");
+  plan_serving_cmd->add_option("scenario", plan_serving.scenario, "Scenario with an inference workload")->required();
+  plan_serving_cmd->add_option("--rate", plan_serving.rate, "Target rate, e.g. 50/s (default: the workload's)");
+  plan_serving_cmd->add_option("--workload", plan_serving.workload, "Inference workload to plan (default: the first)");
+  plan_serving_cmd->add_option("--gpus", plan_serving.gpus, "Comma-separated GPU ids to consider (default: all)");
+  plan_serving_cmd->add_option("--window", plan_serving.window, "Simulated arrivals per trial (default: 10 min)");
+  plan_serving_cmd->add_option("--top", plan_serving.top, "Candidates checked as whole fleets")->check(CLI::Range(1, 100));
+  plan_serving_cmd->add_flag("--json", plan_serving.json, "Print the plan as JSON on stdout, and nothing else");
+
+  capsim::cli::CollectiveOptions collective;
+  auto* collective_cmd = capsim::cli::add_collective_command(app, collective);
 
   try {
     app.parse(argc, argv);
@@ -45,6 +61,8 @@ int main(int argc, char** argv) {
   try {
     if (*run_cmd) return capsim::cli::run_command(run);
     if (*validate_cmd) return capsim::cli::validate_command(validate);
+    if (*collective_cmd) return capsim::cli::collective_command(collective);
+    if (*plan_serving_cmd) return capsim::cli::plan_serving_command(plan_serving);
     return exit_code(capsim::ExitCode::bad_command_line);
   } catch (const capsim::InputError& e) {
     std::cerr << "capsim: the input is invalid:\n";

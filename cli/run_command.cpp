@@ -32,7 +32,13 @@ planner::Scenario load(const RunOptions& options) {
 }  // namespace
 
 int run_command(const RunOptions& options) {
-  const planner::Scenario scenario = load(options);
+  planner::Scenario scenario = load(options);
+  if (!options.trace.empty()) {
+    if ((options.engine.empty() ? scenario.simulation.engine : options.engine) != "des") {
+      throw UsageError("--trace needs the des engine (add --engine des)");
+    }
+    scenario.simulation.des.trace_path = options.trace;
+  }
   const planner::ScenarioResult result = planner::run_scenario(scenario, options.engine);
   const std::string json_text = planner::to_json(result).dump(2) + "\n";
   std::ostringstream summary;

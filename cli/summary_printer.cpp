@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/inference_summary.hpp"
 #include "sim/core/units.hpp"
 
 namespace capsim::cli {
@@ -84,6 +85,13 @@ void print_training(const workloads::TrainingJob& job, const sim::TrainingResult
     out << fmt::format("    {:<14}{:>10} {:>6}  {}\n", part, format_time(seconds), format_percent(share),
                        bar(share, 30));
   }
+  if (!r.busiest_links.empty()) {
+    out << "\n  Busiest fabric links (share of the step they were busy)\n";
+    for (size_t i = 0; i < std::min<size_t>(5, r.busiest_links.size()); ++i) {
+      const auto& l = r.busiest_links[i];
+      out << fmt::format("    {:<44}{:>8} {:>10}\n", l.name, format_percent(l.utilization), format_bytes(l.bytes));
+    }
+  }
   for (const auto& note : r.notes) out << "  Note: " << note << '\n';
 }
 
@@ -98,10 +106,13 @@ void print_summary(const planner::Scenario& scenario, const planner::ScenarioRes
                      c.scale_out.nics_per_node, fmt::format("{:.0f} Gb/s", c.scale_out.nic_bw_Bps * 8 / 1e9), c.scale_out.topology,
                      c.scale_out.oversubscription);
   size_t next = 0;
+  size_t next_inference = 0;
   for (const auto& w : scenario.workloads) {
-    const auto* job = std::get_if<workloads::TrainingJob>(&w);
-    if (!job || next >= result.training.size()) continue;
-    print_training(*job, result.training[next++], c, out);
+    if (const auto* job = std::get_if<workloads::TrainingJob>(&w)) {
+      if (next < result.training.size()) print_training(*job, result.training[next++], c, out);
+    } else if (next_inference < result.inference.size()) {
+      print_inference(std::get<workloads::InferenceJob>(w), result.inference[next_inference++], out);
+    }
   }
   for (const auto& warning : result.warnings) out << "\nWarning: " << warning << '\n';
 }

@@ -15,6 +15,7 @@ namespace {
 std::string format_metric(const std::string& metric, double value) {
   if (metric == "step_time_s") return fmt::format("{:.2f} s", value);
   if (metric == "mfu") return units::format_percent(value);
+  if (metric == "output_tokens_per_s") return fmt::format("{:.0f} tok/s", value);
   return fmt::format("{:.4g}", value);
 }
 

@@ -37,6 +37,94 @@ nlohmann::ordered_json to_json(const sim::TrainingResult& r) {
   if (r.time_to_train_s > 0) j["time_to_train_s"] = r.time_to_train_s;
   if (!r.memory_advice.empty()) j["memory_advice"] = r.memory_advice;
   if (!r.notes.empty()) j["notes"] = r.notes;
+  if (!r.busiest_links.empty()) {
+    j["busiest_links"] = nlohmann::ordered_json::array();
+    for (const auto& l : r.busiest_links) {
+      j["busiest_links"].push_back({{"link", l.name}, {"bytes", l.bytes}, {"utilization", l.utilization}});
+    }
+  }
+  return j;
+}
+
+namespace {
+
+nlohmann::ordered_json latency_json(const sim::serving::LatencyStats& s) {
+  return {{"mean", s.mean}, {"p50", s.p50}, {"p90", s.p90}, {"p99", s.p99}, {"max", s.max}};
+}
+
+/// Columns of the time series, one array per quantity, for plots.
+nlohmann::ordered_json series_json(const sim::serving::InferenceResult& r) {
+  nlohmann::ordered_json j;
+  j["interval_s"] = r.interval_s;
+  auto column = [&](const char* key, auto field) {
+    auto& a = j[key] = nlohmann::ordered_json::array();
+    for (const auto& p : r.series) a.push_back(p.*field);
+  };
+  using P = sim::serving::TimeSeriesPoint;
+  column("start_s", &P::start_s);
+  column("arrivals", &P::arrivals);
+  column("running", &P::running);
+  column("queued", &P::queued);
+  column("output_tokens_per_s", &P::output_tokens_per_s);
+  column("ttft_p90_s", &P::ttft_p90_s);
+  column("first_tokens", &P::first_tokens);
+  return j;
+}
+
+}  // namespace
+
+nlohmann::ordered_json to_json(const sim::serving::InferenceResult& r) {
+  nlohmann::ordered_json j;
+  j["name"] = r.name;
+  j["kind"] = "inference";
+  j["gpu"] = r.gpu;
+  j["gpus"] = r.gpus;
+  j["replicas"] = r.replicas;
+  j["prefill_replicas"] = r.prefill_replicas;
+  j["tp"] = r.tp;
+  j["pp"] = r.pp;
+  j["ttft_s"] = latency_json(r.ttft_s);
+  j["tpot_s"] = latency_json(r.tpot_s);
+  j["e2e_s"] = latency_json(r.e2e_s);
+  j["queue_s"] = latency_json(r.queue_s);
+  j["output_tokens_per_s"] = r.output_tokens_per_s;
+  j["input_tokens_per_s"] = r.input_tokens_per_s;
+  j["requests_per_s"] = r.requests_per_s;
+  j["requests"] = r.requests;
+  j["completed"] = r.completed;
+  j["unfinished"] = r.unfinished;
+  j["rejected"] = r.rejected;
+  j["duration_s"] = r.duration_s;
+  if (!r.slo.empty()) {
+    nlohmann::ordered_json slo;
+    if (r.slo.ttft_s > 0) slo["ttft_p" + std::to_string(r.slo.ttft_percentile) + "_s"] = r.slo.ttft_s;
+    if (r.slo.tpot_s > 0) slo["tpot_p" + std::to_string(r.slo.tpot_percentile) + "_s"] = r.slo.tpot_s;
+    j["slo"] = slo;
+  }
+  j["goodput_requests_per_s"] = r.goodput_requests_per_s;
+  j["slo_attainment"] = r.slo_attainment;
+  j["slo_met"] = r.slo_met;
+  j["kv_utilization_mean"] = r.kv_utilization_mean;
+  j["kv_utilization_peak"] = r.kv_utilization_peak;
+  j["kv_cache_tokens_per_replica"] = r.memory.kv_tokens;
+  j["queue_mean"] = r.queue_mean;
+  j["queue_max"] = r.queue_max;
+  j["running_mean"] = r.running_mean;
+  j["preemptions"] = r.preemptions;
+  j["steps"] = r.steps;
+  j["mean_step_tokens"] = r.mean_step_tokens;
+  j["busy_share"] = r.busy_share;
+  j["unloaded_ttft_s"] = r.unloaded_ttft_s;
+  j["unloaded_tpot_s"] = r.unloaded_tpot_s;
+  const auto& m = r.memory;
+  j["memory_per_gpu_bytes"] = m.weights_B + m.activations_B + m.runtime_B + m.kv_cache_B;
+  j["fits_in_memory"] = r.fits_in_memory;
+  j["memory_breakdown_bytes"] = {{"weights", m.weights_B},
+                                 {"activations", m.activations_B},
+                                 {"runtime", m.runtime_B},
+                                 {"kv_cache", m.kv_cache_B}};
+  j["time_series"] = series_json(r);
+  if (!r.notes.empty()) j["notes"] = r.notes;
   return j;
 }
 
@@ -47,6 +135,7 @@ nlohmann::ordered_json to_json(const ScenarioResult& result) {
   j["engine"] = result.engine;
   j["workloads"] = nlohmann::ordered_json::array();
   for (const auto& t : result.training) j["workloads"].push_back(to_json(t));
+  for (const auto& i : result.inference) j["workloads"].push_back(to_json(i));
   j["warnings"] = result.warnings;
   return j;
 }

@@ -4,16 +4,16 @@
 
 #include "sim/analytical/analytical_engine.hpp"
 #include "sim/core/error.hpp"
+#include "sim/des/des_engine.hpp"
+#include "sim/serving/serving_simulation.hpp"
 
 namespace capsim::planner {
 
 namespace {
 
-std::unique_ptr<sim::Engine> make_engine(const std::string& name) {
+std::unique_ptr<sim::Engine> make_engine(const std::string& name, const sim::DesEngineOptions& options) {
   if (name == "analytical") return std::make_unique<sim::AnalyticalEngine>();
-  if (name == "des") {
-    throw UsageError("engine \"des\" (SimGrid discrete-event) is not part of this build yet; use --engine analytical");
-  }
+  if (name == "des") return std::make_unique<sim::DesEngine>(options);
   throw UsageError("unknown engine \"" + name + "\": expected \"analytical\" or \"des\"");
 }
 
@@ -21,18 +21,21 @@ std::unique_ptr<sim::Engine> make_engine(const std::string& name) {
 
 ScenarioResult run_scenario(const Scenario& scenario, const std::string& engine_override) {
   const std::string engine_name = engine_override.empty() ? scenario.simulation.engine : engine_override;
-  const auto engine = make_engine(engine_name);
+  const auto engine = make_engine(engine_name, scenario.simulation.des);
   ScenarioResult result;
   result.scenario_name = scenario.name;
   result.engine = engine->name();
+  // Training jobs run together: on the DES they share the fabric and interfere.
+  std::vector<workloads::TrainingJob> jobs;
   for (const auto& workload : scenario.workloads) {
-    if (const auto* job = std::get_if<workloads::TrainingJob>(&workload)) {
-      result.training.push_back(engine->run_training(scenario.cluster, *job));
-    } else {
+    if (const auto* job = std::get_if<workloads::TrainingJob>(&workload)) jobs.push_back(*job);
+  }
+  if (!jobs.empty()) result.training = engine->run_trainings(scenario.cluster, jobs);
+  for (const auto& workload : scenario.workloads) {
+    if (std::holds_alternative<workloads::InferenceJob>(workload)) {
+      // Serving always runs the request-level event loop (sim/serving), whichever engine times training.
       const auto& serve = std::get<workloads::InferenceJob>(workload);
-      result.warnings.push_back("workload \"" + serve.name +
-                                "\" (inference) was checked but not simulated: serving simulation is not in this "
-                                "build yet");
+      result.inference.push_back(sim::serving::simulate_serving(scenario.cluster, serve, scenario.simulation.seed));
     }
   }
   return result;

@@ -7,6 +7,7 @@
 
 #include "planner/scenario.hpp"
 #include "sim/engine.hpp"
+#include "sim/serving/inference_result.hpp"
 
 namespace capsim::planner {
 
@@ -15,6 +16,7 @@ struct ScenarioResult {
   std::string scenario_name;
   std::string engine;
   std::vector<sim::TrainingResult> training;
+  std::vector<sim::serving::InferenceResult> inference;  ///< in the scenario's order of inference workloads
   std::vector<std::string> warnings;  ///< e.g. workloads the chosen engine does not simulate yet
 };
 

@@ -6,7 +6,9 @@
 #include "models/hardware/gpu_catalog.hpp"
 #include "models/workloads/model_catalog.hpp"
 #include "planner/json_reader.hpp"
+#include "planner/fabric_scenario.hpp"
 #include "planner/scenario_checks.hpp"
+#include "planner/serving_scenario.hpp"
 
 namespace capsim::planner {
 
@@ -111,18 +113,7 @@ void parse_cluster(ObjectReader& top, const hw::GpuCatalog& catalog, ScenarioDra
     if (auto v = s.quantity("latency", Dimension::time, 0, max_latency_s)) cl.scale_up.latency_s = *v;
     s.finish();
   }
-  if (const json* so = c.get("scale_out")) {
-    ObjectReader s(r, *so, c.pointer("scale_out"));
-    if (auto v = s.choice("topology", {"fat-tree"})) cl.scale_out.topology = *v;
-    if (auto v = s.integer("nics_per_node", 1, 1024)) cl.scale_out.nics_per_node = static_cast<int>(*v);
-    if (auto v = s.quantity("nic_bandwidth", Dimension::bandwidth, 0, max_bandwidth_Bps, true)) {
-      cl.scale_out.nic_bw_Bps = *v;
-    }
-    if (auto v = s.number("oversubscription", 1, 1000)) cl.scale_out.oversubscription = *v;
-    if (auto v = s.quantity("latency", Dimension::time, 0, max_latency_s)) cl.scale_out.latency_s = *v;
-    if (auto v = s.number("efficiency", 0, 1, true)) cl.scale_out.nic_efficiency = *v;
-    s.finish();
-  }
+  detail::parse_scale_out(c, cl, d.cluster_ok);
   c.finish();
 }
 
@@ -251,24 +242,6 @@ void parse_training(ObjectReader& w, WorkloadDraft& wd) {
   }
 }
 
-void parse_load(ObjectReader& l, WorkloadDraft& wd) {
-  workloads::Load& load = wd.serve.load;
-  if (auto v = l.choice("mode", {"concurrency", "poisson", "offline"}, true)) {
-    load.mode = *v == "poisson"   ? workloads::LoadMode::poisson
-                : *v == "offline" ? workloads::LoadMode::offline
-                                  : workloads::LoadMode::concurrency;
-    wd.load_mode_ok = true;
-  }
-  if (auto v = l.integer("users", 1, 1'000'000'000)) load.users = static_cast<int>(*v);
-  if (auto v = l.quantity("rate", Dimension::frequency, 0, 1e9, true)) load.rate_per_s = *v;
-  if (auto v = l.integer("requests", 1, 1'000'000'000'000'000LL)) load.requests = *v;
-  if (auto v = l.quantity("duration", Dimension::time, 0, 1e9, true)) load.duration_s = *v;
-  for (const char* key : {"users", "rate", "requests"}) {
-    if (l.has(key)) wd.load_keys.insert(key);
-  }
-  l.finish();
-}
-
 void parse_inference(ObjectReader& w, WorkloadDraft& wd) {
   JsonReader& r = w.reader();
   workloads::InferenceJob& job = wd.serve;
@@ -281,12 +254,7 @@ void parse_inference(ObjectReader& w, WorkloadDraft& wd) {
   }
   if (auto v = w.integer("replicas", 1, 1'000'000)) job.replicas = static_cast<int>(*v);
   wd.parallelism_ok = r.error_count() == before;
-  if (const json* lj = w.get("load", true, "an object with \"mode\"")) {
-    ObjectReader l(r, *lj, w.pointer("load"));
-    if (l.ok()) parse_load(l, wd);
-  }
-  if (auto v = w.integer("input_tokens", 1, 100'000'000, true)) job.input_tokens = static_cast<int>(*v);
-  if (auto v = w.integer("output_tokens", 1, 100'000'000, true)) job.output_tokens = static_cast<int>(*v);
+  detail::parse_serving_keys(w, wd);
 }
 
 void parse_workload(const json& wj, const std::string& pointer, ScenarioDraft& d, JsonReader& r) {
@@ -294,8 +262,9 @@ void parse_workload(const json& wj, const std::string& pointer, ScenarioDraft& d
   if (!w.ok()) return;
   auto name = w.string("name", true);
   auto kind = w.choice("kind", {"training", "inference"}, true);
-  w.allow(
-      {"model", "parallelism", "precision", "tokens", "software", "replicas", "load", "input_tokens", "output_tokens"});
+  w.allow({"model", "parallelism", "precision", "tokens", "software", "replicas", "load", "input_tokens",
+           "output_tokens", "weight_precision", "kv_cache_precision", "serving", "slo", "router", "disaggregation",
+           "report_interval"});
   if (!kind) {
     w.finish();
     return;  // the other keys depend on the kind
@@ -321,7 +290,9 @@ void parse_workload(const json& wj, const std::string& pointer, ScenarioDraft& d
   }
   // Keys of the other kind were allowed above; now they are errors.
   const std::vector<std::string> other =
-      wd.training ? std::vector<std::string>{"replicas", "load", "input_tokens", "output_tokens"}
+      wd.training ? std::vector<std::string>{"replicas", "load", "input_tokens", "output_tokens", "weight_precision",
+                                             "kv_cache_precision", "serving", "slo", "router", "disaggregation",
+                                             "report_interval"}
                   : std::vector<std::string>{"tokens", "software"};
   for (const auto& key : other) {
     if (w.has(key)) {
@@ -335,8 +306,32 @@ void parse_workload(const json& wj, const std::string& pointer, ScenarioDraft& d
 
 Dimension metric_dimension(const std::string& metric) {
   if (metric == "step_time_s") return Dimension::time;
-  if (metric == "tokens_per_s") return Dimension::frequency;
+  if (metric == "tokens_per_s" || metric == "output_tokens_per_s" || metric == "requests_per_s") {
+    return Dimension::frequency;
+  }
   return Dimension::count;
+}
+
+/// `simulation.des`: {"trace": "step.json", "stragglers": [{"gpu": 17, "slowdown": 1.3}]}.
+void parse_des_options(JsonReader& r, const json& value, const std::string& pointer, ScenarioDraft& d) {
+  ObjectReader o(r, value, pointer);
+  if (!o.ok()) return;
+  sim::DesEngineOptions& des = d.scenario.simulation.des;
+  if (auto t = o.string("trace")) des.trace_path = resolve(r.file(), *t);
+  if (const json* list = o.get("stragglers"); list != nullptr && r.expect_array(*list, o.pointer("stragglers"))) {
+    const long long gpus = std::max(1, d.scenario.cluster.total_gpus());
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      ObjectReader g(r, (*list)[i], json_pointer_append(o.pointer("stragglers"), i));
+      if (!g.ok()) continue;
+      const auto gpu = g.integer("gpu", 0, gpus - 1, true);
+      const auto slowdown = g.number("slowdown", 1.0, 1000.0, false, true);
+      g.finish();
+      if (!gpu || !slowdown) continue;
+      if (des.slowdown.size() <= static_cast<std::size_t>(*gpu)) des.slowdown.resize(*gpu + 1, 1.0);
+      des.slowdown[*gpu] = *slowdown;
+    }
+  }
+  o.finish();
 }
 
 void parse_simulation_and_validation(ObjectReader& top, ScenarioDraft& d) {
@@ -345,13 +340,17 @@ void parse_simulation_and_validation(ObjectReader& top, ScenarioDraft& d) {
     ObjectReader s(r, *sj, top.pointer("simulation"));
     if (auto v = s.choice("engine", {"analytical", "des"})) d.scenario.simulation.engine = *v;
     if (auto v = s.integer("seed", 0, std::numeric_limits<long long>::max())) d.scenario.simulation.seed = *v;
+    if (const json* dj = s.get("des")) parse_des_options(r, *dj, s.pointer("des"), d);
     s.finish();
   }
   if (const json* vj = top.get("validation")) {
     ObjectReader v(r, *vj, top.pointer("validation"));
     if (!v.ok()) return;
     ValidationTarget t;
-    auto metric = v.choice("metric", {"step_time_s", "tokens_per_s", "mfu", "model_tflops_per_gpu"}, true);
+    auto metric = v.choice("metric",
+                           {"step_time_s", "tokens_per_s", "mfu", "model_tflops_per_gpu", "output_tokens_per_s",
+                            "requests_per_s"},
+                           true);
     if (metric) t.metric = *metric;
     if (auto w = v.string("workload", true)) t.workload = *w;
     if (metric) {

@@ -12,6 +12,7 @@
 #include "models/hardware/cluster.hpp"
 #include "models/workloads/serving.hpp"
 #include "models/workloads/transformer.hpp"
+#include "sim/des/des_engine.hpp"
 
 namespace capsim::planner {
 
@@ -19,6 +20,7 @@ namespace capsim::planner {
 struct SimulationOptions {
   std::string engine = "analytical";  ///< "analytical" or "des"
   unsigned long long seed = 1;
+  sim::DesEngineOptions des;          ///< stragglers and trace file for the DES engine (`simulation.des`)
 };
 
 /// A published measurement a validation scenario is checked against (`validation` block).

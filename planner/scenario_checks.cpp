@@ -65,7 +65,6 @@ class Checker {
   void check_heads(WorkloadDraft& w, int tp, int pp, const std::string& tp_ptr, const std::string& pp_ptr);
   void check_training(WorkloadDraft& w, bool dp_known);
   void check_precision(const WorkloadDraft& w);
-  void check_load(const WorkloadDraft& w);
   /// Sets dp where the scenario left it out; returns, per workload, whether its GPU count is known.
   std::vector<bool> derive_dp();
   void check_gpu_total(const std::vector<bool>& size_known);
@@ -199,32 +198,6 @@ void Checker::check_precision(const WorkloadDraft& w) {
            supported.empty() ? "choose another GPU" : "use one of its precisions: " + join_alternatives(supported));
 }
 
-void Checker::check_load(const WorkloadDraft& w) {
-  struct Rule {
-    workloads::LoadMode mode;
-    const char* name;
-    const char* key;  ///< what this mode needs
-    const char* example;
-  };
-  static constexpr Rule rules[] = {{workloads::LoadMode::concurrency, "concurrency", "users", "\"users\": 50"},
-                                   {workloads::LoadMode::poisson, "poisson", "rate", "\"rate\": \"50/s\""},
-                                   {workloads::LoadMode::offline, "offline", "requests", "\"requests\": 10000"}};
-  const std::string ptr = w.pointer + "/load";
-  const Rule& own =
-      *std::find_if(std::begin(rules), std::end(rules), [&](const Rule& r) { return r.mode == w.serve.load.mode; });
-  const std::string is_mode = "mode is \"" + std::string(own.name) + "\"";
-  if (w.load_keys.count(own.key) == 0) {
-    r_.error(ptr, is_mode + " but \"" + own.key + "\" is missing", "add " + std::string(own.example));
-  }
-  for (const Rule& other : rules) {
-    // "requests" bounds a run in every mode; "users" and "rate" belong to one mode each.
-    if (&other == &own || other.mode == workloads::LoadMode::offline || w.load_keys.count(other.key) == 0) continue;
-    r_.error(ptr + "/" + other.key,
-             "\"" + std::string(other.key) + "\" applies only to mode \"" + other.name + "\", but " + is_mode,
-             "remove it or set \"mode\": \"" + std::string(other.name) + "\"");
-  }
-}
-
 std::vector<bool> Checker::derive_dp() {
   std::vector<bool> known(d_.workloads.size(), false);
   if (!d_.cluster_ok) return known;
@@ -322,7 +295,6 @@ void Checker::run() {
     WorkloadDraft& w = d_.workloads[i];
     if (w.model_ok) model_valid[i] = check_model(w);
     if (w.precision_ok && d_.cluster_ok) check_precision(w);
-    if (!w.training && w.load_mode_ok) check_load(w);
   }
   const std::vector<bool> size_known = derive_dp();
   for (std::size_t i = 0; i < d_.workloads.size(); ++i) {

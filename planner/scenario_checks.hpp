@@ -21,7 +21,7 @@ struct WorkloadDraft {
   bool dp_given = false;
   std::set<std::string> model_keys;  ///< model fields the scenario wrote itself (the rest came from a preset)
   bool load_mode_ok = false;         ///< inference: load.mode parsed
-  std::set<std::string> load_keys;   ///< inference: which of users, rate and requests `load` has
+  std::set<std::string> load_keys;   ///< inference: the keys `load` has
   workloads::TrainingJob train;      ///< filled when `training`
   workloads::InferenceJob serve;     ///< filled otherwise
 

@@ -23,6 +23,23 @@ double metric_value(const sim::TrainingResult& r, const std::string& metric) {
   throw Error("validation metric \"" + metric + "\" is not a training result key");
 }
 
+double metric_value(const sim::serving::InferenceResult& r, const std::string& metric) {
+  if (metric == "output_tokens_per_s") return r.output_tokens_per_s;
+  if (metric == "requests_per_s") return r.requests_per_s;
+  throw Error("validation metric \"" + metric + "\" is not an inference result key");
+}
+
+/// The metric of workload `name`, from whichever kind of result has it; throws InputError naming `file` if none.
+double predicted_value(const ScenarioResult& result, const ValidationTarget& target, const fs::path& file) {
+  for (const auto& r : result.training) {
+    if (r.name == target.workload) return metric_value(r, target.metric);
+  }
+  for (const auto& r : result.inference) {
+    if (r.name == target.workload) return metric_value(r, target.metric);
+  }
+  throw InputError({{file.string(), "/validation/workload", "no workload named \"" + target.workload + "\"", ""}});
+}
+
 ValidationSuite run_suite(const fs::path& dir, const std::string& engine) {
   ValidationSuite suite;
   suite.name = dir.filename().string();
@@ -44,18 +61,12 @@ ValidationSuite run_suite(const fs::path& dir, const std::string& engine) {
     }
     const ValidationTarget& target = *scenario.validation;
     const ScenarioResult result = run_scenario(scenario, engine);
-    const auto it = std::find_if(result.training.begin(), result.training.end(),
-                                 [&](const sim::TrainingResult& r) { return r.name == target.workload; });
-    if (it == result.training.end()) {
-      throw InputError({{file.string(), "/validation/workload", "no training workload named \"" + target.workload + "\"",
-                         ""}});
-    }
     ValidationRow row;
     row.label = target.label.empty() ? scenario.name : target.label;
     row.file = file.string();
     row.metric = target.metric;
     row.measured = target.measured;
-    row.predicted = metric_value(*it, target.metric);
+    row.predicted = predicted_value(result, target, file);
     row.error = (row.predicted - row.measured) / row.measured;
     suite.rows.push_back(row);
   }

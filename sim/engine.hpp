@@ -23,6 +23,13 @@ struct MemoryBreakdown {
   double total_B() const { return weights_B + gradients_B + optimizer_B + activations_B + buffers_B; }
 };
 
+/// A fabric link and how busy it was (DES only).
+struct LinkUse {
+  std::string name;
+  double bytes = 0;
+  double utilization = 0;  ///< bytes / (bandwidth x step time)
+};
+
 /// Result of one training workload. Field names follow the CLI result contract in DESIGN.md.
 struct TrainingResult {
   std::string name;
@@ -43,6 +50,7 @@ struct TrainingResult {
   double tokens_per_step = 0;
   double time_to_train_s = 0;  ///< 0 when the job gives no token count
   std::vector<std::string> notes;  ///< facts a planner should see (e.g. uneven pipeline split)
+  std::vector<LinkUse> busiest_links;  ///< most utilized fabric links over the step (DES only)
 };
 
 /// A simulation engine. Engines hold no global state; each call is independent and thread-safe.
@@ -53,6 +61,14 @@ class Engine {
   virtual std::string name() const = 0;
   /// Simulates one training step of `job` on `cluster`. Throws capsim::InfeasibleError when the layout cannot run.
   virtual TrainingResult run_training(const hw::ClusterSpec& cluster, const workloads::TrainingJob& job) const = 0;
+  /// Simulates one step of every job at once on `cluster`. Engines that model a shared fabric make the jobs
+  /// interfere; the default runs them one by one.
+  virtual std::vector<TrainingResult> run_trainings(const hw::ClusterSpec& cluster,
+                                                    const std::vector<workloads::TrainingJob>& jobs) const {
+    std::vector<TrainingResult> results;
+    for (const auto& job : jobs) results.push_back(run_training(cluster, job));
+    return results;
+  }
 };
 
 }  // namespace capsim::sim

@@ -1,8 +1,9 @@
 #pragma once
 /// @file collective_model.hpp
-/// Time of a collective operation on a group of GPUs. The training model asks this interface, never a formula, so
-/// that topology-aware and calibrated models (the fabrics work) can replace the alpha-beta model below.
+/// Time of a collective operation on a group of GPUs. The training and inference models ask this interface, never a
+/// formula; NcclCollectives (nccl_collectives.hpp) is the cluster's model.
 
+#include <memory>
 #include <string_view>
 
 #include "models/hardware/cluster.hpp"
@@ -33,27 +34,6 @@ class CollectiveModel {
   virtual ~CollectiveModel() = default;
   /// Seconds for one `op` of `bytes` on `group`. 0 for a one-rank group.
   virtual double time_s(CollectiveOp op, double bytes, const CommGroup& group) const = 0;
-};
-
-/// Hierarchical alpha-beta model: inside a node, ring steps over the scale-up domain at its measured bus bandwidth;
-/// across nodes, ring steps over the NICs, each GPU getting its share of the node's scale-out bandwidth. An
-/// all-reduce spanning nodes runs as intra-node reduce-scatter, inter-node all-reduce of 1/r of the data, intra-node
-/// all-gather (NCCL's hierarchical pattern).
-class AlphaBetaCollectives final : public CollectiveModel {
- public:
-  explicit AlphaBetaCollectives(const hw::ClusterSpec& cluster);
-  double time_s(CollectiveOp op, double bytes, const CommGroup& group) const override;
-
-  /// Large-message bus bandwidth of `op` inside one node over `ranks` GPUs, bytes/s.
-  double intra_busbw_Bps(CollectiveOp op, int ranks) const;
-  /// Scale-out bandwidth available to one GPU when `gpus_sharing_nics` GPUs of its node send at once, bytes/s.
-  double inter_bw_per_gpu_Bps(int gpus_sharing_nics) const;
-
- private:
-  double intra_time_s(CollectiveOp op, double bytes, int ranks) const;
-  double inter_time_s(CollectiveOp op, double bytes, int nodes, double bw_Bps) const;
-
-  hw::ClusterSpec cluster_;
 };
 
 }  // namespace capsim::net

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "models/hardware/gemm_model.hpp"
-#include "models/network/collective_model.hpp"
+#include "models/network/nccl_collectives.hpp"
 #include "sim/analytical/training_costs.hpp"
 #include "sim/analytical/pipeline_schedule.hpp"
 #include "sim/analytical/training_memory.hpp"
@@ -37,7 +37,7 @@ StepEstimate estimate_training_step(const hw::ClusterSpec& cluster, const worklo
   const auto& p = job.parallelism;
   const int gpn = cluster.gpus_per_node;
   const hw::GemmModel gemm(cluster.gpu);
-  const net::AlphaBetaCollectives collectives(cluster);
+  const net::NcclCollectives collectives(cluster);
 
   const TrainingCosts costs = training_costs(cluster, job, gemm, collectives);
   const LayerCost& layer = costs.layer;

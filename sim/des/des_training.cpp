@@ -20,7 +20,7 @@ namespace sg4 = simgrid::s4u;
 
 namespace {
 
-enum class TaskKind : std::uint8_t { compute, p2p, dp, gather };
+enum class TaskKind : std::uint8_t { compute, p2p, dp, gather, expert };
 
 /// One SimGrid activity's meaning. Activities carry their task index in set_data().
 struct Task {
@@ -40,6 +40,7 @@ struct StageState {
   std::vector<std::uint8_t> f_arrived;  ///< by chunk x m + micro-batch
   std::vector<std::uint8_t> b_arrived;
   double busy_s = 0;
+  double expert_s = 0;  ///< time in expert all-to-all exchanges on the fabric
   double pipe_end_s = 0;
   double last_backward_s = 0;
 };
@@ -121,16 +122,45 @@ class Simulation {
     const size_t idx = static_cast<size_t>(op.chunk) * plan.mb + op.micro_batch;
     if (op.forward && plan.needs_forward_input(st.stage, op.chunk) && !st.f_arrived[idx]) return;
     if (!op.forward && plan.needs_backward_input(st.stage, op.chunk) && !st.b_arrived[idx]) return;
+    st.busy = true;
+    if (plan.ep_bytes_per_layer > 0 && start_expert_exchange(slot, op)) return;
+    start_compute(slot);
+  }
+
+  /// Runs the compute of the op at the stage's cursor.
+  void start_compute(int slot) {
+    StageState& st = stages_[slot];
+    const JobPlan& plan = plans_[st.job];
+    const Op op = plan.op(st.stage, st.cursor);
     const double duration = (op.forward ? plan.forward_s(st.stage, op.chunk) : plan.backward_s(st.stage, op.chunk)) *
                             plan.stage_slowdown[static_cast<size_t>(st.stage) * plan.dp + st.replica];
     sg4::Host* host = platform_.gpu_hosts[plan.rank(st.replica, st.stage, 0, 0)];
     sg4::ExecPtr exec = sg4::Exec::init();
     exec->set_flops_amount(duration * kHostSpeed)->set_host(host);
     new_task({TaskKind::compute, st.job, slot, st.cursor}, exec);
-    st.busy = true;
     st.cursor++;
     exec->start();
     ++activities_;
+  }
+
+  /// Expert-parallel all-to-all of the op's layers, as flows from this replica's node to each peer replica's node
+  /// (the layers' dispatch and combine aggregated into one phase before the compute). False if every peer shares
+  /// the node.
+  bool start_expert_exchange(int slot, const Op& op) {
+    StageState& st = stages_[slot];
+    const JobPlan& plan = plans_[st.job];
+    const double layers = plan.layers_per_chunk[static_cast<size_t>(st.stage) * plan.vs + op.chunk];
+    const double bytes = plan.ep_bytes_per_layer * layers * (op.forward ? 1.0 : plan.ep_backward_passes);
+    Pending p{0, st.job, slot, op.forward, 0, sg4::Engine::get_clock()};
+    const int pid = new_pending(p);
+    const int src_node = plan.node_of(plan.rank(st.replica, st.stage, 0, 0));
+    const int first = plan.ep_group_first(st.replica);
+    for (int peer = first; peer < first + plan.ep; ++peer) {
+      const int dst_node = plan.node_of(plan.rank(peer, st.stage, 0, 0));
+      if (peer != st.replica && dst_node != src_node) start_flow(TaskKind::expert, st.job, pid, src_node, dst_node, bytes);
+    }
+    if (pending_[pid].remaining == 0) return false;
+    return true;
   }
 
   void send(int job, int from_slot, const Op& op) {
@@ -191,6 +221,13 @@ class Simulation {
       case TaskKind::compute: finish_op(task, a.get_start_time(), now); break;
       case TaskKind::p2p:
         if (--pending_[task.slot].remaining == 0) arrive(task.slot);
+        break;
+      case TaskKind::expert:
+        if (--pending_[task.slot].remaining == 0) {
+          StageState& st = stages_[pending_[task.slot].dest_slot];
+          st.expert_s += sg4::Engine::get_clock() - pending_[task.slot].start_s;
+          start_compute(pending_[task.slot].dest_slot);
+        }
         break;
       case TaskKind::dp:
       case TaskKind::gather:
@@ -300,12 +337,14 @@ DesRunResult Simulation::finish() {
     for (int s = 0; s < plan.pp; ++s) {
       double pipe_end = 0;
       double busy = 0;
+      double expert = 0;
       double last_backward = 0;
       for (int d = 0; d < plan.dp; ++d) {
         const StageState& st = stages_[slot_of(static_cast<int>(j), s, d)];
         if (st.pipe_end_s >= pipe_end) {
           pipe_end = st.pipe_end_s;
           busy = st.busy_s;
+          expert = st.expert_s;
           last_backward = st.last_backward_s;
         }
       }
@@ -323,6 +362,7 @@ DesRunResult Simulation::finish() {
         best_end = end;
         r.step_time_s = end;
         r.busy_s = busy;
+        r.ep_comm_s = expert;
         r.dp_comm_s = dp_end - pipe_end;
         r.param_gather_s = gather_exposed;
         r.optimizer_s = plan.optimizer_s;
@@ -335,7 +375,7 @@ DesRunResult Simulation::finish() {
           slowest = std::max(slowest, per_mb);
           sum += per_mb;
         }
-        const double idle = std::max(0.0, pipe_end - busy);
+        const double idle = std::max(0.0, pipe_end - busy - expert);
         r.bubble_s = std::min(idle, (sum - slowest) / plan.vs + plan.mb * slowest - busy);
         r.bubble_s = std::max(0.0, r.bubble_s);
         r.pp_comm_s = idle - r.bubble_s;

@@ -1,39 +1,47 @@
 #include "sim/des/fat_tree_shape.hpp"
 
 #include <algorithm>
-#include <cmath>
+
+#include "models/network/clos_plan.hpp"
+#include "models/network/fabric_factory.hpp"
+#include "sim/core/error.hpp"
 
 namespace capsim::sim::des {
 
-namespace {
-unsigned ceil_div(long long a, long long b) { return static_cast<unsigned>((a + b - 1) / b); }
-}  // namespace
+FatTreeShape fat_tree_shape(const hw::ClusterSpec& cluster, int nodes) {
+  const auto& so = cluster.scale_out;
+  const net::ClosOptions options = net::clos_options(cluster);
+  const int rails = std::max(1, so.nics_per_node);
+  net::ClosRequest request;
+  request.endpoints = 1L * nodes * rails;
+  request.groups = rails;
+  request.radix = options.radix;
+  request.tiers = so.tiers;
+  request.leaf_oversubscription = so.oversubscription;
+  request.spine_oversubscription = so.spine_oversubscription;
+  const net::ClosPlan plan = net::plan_clos(request);
+  if (!plan.ok()) throw InfeasibleError("the DES cannot build the fabric: " + plan.problem + " (" + plan.hint + ")");
 
-FatTreeShape fat_tree_shape(const hw::ClusterSpec& cluster, int nodes, int radix) {
   FatTreeShape s;
   s.nodes = nodes;
-  const auto& so = cluster.scale_out;
-  s.link_bw_Bps = so.nics_per_node * so.nic_bw_Bps * so.nic_efficiency;
-  const double o = std::max(1.0, so.oversubscription);
-  // Leaf switch (of each rail): d1 ports down to nodes, u1 up; d1 / u1 = oversubscription.
-  const unsigned d1 = std::max(1u, static_cast<unsigned>(std::lround(radix * o / (o + 1.0))));
-  const unsigned u1 = std::max(1u, static_cast<unsigned>(radix) - d1);
-  const unsigned half = static_cast<unsigned>(radix) / 2;
-  if (static_cast<unsigned>(nodes) <= d1) {  // one leaf switch per rail
+  s.link_bw_Bps = rails * so.nic_bw_Bps * so.nic_efficiency;
+  const auto u = [](long v) { return static_cast<unsigned>(std::max(1L, v)); };
+  if (plan.tiers <= 1) {
     s.levels = 1;
-    s.down = {static_cast<unsigned>(std::max(1, nodes))};
+    s.down = {u(nodes)};
     s.up = {1};
     s.number = {1};
-  } else if (nodes <= 1LL * d1 * radix) {  // leaves and spines; every spine reaches every leaf
+  } else if (plan.tiers == 2) {
     s.levels = 2;
-    s.down = {d1, ceil_div(nodes, d1)};
-    s.up = {1, u1};
-    s.number = {1, 1};
-  } else {  // pods of `half` leaves under their spines, and a core tier
+    // One leaf per rail holds every node: no padding leaves.
+    s.down = {u(plan.leaves_per_group == 1 ? nodes : plan.leaf_down), u(plan.leaves_per_group)};
+    s.up = {1, u(plan.leaf_up / std::max(1, plan.leaf_spine_links))};
+    s.number = {1, u(plan.leaf_spine_links)};
+  } else {
     s.levels = 3;
-    s.down = {d1, half, ceil_div(nodes, 1LL * d1 * half)};
-    s.up = {1, u1, half};
-    s.number = {1, 1, 1};
+    s.down = {u(plan.leaf_down), u(plan.leaves_per_pod), u(plan.pods_per_group)};
+    s.up = {1, u(plan.spines_per_pod), u(plan.cores_per_group)};
+    s.number = {1, u(plan.leaf_spine_links), u(plan.spine_core_links)};
   }
   s.leaves = 1;
   for (unsigned d : s.down) s.leaves *= static_cast<int>(d);

@@ -26,11 +26,9 @@ struct FatTreeShape {
   double link_bw_Bps = 0;  ///< one (rail-merged) fabric link
 };
 
-/// Switch radix the DES assumes when the scenario names none (64 ports, Quantum-2 class).
-constexpr int kDefaultSwitchRadix = 64;
-
-/// A 1-, 2- or 3-tier fat-tree of `radix`-port switches for `nodes` nodes, whose leaf tier has
-/// `scale_out.oversubscription`:1 down:up ports.
-FatTreeShape fat_tree_shape(const hw::ClusterSpec& cluster, int nodes, int radix = kDefaultSwitchRadix);
+/// The fat-tree the fabric model plans for `cluster` (models/network/clos_plan.hpp: tiers, radix, port splits,
+/// per-tier oversubscription), for `nodes` nodes, as SimGrid parameters with one rail-merged tree. Throws
+/// capsim::InfeasibleError when no such fabric can be built.
+FatTreeShape fat_tree_shape(const hw::ClusterSpec& cluster, int nodes);
 
 }  // namespace capsim::sim::des

@@ -4,7 +4,7 @@
 #include <map>
 
 #include "models/hardware/gemm_model.hpp"
-#include "models/network/collective_model.hpp"
+#include "models/network/nccl_collectives.hpp"
 #include "sim/analytical/training_costs.hpp"
 #include "sim/analytical/training_memory.hpp"
 
@@ -53,7 +53,7 @@ JobPlan make_job_plan(const hw::ClusterSpec& cluster, const workloads::TrainingJ
                       const std::vector<double>& slowdown) {
   const auto& p = job.parallelism;
   const hw::GemmModel gemm(cluster.gpu);
-  const net::AlphaBetaCollectives collectives(cluster);
+  const net::NcclCollectives collectives(cluster);
   const TrainingCosts costs = training_costs(cluster, job, gemm, collectives);
 
   JobPlan plan;
@@ -74,8 +74,21 @@ JobPlan make_job_plan(const hw::ClusterSpec& cluster, const workloads::TrainingJ
   const bool p2p_local = plan.same_node(plan.rank(0, 0, 0, 0), plan.rank(0, std::min(1, p.pp - 1), 0, 0));
   const double local_send_s =
       (p.pp > 1 && p2p_local) ? collectives.time_s(CollectiveOp::send_recv, costs.p2p_bytes, {2, 2, 2}) : 0.0;
-  const double layer_f = costs.layer.forward.total_s();
-  const double layer_b = costs.layer.backward.total_s() + costs.layer.recompute.total_s();
+  // An expert-parallel group that spans nodes sends its all-to-all as flows on the fabric (below); its time then
+  // comes from the simulation, not from the node model.
+  plan.ep = p.ep;
+  const bool ep_spans_nodes =
+      job.model.is_moe() && p.ep > 1 && !plan.same_node(plan.rank(0, 0, 0, 0), plan.rank(p.ep - 1, 0, 0, 0));
+  if (ep_spans_nodes) {
+    const double tokens = static_cast<double>(p.micro_batch) * job.model.seq_len / p.cp;
+    const double routed_bytes = tokens * job.model.top_k * job.model.hidden * 2.0;
+    plan.ep_bytes_per_layer = 2.0 * p.tp * p.cp * routed_bytes / p.ep;  // dispatch + combine, to one peer
+    plan.ep_backward_passes = p.recompute == workloads::Recompute::full ? 2.0 : 1.0;
+  }
+  const double ep_node_s = ep_spans_nodes ? 1.0 : 0.0;
+  const double layer_f = costs.layer.forward.total_s() - ep_node_s * costs.layer.forward.ep_comm_s;
+  const double layer_b = costs.layer.backward.total_s() + costs.layer.recompute.total_s() -
+                         ep_node_s * (costs.layer.backward.ep_comm_s + costs.layer.recompute.ep_comm_s);
   for (int s = 0; s < p.pp; ++s) {
     const double layers = static_cast<double>(costs.split.layers_on(s)) / plan.vs;
     for (int c = 0; c < plan.vs; ++c) {
@@ -89,6 +102,7 @@ JobPlan make_job_plan(const hw::ClusterSpec& cluster, const workloads::TrainingJ
         f += costs.last_extra.forward.total_s();
         b += costs.last_extra.backward.total_s() + costs.last_extra.recompute.total_s();
       }
+      plan.layers_per_chunk.push_back(layers);
       plan.forward_durations.push_back(f);
       plan.backward_durations.push_back(b);
     }

@@ -49,6 +49,12 @@ struct JobPlan {
   double optimizer_s = 0;
   std::vector<std::vector<NodeRing>> rings;  ///< per stage: the inter-node rings of the DP phase
   std::vector<double> stage_slowdown;        ///< by stage x dp + replica: the slowest GPU of its TP x CP group
+  int ep = 1;
+  /// Expert all-to-all bytes a stage replica sends to each peer replica of its EP group per layer and pass
+  /// (dispatch and combine, every GPU of the replica); 0 when the EP group stays inside one node.
+  double ep_bytes_per_layer = 0;
+  double ep_backward_passes = 1;  ///< all-to-all rounds in a backward op (2 with full recompute)
+  std::vector<double> layers_per_chunk;  ///< by stage x vs + chunk
 
   int ops_per_stage() const { return 2 * mb * vs; }
   /// The `index`-th op stage `stage` runs (Megatron-LM's schedule order).
@@ -64,6 +70,8 @@ struct JobPlan {
   int node_of(int rank) const { return rank / gpus_per_node; }
   bool same_node(int a, int b) const { return node_of(a) == node_of(b); }
   const std::vector<NodeRing>& dp_rings(int stage) const { return rings[stage]; }
+  /// Replicas in the expert-parallel group of `replica` (ep consecutive replicas, Megatron's layout).
+  int ep_group_first(int replica) const { return replica / ep * ep; }
 };
 
 /// Prepares `job` to run on GPUs [first_gpu, first_gpu + job.gpus()) of `cluster`. `slowdown[rank]` > 1 slows

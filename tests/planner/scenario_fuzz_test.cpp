@@ -231,6 +231,18 @@ class Mutator {
                                                   "duration",
                                                   "input_tokens",
                                                   "output_tokens",
+                                                  "rate_curve",
+                                                  "rates",
+                                                  "burstiness",
+                                                  "trace",
+                                                  "distribution",
+                                                  "serving",
+                                                  "max_batched_tokens",
+                                                  "kv_admission",
+                                                  "slo",
+                                                  "ttft_p90",
+                                                  "disaggregation",
+                                                  "prefill_replicas",
                                                   "simulation",
                                                   "engine",
                                                   "seed",
@@ -306,7 +318,8 @@ class Mutator {
 TEST(ScenarioFuzz, EveryMutantLoadsOrThrowsInputError) {
   const std::vector<std::string> bases = {"design_example_129_nodes.json", "design_example.json",
                                           "hf_config_model.json",          "user_catalog.json",
-                                          "several_problems.json",         "three_problems.json"};
+                                          "several_problems.json",         "three_problems.json",
+                                          "inference_serving.json"};
   Mutator mutator(fuzz_seed);
   int mutants = 0, loaded = 0, rejected = 0;
   for (const auto& base : bases) {

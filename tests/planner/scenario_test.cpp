@@ -453,8 +453,7 @@ TEST(ScenarioLoader, RequiresTheLoadFieldsOfEachMode) {
 
   load = {{"mode", "closed"}};
   EXPECT_EQ(at(problems_in(doc), "/workloads/1/load/mode").hint,
-            "use one of \"concurrency\", \"poisson\" or "
-            "\"offline\"");
+            "use one of \"concurrency\", \"poisson\", \"gamma\", \"offline\" or \"trace\"");
 }
 
 TEST(ScenarioLoader, RejectsKeysOfTheOtherWorkloadKind) {

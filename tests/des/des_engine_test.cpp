@@ -1,0 +1,178 @@
+#include "sim/des/des_engine.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "models/hardware/gpu_catalog.hpp"
+#include "planner/scenario.hpp"
+#include "sim/analytical/analytical_engine.hpp"
+#include "sim/core/error.hpp"
+#include "sim/des/child_process.hpp"
+#include "sim/des/des_ring.hpp"
+
+namespace capsim::sim {
+namespace {
+
+double part(const TrainingResult& r, const std::string& name) {
+  for (const auto& [k, v] : r.breakdown_s) {
+    if (k == name) return v;
+  }
+  return 0;
+}
+
+hw::ClusterSpec h100_cluster(int nodes) {
+  return hw::default_cluster(*hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), nodes);
+}
+
+/// A small mixture-of-experts job whose expert-parallel group spans every node (tp 8 = one node per replica).
+workloads::TrainingJob moe_job(int nodes) {
+  workloads::TrainingJob j;
+  j.name = "moe";
+  auto& m = j.model;
+  m.name = "moe";
+  m.layers = 8;
+  m.hidden = 4096;
+  m.heads = 32;
+  m.kv_heads = 8;
+  m.vocab = 32000;
+  m.seq_len = 4096;
+  m.gated_mlp = true;
+  m.experts = nodes;
+  m.top_k = 2;
+  m.expert_ffn_hidden = 4096;
+  m.ffn_hidden = 4096;
+  auto& p = j.parallelism;
+  p.tp = 8;
+  p.dp = nodes;
+  p.ep = nodes;
+  p.global_batch = nodes * 2;
+  p.sequence_parallel = true;
+  return j;
+}
+
+TEST(DesEngine, AgreesWithAnalyticalWithinFivePercentOnEveryMegatronRow) {
+  const std::string dir = std::string(CAPSIM_SOURCE_DIR) + "/scenarios/validation/megatron-sc21";
+  int rows = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".json") continue;
+    const auto scenario = planner::load_scenario_file(entry.path().string());
+    const auto& job = std::get<workloads::TrainingJob>(scenario.workloads.front());
+    const double analytical = AnalyticalEngine().run_training(scenario.cluster, job).step_time_s;
+    const double des = DesEngine().run_training(scenario.cluster, job).step_time_s;
+    EXPECT_NEAR(des / analytical, 1.0, 0.05) << entry.path().filename();
+    ++rows;
+  }
+  EXPECT_EQ(rows, 10);
+}
+
+TEST(DesEngine, LoneRingAllReduceTakesTheTextbookTime) {
+  for (int nodes : {4, 64}) {
+    const auto cluster = h100_cluster(nodes);
+    const double bytes = 1e9;
+    const double t = std::stod(des::run_in_child_process(
+        [&] { return std::to_string(des::simulate_ring_all_reduce(cluster, nodes, bytes)); }));
+    const double bw = cluster.scale_out.nics_per_node * cluster.scale_out.nic_bw_Bps * cluster.scale_out.nic_efficiency;
+    // 2(N-1) steps, each moving S/N over one node link, plus one end-to-end latency per step.
+    const double expected = 2.0 * (nodes - 1) * (bytes / nodes / bw + cluster.scale_out.latency_s);
+    EXPECT_NEAR(t / expected, 1.0, 0.01) << nodes << " nodes";
+    EXPECT_NEAR(t, 2.0 * (nodes - 1) / nodes * bytes / bw, 0.01 * t + 2.0 * nodes * cluster.scale_out.latency_s);
+  }
+}
+
+TEST(DesEngine, OversubscriptionSlowsExpertAllToAllThatSpansLeaves) {
+  const int nodes = 60;
+  const auto job = moe_job(nodes);
+  double ep[3];
+  const double ratios[3] = {1.0, 2.0, 4.0};
+  for (int i = 0; i < 3; ++i) {
+    auto cluster = h100_cluster(nodes);
+    cluster.scale_out.radix = 30;  // 15:15, 20:10 and 24:6 ports at the leaves
+    cluster.scale_out.oversubscription = ratios[i];
+    ep[i] = part(DesEngine().run_training(cluster, job), "ep_comm");
+  }
+  ASSERT_GT(ep[0], 0);
+  // Leaves of 20 nodes at 2:1 send 40/59 of their all-to-all up through half the ports: 2 x 0.68 = 1.36x; leaves
+  // of 24 at 4:1 send about 36/59 through a quarter: about 2.4x.
+  EXPECT_NEAR(ep[1] / ep[0], 1.36, 0.25);
+  EXPECT_NEAR(ep[2] / ep[0], 2.44, 0.45);
+}
+
+TEST(DesEngine, TwoJobsSharingAnOversubscribedFabricSlowEachOther) {
+  auto cluster = h100_cluster(60);
+  cluster.scale_out.radix = 30;
+  cluster.scale_out.oversubscription = 4.0;
+  const auto a = moe_job(30);
+  auto b = moe_job(30);
+  b.name = "moe-b";
+  const double alone = DesEngine().run_training(cluster, a).step_time_s;
+  const auto together = DesEngine().run_trainings(cluster, {a, b});
+  ASSERT_EQ(together.size(), 2u);
+  EXPECT_GT(together[0].step_time_s, 1.02 * alone);
+}
+
+TEST(DesEngine, AStragglerSlowsTheWholeStep) {
+  const auto cluster = h100_cluster(8);
+  workloads::TrainingJob job = moe_job(8);
+  job.model.experts = 0;
+  job.model.top_k = 0;
+  job.parallelism.ep = 1;
+  job.parallelism.pp = 2;
+  job.parallelism.dp = 4;
+  job.parallelism.global_batch = 32;
+  const double base = DesEngine().run_training(cluster, job).step_time_s;
+  DesEngineOptions slow;
+  slow.slowdown.assign(64, 1.0);
+  slow.slowdown[13] = 1.5;  // one GPU of stage 0, replica 1
+  const double straggling = DesEngine(slow).run_training(cluster, job).step_time_s;
+  EXPECT_GT(straggling, 1.2 * base);
+}
+
+TEST(DesEngine, TraceIsValidJsonWithComputeAndCommunicationTracksPerStage) {
+  const auto cluster = h100_cluster(8);
+  workloads::TrainingJob job = moe_job(8);
+  job.model.experts = 0;
+  job.parallelism.ep = 1;
+  job.parallelism.pp = 4;
+  job.parallelism.dp = 2;
+  job.parallelism.global_batch = 16;
+  const std::string path = (std::filesystem::temp_directory_path() / "capsim-des-trace-test.json").string();
+  DesEngineOptions options;
+  options.trace_path = path;
+  DesEngine(options).run_training(cluster, job);
+  std::ifstream in(path);
+  const auto doc = nlohmann::json::parse(in);
+  std::set<std::string> tracks;
+  int slices = 0;
+  for (const auto& e : doc.at("traceEvents")) {
+    if (e.at("ph") == "M" && e.at("name") == "thread_name") tracks.insert(e.at("args").at("name").get<std::string>());
+    if (e.at("ph") == "X") ++slices;
+  }
+  for (int s = 0; s < 4; ++s) {
+    EXPECT_TRUE(tracks.count("stage " + std::to_string(s) + " compute")) << s;
+    EXPECT_TRUE(tracks.count("stage " + std::to_string(s) + " communication")) << s;
+  }
+  EXPECT_GE(slices, 4 * 2 * 8);  // every stage runs 8 micro-batches forward and backward
+  std::filesystem::remove(path);
+}
+
+TEST(ChildProcess, ErrorInTheChildBecomesACapsimErrorInTheParent) {
+  try {
+    des::run_in_child_process([]() -> std::string { throw InfeasibleError("no room for the jobs"); });
+    FAIL() << "expected an exception";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no room for the jobs"), std::string::npos);
+  }
+}
+
+TEST(ChildProcess, ReturnsTheChildsResult) {
+  EXPECT_EQ(des::run_in_child_process([] { return std::string(100000, 'x'); }).size(), 100000u);
+}
+
+}  // namespace
+}  // namespace capsim::sim
