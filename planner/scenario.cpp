@@ -312,7 +312,8 @@ Dimension metric_dimension(const std::string& metric) {
   return Dimension::count;
 }
 
-/// `simulation.des`: {"trace": "step.json", "stragglers": [{"gpu": 17, "slowdown": 1.3}]}.
+/// `simulation.des`: {"trace": "step.json", "stragglers": [{"gpu": 17, "slowdown": 1.3}],
+/// "failed_cables": [{"from_node": 0, "to_node": 40, "tier": 1, "cables": 2}]}.
 void parse_des_options(JsonReader& r, const json& value, const std::string& pointer, ScenarioDraft& d) {
   ObjectReader o(r, value, pointer);
   if (!o.ok()) return;
@@ -329,6 +330,23 @@ void parse_des_options(JsonReader& r, const json& value, const std::string& poin
       if (!gpu || !slowdown) continue;
       if (des.slowdown.size() <= static_cast<std::size_t>(*gpu)) des.slowdown.resize(*gpu + 1, 1.0);
       des.slowdown[*gpu] = *slowdown;
+    }
+  }
+  if (const json* list = o.get("failed_cables"); list != nullptr && r.expect_array(*list, o.pointer("failed_cables"))) {
+    const long long nodes = std::max(1, d.scenario.cluster.nodes);
+    const long long rails = std::max(1, d.scenario.cluster.scale_out.nics_per_node);
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      ObjectReader f(r, (*list)[i], json_pointer_append(o.pointer("failed_cables"), i));
+      if (!f.ok()) continue;
+      const auto from = f.integer("from_node", 0, nodes - 1, true);
+      const auto to = f.integer("to_node", 0, nodes - 1, true);
+      const auto tier = f.integer("tier", 0, 2, true);
+      const auto cables = f.integer("cables", 1, std::max(1LL, rails - 1));
+      f.finish();
+      if (from && to && tier) {
+        des.failed.push_back({static_cast<int>(*from), static_cast<int>(*to), static_cast<int>(*tier),
+                              static_cast<int>(cables.value_or(1))});
+      }
     }
   }
   o.finish();

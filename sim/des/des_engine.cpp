@@ -66,6 +66,7 @@ std::vector<TrainingResult> DesEngine::run_trainings(const hw::ClusterSpec& clus
   des::DesOptions options;
   options.slowdown = options_.slowdown;
   options.trace_path = options_.trace_path;
+  options.failed = options_.failed;
   const std::string payload =
       des::run_in_child_process([&] { return encode(des::simulate_training_steps(cluster, jobs, options)); });
   const nlohmann::json run = nlohmann::json::parse(payload);

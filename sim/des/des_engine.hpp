@@ -10,10 +10,19 @@
 
 namespace capsim::sim {
 
+/// Cables lost on the route between two nodes (rail-merged: a link stands for `nics_per_node` cables).
+struct FailedCables {
+  int from_node = 0;
+  int to_node = 0;
+  int tier = 0;    ///< 0: the node's own NIC cables to its leaf; 1: leaf to spine; 2: spine to core
+  int cables = 1;  ///< how many of the bundle's cables are down (fewer than nics_per_node)
+};
+
 /// Options of the DES engine beyond the scenario's jobs.
 struct DesEngineOptions {
   std::vector<double> slowdown;  ///< per GPU rank: compute takes this many times longer (stragglers)
   std::string trace_path;        ///< write a Chrome trace of the first job's step here when set
+  std::vector<FailedCables> failed;  ///< failed cables; the link keeps the capacity of the rest of its bundle
 };
 
 /// SimGrid-backed engine. Results share the analytical engine's memory and FLOP accounting; step time and its

@@ -69,6 +69,7 @@ class Simulation {
                             std::to_string(cluster.total_gpus()));
     }
     platform_ = build_platform(cluster, next);
+    fail_cables(cluster);
     for (size_t j = 0; j < plans_.size(); ++j) add_stages(static_cast<int>(j));
     results_.resize(plans_.size());
     stage_done_.resize(plans_.size());
@@ -83,6 +84,34 @@ class Simulation {
   }
 
  private:
+  /// Takes failed cables out of their rail-merged links: the link keeps the bandwidth of the cables left. Static
+  /// routing keeps the flows on it, as a bundle with fewer members would (ECMP rehashing is not modelled).
+  void fail_cables(const hw::ClusterSpec& cluster) {
+    const int rails = std::max(1, cluster.scale_out.nics_per_node);
+    const int nodes = static_cast<int>(platform_.node_ports.size());
+    for (const FailedCables& f : options_.failed) {
+      if (f.from_node < 0 || f.from_node >= nodes || f.to_node < 0 || f.to_node >= nodes || f.from_node == f.to_node) {
+        throw InfeasibleError("failed cables between nodes " + std::to_string(f.from_node) + " and " +
+                              std::to_string(f.to_node) + ": the jobs use nodes 0 to " + std::to_string(nodes - 1));
+      }
+      std::vector<sg4::Link*> route;
+      double latency = 0;
+      platform_.node_ports[f.from_node]->route_to(platform_.node_ports[f.to_node], route, &latency);
+      const int up_links = static_cast<int>(route.size()) / 2;
+      if (f.tier < 0 || f.tier >= up_links) {
+        throw InfeasibleError("the route from node " + std::to_string(f.from_node) + " to node " +
+                              std::to_string(f.to_node) + " climbs " + std::to_string(up_links) +
+                              " tiers; tier " + std::to_string(f.tier) + " is not on it");
+      }
+      if (f.cables < 1 || f.cables >= rails) {
+        throw InfeasibleError("failing " + std::to_string(f.cables) + " cables of a bundle of " + std::to_string(rails) +
+                              " is outside 1.." + std::to_string(rails - 1));
+      }
+      sg4::Link* link = route[f.tier];
+      link->set_bandwidth(link->get_bandwidth() * (rails - f.cables) / rails);
+    }
+  }
+
   void add_stages(int j) {
     const JobPlan& plan = plans_[j];
     plan_first_slot_.push_back(static_cast<int>(stages_.size()));

@@ -11,6 +11,7 @@
 
 #include "models/hardware/cluster.hpp"
 #include "models/workloads/transformer.hpp"
+#include "sim/des/des_engine.hpp"
 
 namespace capsim::sim::des {
 
@@ -19,6 +20,7 @@ struct DesOptions {
   std::vector<double> slowdown;  ///< per GPU rank: compute takes this many times longer (stragglers); empty = none
   std::string trace_path;        ///< when set, a Chrome trace (Perfetto) of the first job's first replica
   int top_links = 10;            ///< how many of the most loaded links to report
+  std::vector<FailedCables> failed;  ///< cables down on chosen routes
 };
 
 /// Measured parts of one job's step on its critical (last-finishing) stage, seconds.

@@ -176,3 +176,32 @@ TEST(ChildProcess, ReturnsTheChildsResult) {
 
 }  // namespace
 }  // namespace capsim::sim
+
+namespace capsim::sim {
+namespace {
+
+TEST(DesEngine, FailedCablesSlowTheFlowsThatCrossThem) {
+  const auto cluster = hw::default_cluster(*hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), 4);
+  workloads::TrainingJob job;
+  job.name = "dp";
+  job.model = {"dense", 8, 8192, 28672, 64, 8, 0, 32000, 4096, true};
+  job.parallelism.tp = 8;
+  job.parallelism.dp = 4;
+  job.parallelism.global_batch = 4;
+  job.software.overlap_grad_reduce = false;
+  const auto dp_comm = [](const TrainingResult& r) {
+    for (const auto& [k, v] : r.breakdown_s) {
+      if (k == "dp_comm") return v;
+    }
+    return 0.0;
+  };
+  const double healthy = dp_comm(DesEngine().run_training(cluster, job));
+  DesEngineOptions broken;
+  broken.failed.push_back({0, 1, 0, 4});  // half of node 0's eight NIC cables
+  const double degraded = dp_comm(DesEngine(broken).run_training(cluster, job));
+  // The gradient ring runs at the pace of its slowest hop: node 0's link now has half its bandwidth.
+  EXPECT_NEAR(degraded / healthy, 2.0, 0.25);
+}
+
+}  // namespace
+}  // namespace capsim::sim
