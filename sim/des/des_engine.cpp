@@ -17,7 +17,7 @@ std::string encode(const des::DesRunResult& run) {
   j["makespan_s"] = run.makespan_s;
   j["peak_memory_bytes"] = run.peak_memory_bytes;
   for (const auto& r : run.jobs) {
-    j["jobs"].push_back({{"step_time_s", r.step_time_s}, {"busy_s", r.busy_s}, {"ep_comm_s", r.ep_comm_s},
+    j["jobs"].push_back({{"step_time_s", r.step_time_s}, {"busy_s", r.busy_s}, {"ep_comm_s", r.ep_comm_s}, {"cp_comm_s", r.cp_comm_s},
                          {"pp_comm_s", r.pp_comm_s},
                          {"bubble_s", r.bubble_s}, {"dp_comm_s", r.dp_comm_s}, {"param_gather_s", r.param_gather_s},
                          {"optimizer_s", r.optimizer_s}});
@@ -36,13 +36,15 @@ void apply(TrainingResult& r, const StepEstimate& analytical, const nlohmann::js
   // The fabric's all-to-all was measured; otherwise expert traffic stayed in the node and sits in `busy`.
   const double ep_fabric = job.at("ep_comm_s").get<double>();
   const double ep_node = ep_fabric > 0 ? 0.0 : analytical.ep_comm_s;
+  const double cp_fabric = job.at("cp_comm_s").get<double>();
+  const double cp_node = cp_fabric > 0 ? 0.0 : analytical.cp_comm_s;
   const double busy = job.at("busy_s").get<double>();
-  const double parts = analytical.compute_s + analytical.tp_comm_s + analytical.cp_comm_s + ep_node;
+  const double parts = analytical.compute_s + analytical.tp_comm_s + cp_node + ep_node;
   const double scale = parts > 0 ? busy / parts : 0;
   r.step_time_s = job.at("step_time_s").get<double>();
   r.breakdown_s = {{"compute", analytical.compute_s * scale},
                    {"tp_comm", analytical.tp_comm_s * scale},
-                   {"cp_comm", analytical.cp_comm_s * scale},
+                   {"cp_comm", cp_node * scale + cp_fabric},
                    {"ep_comm", ep_node * scale + ep_fabric},
                    {"pp_comm", job.at("pp_comm_s").get<double>()},
                    {"bubble", job.at("bubble_s").get<double>()},
@@ -82,8 +84,8 @@ std::vector<TrainingResult> DesEngine::run_trainings(const hw::ClusterSpec& clus
     }
     r.notes.push_back("des: " + std::to_string(run.at("activities").get<long long>()) + " SimGrid activities, " +
                       units::format_bytes(run.at("peak_memory_bytes").get<double>()) +
-                      " peak memory; pipeline, data-parallel and cross-node expert-parallel traffic simulated as "
-                      "flows on the fabric, tensor- and context-parallel traffic costed by the node model");
+                      " peak memory; pipeline, data-parallel and cross-node context- and expert-parallel traffic "
+                      "simulated as flows on the fabric, tensor-parallel traffic costed by the node model");
     results.push_back(std::move(r));
   }
   return results;

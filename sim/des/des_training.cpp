@@ -20,7 +20,7 @@ namespace sg4 = simgrid::s4u;
 
 namespace {
 
-enum class TaskKind : std::uint8_t { compute, p2p, dp, gather, expert };
+enum class TaskKind : std::uint8_t { compute, p2p, dp, gather, expert, context };
 
 /// One SimGrid activity's meaning. Activities carry their task index in set_data().
 struct Task {
@@ -37,6 +37,10 @@ struct StageState {
   int replica = 0;
   int cursor = 0;
   bool busy = false;
+  int outstanding = 0;  ///< the current op's compute and context-parallel flows still running
+  double op_start_s = 0;
+  double exec_end_s = 0;
+  double context_s = 0;  ///< time ops waited for their context-parallel exchange after their compute
   std::vector<std::uint8_t> f_arrived;  ///< by chunk x m + micro-batch
   std::vector<std::uint8_t> b_arrived;
   double busy_s = 0;
@@ -168,8 +172,32 @@ class Simulation {
     exec->set_flops_amount(duration * kHostSpeed)->set_host(host);
     new_task({TaskKind::compute, st.job, slot, st.cursor}, exec);
     st.cursor++;
+    st.outstanding = 1;
+    st.op_start_s = sg4::Engine::get_clock();
     exec->start();
     ++activities_;
+    if (plan.cp_bytes_per_layer > 0) start_context_exchange(slot, op);
+  }
+
+  /// Ring-attention KV exchange of the op's layers between consecutive CP ranks on different nodes, overlapping
+  /// the compute: the op ends when both are done.
+  void start_context_exchange(int slot, const Op& op) {
+    StageState& st = stages_[slot];
+    const JobPlan& plan = plans_[st.job];
+    const double layers = plan.layers_per_chunk[static_cast<size_t>(st.stage) * plan.vs + op.chunk];
+    const double bytes = plan.tp * plan.cp_bytes_per_layer * layers * (op.forward ? 1.0 : 2.0);
+    for (int c = 0; c < plan.cp; ++c) {
+      const int a = plan.node_of(plan.rank(st.replica, st.stage, c, 0));
+      const int b = plan.node_of(plan.rank(st.replica, st.stage, (c + 1) % plan.cp, 0));
+      if (a == b) continue;
+      sg4::CommPtr comm = sg4::Comm::sendto_init(platform_.node_ports[a], platform_.node_ports[b]);
+      comm->set_payload_size(bytes);
+      new_task({TaskKind::context, st.job, slot, 0}, comm);
+      pair_bytes_[(static_cast<std::uint64_t>(a) << 32) | static_cast<std::uint32_t>(b)] += bytes;
+      ++st.outstanding;
+      comm->start();
+      ++activities_;
+    }
   }
 
   /// Expert-parallel all-to-all of the op's layers, as flows from this replica's node to each peer replica's node
@@ -247,7 +275,14 @@ class Simulation {
     graveyard_.push_back(std::move(alive_[id]));
     const double now = sg4::Engine::get_clock();
     switch (task.kind) {
-      case TaskKind::compute: finish_op(task, a.get_start_time(), now); break;
+      case TaskKind::compute:
+        stages_[task.slot].busy_s += now - a.get_start_time();
+        stages_[task.slot].exec_end_s = now;
+        if (--stages_[task.slot].outstanding == 0) finish_op(task.slot, now);
+        break;
+      case TaskKind::context:
+        if (--stages_[task.slot].outstanding == 0) finish_op(task.slot, now);
+        break;
       case TaskKind::p2p:
         if (--pending_[task.slot].remaining == 0) arrive(task.slot);
         break;
@@ -265,20 +300,21 @@ class Simulation {
     }
   }
 
-  void finish_op(const Task& task, double start, double now) {
-    StageState& st = stages_[task.slot];
+  void finish_op(int slot, double now) {
+    StageState& st = stages_[slot];
     const JobPlan& plan = plans_[st.job];
-    const Op op = plan.op(st.stage, task.op);
+    const Op op = plan.op(st.stage, st.cursor - 1);
+    const double start = st.op_start_s;
+    st.context_s += std::max(0.0, now - st.exec_end_s);
     st.busy = false;
-    st.busy_s += now - start;
     if (!op.forward) st.last_backward_s = now - start;
     if (st.job == 0 && st.replica == 0) trace_.compute(st.stage, op, start, now);
-    send(st.job, task.slot, op);
+    send(st.job, slot, op);
     if (st.cursor >= plan.ops_per_stage()) {
       st.pipe_end_s = now;
       if (++stage_done_[st.job][st.stage] == plan.dp) start_dp_phase(st.job, st.stage);
     }
-    try_start(task.slot);
+    try_start(slot);
   }
 
   /// Data-parallel gradient reduction of one stage: NCCL's hierarchical pattern, inter-node rings over the
@@ -367,6 +403,7 @@ DesRunResult Simulation::finish() {
       double pipe_end = 0;
       double busy = 0;
       double expert = 0;
+      double context = 0;
       double last_backward = 0;
       for (int d = 0; d < plan.dp; ++d) {
         const StageState& st = stages_[slot_of(static_cast<int>(j), s, d)];
@@ -374,6 +411,7 @@ DesRunResult Simulation::finish() {
           pipe_end = st.pipe_end_s;
           busy = st.busy_s;
           expert = st.expert_s;
+          context = st.context_s;
           last_backward = st.last_backward_s;
         }
       }
@@ -392,6 +430,7 @@ DesRunResult Simulation::finish() {
         r.step_time_s = end;
         r.busy_s = busy;
         r.ep_comm_s = expert;
+        r.cp_comm_s = context;
         r.dp_comm_s = dp_end - pipe_end;
         r.param_gather_s = gather_exposed;
         r.optimizer_s = plan.optimizer_s;
@@ -404,7 +443,7 @@ DesRunResult Simulation::finish() {
           slowest = std::max(slowest, per_mb);
           sum += per_mb;
         }
-        const double idle = std::max(0.0, pipe_end - busy - expert);
+        const double idle = std::max(0.0, pipe_end - busy - expert - context);
         r.bubble_s = std::min(idle, (sum - slowest) / plan.vs + plan.mb * slowest - busy);
         r.bubble_s = std::max(0.0, r.bubble_s);
         r.pp_comm_s = idle - r.bubble_s;

@@ -28,6 +28,7 @@ struct DesJobResult {
   double step_time_s = 0;
   double busy_s = 0;         ///< compute and node-local communication of the critical stage
   double ep_comm_s = 0;      ///< expert all-to-all on the fabric (when the EP group spans nodes)
+  double cp_comm_s = 0;      ///< context-parallel exchange on the fabric not hidden behind compute
   double pp_comm_s = 0;      ///< time the critical stage waited on pipeline transfers beyond the schedule's bubble
   double bubble_s = 0;       ///< pipeline fill and drain
   double dp_comm_s = 0;      ///< exposed gradient reduction

@@ -85,10 +85,21 @@ JobPlan make_job_plan(const hw::ClusterSpec& cluster, const workloads::TrainingJ
     plan.ep_bytes_per_layer = 2.0 * p.tp * p.cp * routed_bytes / p.ep;  // dispatch + combine, to one peer
     plan.ep_backward_passes = p.recompute == workloads::Recompute::full ? 2.0 : 1.0;
   }
+  // Likewise a context-parallel ring that spans nodes: its KV exchange runs as flows beside the compute.
+  const bool cp_spans_nodes = p.cp > 1 && !plan.same_node(plan.rank(0, 0, 0, 0), plan.rank(0, 0, 1, 0));
+  if (cp_spans_nodes) {
+    const auto& m = job.model;
+    const double d = m.head_dim > 0 ? m.head_dim : static_cast<double>(m.hidden) / m.heads;
+    const double tokens = static_cast<double>(p.micro_batch) * m.seq_len / p.cp;
+    plan.cp_bytes_per_layer = (p.cp - 1) * tokens * 2.0 * m.kv_heads * d / std::min(p.tp, m.kv_heads) * 2.0;
+  }
   const double ep_node_s = ep_spans_nodes ? 1.0 : 0.0;
-  const double layer_f = costs.layer.forward.total_s() - ep_node_s * costs.layer.forward.ep_comm_s;
-  const double layer_b = costs.layer.backward.total_s() + costs.layer.recompute.total_s() -
-                         ep_node_s * (costs.layer.backward.ep_comm_s + costs.layer.recompute.ep_comm_s);
+  const double cp_node_s = cp_spans_nodes ? 1.0 : 0.0;
+  const auto& L = costs.layer;
+  const double layer_f = L.forward.total_s() - ep_node_s * L.forward.ep_comm_s - cp_node_s * L.forward.cp_comm_s;
+  const double layer_b = L.backward.total_s() + L.recompute.total_s() -
+                         ep_node_s * (L.backward.ep_comm_s + L.recompute.ep_comm_s) -
+                         cp_node_s * (L.backward.cp_comm_s + L.recompute.cp_comm_s);
   for (int s = 0; s < p.pp; ++s) {
     const double layers = static_cast<double>(costs.split.layers_on(s)) / plan.vs;
     for (int c = 0; c < plan.vs; ++c) {

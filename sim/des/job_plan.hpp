@@ -55,6 +55,9 @@ struct JobPlan {
   double ep_bytes_per_layer = 0;
   double ep_backward_passes = 1;  ///< all-to-all rounds in a backward op (2 with full recompute)
   std::vector<double> layers_per_chunk;  ///< by stage x vs + chunk
+  /// Context-parallel KV bytes one GPU sends to the next CP rank per layer in a forward pass (backward sends
+  /// twice: K, V and their gradients); 0 when the CP ring stays inside one node.
+  double cp_bytes_per_layer = 0;
 
   int ops_per_stage() const { return 2 * mb * vs; }
   /// The `index`-th op stage `stage` runs (Megatron-LM's schedule order).

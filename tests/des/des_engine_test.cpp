@@ -205,3 +205,29 @@ TEST(DesEngine, FailedCablesSlowTheFlowsThatCrossThem) {
 
 }  // namespace
 }  // namespace capsim::sim
+
+namespace capsim::sim {
+namespace {
+
+TEST(DesEngine, ContextParallelRingAcrossNodesRunsAsFlows) {
+  const auto cluster = hw::default_cluster(*hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), 2);
+  workloads::TrainingJob job;
+  job.name = "long-context";
+  job.model = {"dense", 4, 8192, 28672, 64, 8, 0, 32000, 65536, true};
+  job.parallelism.tp = 8;
+  job.parallelism.cp = 2;  // the two CP ranks sit on different nodes
+  job.parallelism.global_batch = 1;
+  job.parallelism.sequence_parallel = true;
+  const TrainingResult r = DesEngine().run_training(cluster, job);
+  ASSERT_FALSE(r.busiest_links.empty());
+  // Per layer and pass, each of the 8 GPUs sends its K and V block (32k tokens x 8 KV heads x 128 x 2 x bf16).
+  const double kv_block = 32768.0 * 2 * 8 * 128 / 8 * 2;
+  const double expected = 8 * kv_block * 4 * (1 + 2);  // 4 layers, forward once, backward twice
+  // The busiest link also carries the gradient reduction over the two CP ranks, so it moves at least this much.
+  EXPECT_GT(r.busiest_links.front().bytes, expected);
+  const double analytical = AnalyticalEngine().run_training(cluster, job).step_time_s;
+  EXPECT_NEAR(r.step_time_s / analytical, 1.0, 0.05);
+}
+
+}  // namespace
+}  // namespace capsim::sim
