@@ -10,6 +10,10 @@ namespace capsim::sim::des {
 
 FatTreeShape fat_tree_shape(const hw::ClusterSpec& cluster, int nodes) {
   const auto& so = cluster.scale_out;
+  if (so.topology == "torus3d") {
+    throw InfeasibleError("the des engine builds tree fabrics (fat-tree, rail-optimized, multi-plane); a 3D torus "
+                          "runs on the analytical engine (use --engine analytical)");
+  }
   const net::ClosOptions options = net::clos_options(cluster);
   const int rails = std::max(1, so.nics_per_node);
   net::ClosRequest request;
