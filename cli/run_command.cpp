@@ -8,6 +8,7 @@
 #include "planner/result_json.hpp"
 #include "planner/run.hpp"
 #include "planner/scenario.hpp"
+#include "sim/core/atomic_file.hpp"
 #include "sim/core/embedded_file.hpp"
 #include "sim/core/error.hpp"
 
@@ -48,8 +49,8 @@ int run_command(const RunOptions& options) {
     std::error_code ec;
     std::filesystem::create_directories(options.out_dir, ec);
     if (ec) throw UsageError("cannot create output folder " + options.out_dir + ": " + ec.message());
-    planner::write_file_atomically((std::filesystem::path(options.out_dir) / "result.json").string(), json_text);
-    planner::write_file_atomically((std::filesystem::path(options.out_dir) / "summary.txt").string(), summary.str());
+    write_file_atomically((std::filesystem::path(options.out_dir) / "result.json").string(), json_text);
+    write_file_atomically((std::filesystem::path(options.out_dir) / "summary.txt").string(), summary.str());
   }
   std::cout << (options.json ? json_text : summary.str());
   return 0;

@@ -1,5 +1,7 @@
 #include "kernels/bench_common.hpp"
 
+#include "sim/core/atomic_file.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -123,7 +125,7 @@ void emit(const Json& doc, const std::string& out_path) {
     if (!std::cout) throw capsim::Error("cannot write to stdout");
     return;
   }
-  write_file_atomically(out_path, text);
+  capsim::write_file_atomically(out_path, text);
   progress("wrote " + out_path);
 }
 
@@ -169,27 +171,6 @@ std::string iso8601_utc_now() {
   char text[32];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return text;
-}
-
-void write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp." + std::to_string(getpid());
-  {
-    std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
-    file << text;
-    file.flush();
-    if (!file) {
-      std::error_code ignored;
-      std::filesystem::remove(tmp, ignored);
-      throw capsim::Error("cannot write " + tmp);
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    std::filesystem::remove(tmp, ignored);
-    throw capsim::Error("cannot rename " + tmp + " to " + path + ": " + ec.message());
-  }
 }
 
 double median(std::vector<double> samples) {

@@ -56,9 +56,6 @@ Options parse_options(int argc, char** argv, bool& help);
 /// The current time as ISO-8601 UTC with a "Z" suffix, e.g. "2025-06-01T12:34:56Z".
 std::string iso8601_utc_now();
 
-/// Writes `text` to `path` through a temporary file in the same folder and a rename, so a reader never sees a
-/// half-written file. Throws capsim::Error on failure.
-void write_file_atomically(const std::string& path, const std::string& text);
 
 /// Median of `samples` (the mean of the middle two for an even count). Throws on an empty vector.
 double median(std::vector<double> samples);

@@ -17,8 +17,5 @@ nlohmann::ordered_json to_json(const sim::serving::InferenceResult& result);
 /// The whole result document.
 nlohmann::ordered_json to_json(const ScenarioResult& result);
 
-/// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename, so that readers never
-/// see a half-written file. Throws capsim::Error when the folder is not writable.
-void write_file_atomically(const std::string& path, const std::string& text);
 
 }  // namespace capsim::planner
