@@ -41,11 +41,13 @@ std::string run_in_child_process(const std::function<std::string()>& work) {
   }
   if (pid == 0) {
     ::close(fds[0]);
-    // First byte: 'O' for a result, 'E' for an error message. _exit skips the parent's atexit handlers and static
-    // destructors, which belong to the parent.
+    // First byte: 'O' for a result, 'I' for an infeasible input, 'E' for any other error. _exit skips the parent's
+    // atexit handlers and static destructors, which belong to the parent.
     std::string message;
     try {
       message = "O" + work();
+    } catch (const InfeasibleError& e) {
+      message = std::string("I") + e.what();
     } catch (const std::exception& e) {
       message = std::string("E") + e.what();
     } catch (...) {
@@ -73,6 +75,7 @@ std::string run_in_child_process(const std::function<std::string()>& work) {
                 strsignal(WTERMSIG(status)) + ")");
   }
   if (received.empty()) throw Error("the DES child process exited without a result");
+  if (received[0] == 'I') throw InfeasibleError(received.substr(1));
   if (received[0] == 'E') throw Error(received.substr(1));
   return received.substr(1);
 }

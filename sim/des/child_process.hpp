@@ -8,8 +8,8 @@
 
 namespace capsim::sim::des {
 
-/// Forks, runs `work` in the child and returns the string it produced. A capsim::Error (or any std::exception)
-/// thrown in the child is re-thrown in the parent as capsim::Error with the same message; a child that dies
+/// Forks, runs `work` in the child and returns the string it produced. A capsim::InfeasibleError thrown in the child
+/// is re-thrown in the parent as one; any other exception as capsim::Error with the same message; a child that dies
 /// (signal, abort) becomes a capsim::Error naming the signal. The parent's own state is never touched by the child.
 std::string run_in_child_process(const std::function<std::string()>& work);
 
