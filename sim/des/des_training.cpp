@@ -470,7 +470,10 @@ DesRunResult Simulation::finish() {
   }
   const size_t keep = std::min(loads.size(), static_cast<size_t>(std::max(0, options_.top_links)));
   std::partial_sort(loads.begin(), loads.begin() + keep, loads.end(),
-                    [](const LinkLoad& a, const LinkLoad& b) { return a.utilization > b.utilization; });
+                    [](const LinkLoad& a, const LinkLoad& b) {
+                      // Ties are common on symmetric fabrics; order them by name so output is reproducible.
+                      return a.utilization != b.utilization ? a.utilization > b.utilization : a.name < b.name;
+                    });
   loads.resize(keep);
   out.busiest_links = std::move(loads);
   if (!options_.trace_path.empty()) trace_.write(options_.trace_path, "CapSim DES: one training step");
