@@ -3,6 +3,7 @@
 /// The `capsim` subcommands. Each returns a process exit code; errors propagate as capsim::Error to main().
 
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -25,6 +26,7 @@ struct ValidateOptions {
   std::string suite;  ///< empty = every suite
   std::string engine = "analytical";
   bool json = false;
+  std::string profile;  ///< calibration profile: adds a column with it applied to its GPU's rows
 };
 
 /// Options of `capsim plan-serving`.
@@ -52,6 +54,20 @@ struct CollectiveOptions {
   std::string nccl_tests;   ///< calibration log
   bool json = false;
 };
+
+/// Options of `capsim calibrate`.
+struct CalibrateOptions {
+  std::string out;                      ///< profile to write
+  bool quick = false;                   ///< smoke run of the kernels
+  std::vector<std::string> from;        ///< recorded capsim-bench-* outputs; empty = run the kernels
+  std::string gemm_csv;                 ///< GEMM timings as CSV
+  std::vector<std::string> nccl_tests;  ///< nccl-tests logs
+  std::string gpu;                      ///< catalog id; empty = guessed from the device name
+};
+
+/// Registers `capsim calibrate` and its options on `app`, filling `options`.
+CLI::App* add_calibrate_command(CLI::App& app, CalibrateOptions& options);
+int calibrate_command(const CalibrateOptions& options);
 
 /// Registers `capsim collective` and its options on `app`, filling `options`.
 CLI::App* add_collective_command(CLI::App& app, CollectiveOptions& options);

@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("--engine", validate.engine, "Engine: analytical or des")
       ->check(CLI::IsMember({"analytical", "des"}));
   validate_cmd->add_flag("--json", validate.json, "Print the tables as JSON");
+  validate_cmd->add_option("--profile", validate.profile,
+                            "Calibration profile: also show the error with it applied to its GPU type");
 
   capsim::cli::PlanServingOptions plan_serving;
   auto* plan_serving_cmd = app.add_subcommand(
@@ -50,6 +52,8 @@ int main(int argc, char** argv) {
 
   capsim::cli::CollectiveOptions collective;
   auto* collective_cmd = capsim::cli::add_collective_command(app, collective);
+  capsim::cli::CalibrateOptions calibrate;
+  auto* calibrate_cmd = capsim::cli::add_calibrate_command(app, calibrate);
 
   try {
     app.parse(argc, argv);
@@ -62,6 +66,7 @@ int main(int argc, char** argv) {
     if (*run_cmd) return capsim::cli::run_command(run);
     if (*validate_cmd) return capsim::cli::validate_command(validate);
     if (*collective_cmd) return capsim::cli::collective_command(collective);
+    if (*calibrate_cmd) return capsim::cli::calibrate_command(calibrate);
     if (*plan_serving_cmd) return capsim::cli::plan_serving_command(plan_serving);
     return exit_code(capsim::ExitCode::bad_command_line);
   } catch (const capsim::InputError& e) {

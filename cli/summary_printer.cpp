@@ -41,6 +41,37 @@ std::string bar(double share, int width) {
   return s;
 }
 
+void print_storage_and_reliability(const sim::TrainingResult& r, std::ostream& out) {
+  const auto& st = r.storage;
+  const auto& rel = r.reliability;
+  for (const auto& t : st.tiers) {
+    if (t.tier != st.checkpoint_tier) continue;
+    const double stall = st.checkpoint_mode == "sync" ? t.cost.sync_stall_s : t.cost.async_stall_s;
+    out << fmt::format("  {:<16}{} ({} per GPU) to \"{}\", {}: stall {}, write {}, restore {}\n", "Checkpoint",
+                       format_bytes(st.checkpoint.total_B), format_bytes(st.checkpoint.per_gpu_B), t.tier,
+                       st.checkpoint_mode, format_time(stall), format_time(t.cost.write_s),
+                       format_time(t.cost.restore_s));
+  }
+  out << fmt::format("  {:<16}{:.2f} interruptions/day (MTBF {}); checkpoint every {}; goodput {}\n", "Reliability",
+                     rel.interruptions_per_day, format_time(rel.mtbf_s), format_time(rel.checkpoint_interval_s),
+                     format_percent(rel.goodput));
+  if (rel.effective_time_to_train_s > 0) {
+    out << fmt::format("  {:<16}{} with failures", "Effective time", format_time(rel.effective_time_to_train_s));
+    if (rel.monte_carlo_runs > 0) {
+      out << fmt::format(" (Monte Carlo p10 {}, p50 {}, p90 {})", format_time(rel.finish_p10_s),
+                         format_time(rel.finish_p50_s), format_time(rel.finish_p90_s));
+    }
+    out << '\n';
+  }
+  out << fmt::format("  {:<16}{} from \"{}\" ({} available): {}\n", "Data loading",
+                     units::format_bandwidth(st.data.demand_Bps), st.data_tier,
+                     units::format_bandwidth(st.data.tier_bw_Bps),
+                     st.data.starvation > 0 ? fmt::format("GPUs starve {} of the time; {} removes it",
+                                                          format_percent(st.data.starvation),
+                                                          units::format_bandwidth(st.data.required_bw_Bps))
+                                            : std::string("no GPU starvation"));
+}
+
 void print_training(const workloads::TrainingJob& job, const sim::TrainingResult& r, const hw::ClusterSpec& c,
                     std::ostream& out) {
   const auto& p = job.parallelism;
@@ -78,6 +109,31 @@ void print_training(const workloads::TrainingJob& job, const sim::TrainingResult
                        units::format_count(job.tokens), format_time(r.time_to_train_s), r.gpus,
                        units::format_count(r.time_to_train_s * r.gpus / 3600.0));
   }
+  if (r.power.it_power_W > 0) {
+    const auto& pw = r.power;
+    out << fmt::format("  {:<16}{} IT ({} per GPU, {} per node), {} facility at PUE {:.2f}\n", "Power",
+                       units::format_power(pw.it_power_W), units::format_power(pw.gpu_power_W),
+                       units::format_power(pw.node_power_W), units::format_power(pw.facility_power_W), pw.pue);
+    const auto kwh = [](double joules) {
+      const double k = joules / 3.6e6;
+      if (k < 1e3) return fmt::format("{:.3g} kWh", k);
+      return k < 1e6 ? fmt::format("{:.3g} MWh", k / 1e3) : fmt::format("{:.3g} GWh", k / 1e6);
+    };
+    std::string energy = kwh(pw.energy_per_step_J) + " per step";
+    if (pw.energy_to_train_J > 0) {
+      const double kg = pw.carbon_to_train_kg;
+      energy += fmt::format("; {} to train, {} CO2e, {} of electricity", kwh(pw.energy_to_train_J),
+                            kg < 1e3 ? fmt::format("{:.3g} kg", kg) : fmt::format("{:.0f} t", kg / 1e3),
+                            units::format_money(pw.electricity_cost_usd));
+    }
+    out << fmt::format("  {:<16}{}\n", "Energy", energy);
+    if (pw.nodes_per_rack > 0) {
+      out << fmt::format("  {:<16}{} for the cluster's {} nodes ({} per {} rack, {} peak each)\n", "Racks", pw.racks, c.nodes,
+                         pw.nodes_per_rack, units::format_power(c.facility.effective_rack_limit_W()),
+                         units::format_power(pw.node_peak_W));
+    }
+  }
+  print_storage_and_reliability(r, out);
   out << "\n  Step breakdown\n";
   for (const auto& [part, seconds] : r.breakdown_s) {
     if (seconds <= 0) continue;

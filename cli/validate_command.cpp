@@ -1,5 +1,6 @@
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -19,16 +20,30 @@ std::string format_metric(const std::string& metric, double value) {
   return fmt::format("{:.4g}", value);
 }
 
-void print_suite(const planner::ValidationSuite& suite, std::ostream& out) {
+void print_suite(const planner::ValidationSuite& suite, bool with_profile, std::ostream& out) {
   out << fmt::format("Suite {} ({} rows)\n", suite.name, suite.rows.size());
   if (!suite.source.empty()) out << "  Source: " << suite.source << '\n';
-  out << fmt::format("  {:<36} {:>12} {:>12} {:>9}\n", "row", "measured", "predicted", "error");
+  out << fmt::format("  {:<36} {:>12} {:>12} {:>9}", "row", "measured", "predicted", "error");
+  out << (with_profile ? fmt::format(" {:>12} {:>9}\n", "w/ profile", "error") : "\n");
   for (const auto& row : suite.rows) {
-    out << fmt::format("  {:<36} {:>12} {:>12} {:>+8.1f}%\n", row.label, format_metric(row.metric, row.measured),
+    out << fmt::format("  {:<36} {:>12} {:>12} {:>+8.1f}%", row.label, format_metric(row.metric, row.measured),
                        format_metric(row.metric, row.predicted), row.error * 100);
+    if (with_profile && row.calibrated) {
+      out << fmt::format(" {:>12} {:>+8.1f}%", format_metric(row.metric, row.predicted_profile),
+                         row.error_profile * 100);
+    } else if (with_profile) {
+      out << fmt::format(" {:>12} {:>9}", "-", "-");
+    }
+    out << '\n';
   }
-  out << fmt::format("  mean |error| {:.2f}%, max |error| {:.2f}%\n\n", suite.mean_abs_error * 100,
+  out << fmt::format("  mean |error| {:.2f}%, max |error| {:.2f}%\n", suite.mean_abs_error * 100,
                      suite.max_abs_error * 100);
+  if (with_profile && suite.calibrated_rows > 0) {
+    out << fmt::format("  on the {} rows of the profile's GPU: mean |error| {:.2f}% datasheet, {:.2f}% with profile\n",
+                       suite.calibrated_rows, suite.mean_abs_error_datasheet * 100,
+                       suite.mean_abs_error_profile * 100);
+  }
+  out << '\n';
 }
 
 }  // namespace
@@ -36,7 +51,9 @@ void print_suite(const planner::ValidationSuite& suite, std::ostream& out) {
 int validate_command(const ValidateOptions& options) {
   const std::string dir = options.dir.empty() ? (std::filesystem::path(data_dir()) / "validation").string()
                                               : options.dir;
-  const auto suites = planner::run_validation(dir, options.engine, options.suite);
+  std::optional<hw::CalibrationProfile> profile;
+  if (!options.profile.empty()) profile = hw::read_profile(options.profile);
+  const auto suites = planner::run_validation(dir, options.engine, options.suite, profile ? &*profile : nullptr);
   if (options.json) {
     nlohmann::json doc = {{"schema", "capsim/validation/v1"}, {"engine", options.engine}, {"suites", nlohmann::json::array()}};
     for (const auto& s : suites) {
@@ -44,15 +61,18 @@ int validate_command(const ValidateOptions& options) {
       for (const auto& r : s.rows) {
         rows.push_back({{"label", r.label}, {"file", r.file}, {"metric", r.metric}, {"measured", r.measured},
                         {"predicted", r.predicted}, {"error", r.error}});
+        if (r.calibrated) rows.back().update({{"predicted_profile", r.predicted_profile}, {"error_profile", r.error_profile}});
       }
       doc["suites"].push_back({{"name", s.name}, {"source", s.source}, {"rows", rows},
                                {"mean_abs_error", s.mean_abs_error}, {"max_abs_error", s.max_abs_error}});
     }
     std::cout << doc.dump(2) << '\n';
   } else {
-    std::cout << fmt::format("CapSim validation, {} engine: predicted against published measurements\n\n",
+    std::cout << fmt::format("CapSim validation, {} engine: predicted against published measurements\n",
                              options.engine);
-    for (const auto& s : suites) print_suite(s, std::cout);
+    if (profile) std::cout << "With calibration profile " << options.profile << " (" << profile->gpu << ")\n";
+    std::cout << '\n';
+    for (const auto& s : suites) print_suite(s, profile.has_value(), std::cout);
   }
   return 0;
 }

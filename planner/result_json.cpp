@@ -1,5 +1,6 @@
 #include "planner/result_json.hpp"
 
+#include "planner/storage_reliability.hpp"
 #include "sim/core/error.hpp"
 
 namespace capsim::planner {
@@ -29,6 +30,31 @@ nlohmann::ordered_json to_json(const sim::TrainingResult& r) {
   j["micro_batches"] = r.micro_batches;
   j["tokens_per_step"] = r.tokens_per_step;
   if (r.time_to_train_s > 0) j["time_to_train_s"] = r.time_to_train_s;
+  if (r.power.it_power_W > 0) {
+    const auto& pw = r.power;
+    j["it_power_W"] = pw.it_power_W;
+    j["facility_power_W"] = pw.facility_power_W;
+    j["energy_per_step_J"] = pw.energy_per_step_J;
+    if (pw.energy_to_train_J > 0) j["energy_to_train_J"] = pw.energy_to_train_J;
+    nlohmann::ordered_json p;
+    p["pue"] = pw.pue;
+    p["gpu_power_W"] = pw.gpu_power_W;
+    p["node_power_W"] = pw.node_power_W;
+    p["idle_node_power_W"] = pw.idle_node_power_W;
+    p["node_peak_W"] = pw.node_peak_W;
+    p["nodes"] = pw.nodes;
+    p["racks"] = pw.racks;
+    p["nodes_per_rack"] = pw.nodes_per_rack;
+    if (pw.energy_to_train_J > 0) {
+      p["carbon_to_train_kg"] = pw.carbon_to_train_kg;
+      p["electricity_cost_usd"] = pw.electricity_cost_usd;
+    }
+    nlohmann::ordered_json parts = nlohmann::ordered_json::object();
+    for (const auto& [part, watts] : pw.breakdown_W) parts[part] = watts;
+    p["breakdown_W"] = parts;
+    if (!pw.problems.empty()) p["problems"] = pw.problems;
+    j["power"] = p;
+  }
   if (!r.memory_advice.empty()) j["memory_advice"] = r.memory_advice;
   if (!r.notes.empty()) j["notes"] = r.notes;
   if (!r.busiest_links.empty()) {
@@ -37,6 +63,8 @@ nlohmann::ordered_json to_json(const sim::TrainingResult& r) {
       j["busiest_links"].push_back({{"link", l.name}, {"bytes", l.bytes}, {"utilization", l.utilization}});
     }
   }
+  j["storage"] = storage_json(r.storage);
+  j["reliability"] = reliability_json(r.reliability);
   return j;
 }
 

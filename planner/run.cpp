@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "planner/storage_reliability.hpp"
 #include "sim/analytical/analytical_engine.hpp"
 #include "sim/core/error.hpp"
 #include "sim/des/des_engine.hpp"
@@ -31,6 +32,9 @@ ScenarioResult run_scenario(const Scenario& scenario, const std::string& engine_
     if (const auto* job = std::get_if<workloads::TrainingJob>(&workload)) jobs.push_back(*job);
   }
   if (!jobs.empty()) result.training = engine->run_trainings(scenario.cluster, jobs);
+  for (std::size_t i = 0; i < result.training.size() && i < jobs.size(); ++i) {
+    add_storage_and_reliability(scenario, jobs[i], result.training[i]);
+  }
   for (const auto& workload : scenario.workloads) {
     if (std::holds_alternative<workloads::InferenceJob>(workload)) {
       // Serving always runs the request-level event loop (sim/serving), whichever engine times training.

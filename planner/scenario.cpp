@@ -3,10 +3,13 @@
 #include <filesystem>
 #include <limits>
 
+#include "models/hardware/calibration_profile.hpp"
 #include "models/hardware/gpu_catalog.hpp"
 #include "models/workloads/model_catalog.hpp"
 #include "planner/json_reader.hpp"
 #include "planner/fabric_scenario.hpp"
+#include "planner/facility_scenario.hpp"
+#include "planner/reliability_scenario.hpp"
 #include "planner/scenario_checks.hpp"
 #include "planner/serving_scenario.hpp"
 
@@ -114,6 +117,19 @@ void parse_cluster(ObjectReader& top, const hw::GpuCatalog& catalog, ScenarioDra
     s.finish();
   }
   detail::parse_scale_out(c, cl, d.cluster_ok);
+  if (auto path = c.string("calibration"); path && gpu != nullptr) {
+    // A measured profile of this GPU type replaces its datasheet and published figures (issue 6).
+    try {
+      const hw::CalibrationProfile profile = hw::read_profile(resolve(r.file(), *path));
+      hw::apply_profile(cl.gpu, profile);
+      for (const auto& curve : profile.collectives) cl.scale_out.nccl_tests.push_back(curve);
+    } catch (const InputError& e) {
+      r.add(e.diagnostics());
+    } catch (const InfeasibleError& e) {
+      r.error(c.pointer("calibration"), e.what(), "use a profile measured on " + cl.gpu.id);
+    }
+  }
+  detail::parse_power_and_facility(c, cl);
   c.finish();
 }
 
@@ -306,6 +322,7 @@ void parse_workload(const json& wj, const std::string& pointer, ScenarioDraft& d
 
 Dimension metric_dimension(const std::string& metric) {
   if (metric == "step_time_s") return Dimension::time;
+  if (metric == "it_power_W") return Dimension::power;
   if (metric == "tokens_per_s" || metric == "output_tokens_per_s" || metric == "requests_per_s") {
     return Dimension::frequency;
   }
@@ -367,7 +384,7 @@ void parse_simulation_and_validation(ObjectReader& top, ScenarioDraft& d) {
     ValidationTarget t;
     auto metric = v.choice("metric",
                            {"step_time_s", "tokens_per_s", "mfu", "model_tflops_per_gpu", "output_tokens_per_s",
-                            "requests_per_s"},
+                            "requests_per_s", "it_power_W"},
                            true);
     if (metric) t.metric = *metric;
     if (auto w = v.string("workload", true)) t.workload = *w;
@@ -411,6 +428,7 @@ Scenario load_scenario(const json& doc, const std::string& file) {
       }
     }
     parse_simulation_and_validation(top, d);
+    detail::parse_storage_and_reliability(top, d.scenario);
     top.finish();
     detail::check_scenario(d, r);
   } catch (const InputError&) {

@@ -10,6 +10,10 @@
 #include <nlohmann/json.hpp>
 
 #include "models/hardware/cluster.hpp"
+#include "models/hardware/storage_tier.hpp"
+#include "models/workloads/checkpoint.hpp"
+#include "models/workloads/data_loading.hpp"
+#include "models/workloads/reliability.hpp"
 #include "models/workloads/serving.hpp"
 #include "models/workloads/transformer.hpp"
 #include "sim/des/des_engine.hpp"
@@ -32,6 +36,13 @@ struct ValidationTarget {
   std::string label;    ///< short row label for tables
 };
 
+/// Storage tiers and where training jobs put checkpoints and read data (`storage`).
+struct StorageOptions {
+  std::vector<hw::StorageTier> tiers;  ///< empty = the defaults: nvme, pfs, s3
+  workloads::CheckpointPolicy checkpoint;
+  workloads::DataLoaderSpec data;
+};
+
 /// A scenario ready to simulate. Every workload has been checked against the cluster.
 struct Scenario {
   std::string file;  ///< path it was read from ("" for built-in / in-memory)
@@ -40,6 +51,8 @@ struct Scenario {
   std::vector<std::variant<workloads::TrainingJob, workloads::InferenceJob>> workloads;
   SimulationOptions simulation;
   std::optional<ValidationTarget> validation;
+  StorageOptions storage;                 ///< `storage`
+  workloads::ReliabilitySpec reliability; ///< `reliability`
 };
 
 /// Parses and checks a scenario document. `file` names it in diagnostics and anchors relative paths (hf_config,

@@ -20,6 +20,7 @@ double metric_value(const sim::TrainingResult& r, const std::string& metric) {
   if (metric == "tokens_per_s") return r.tokens_per_s;
   if (metric == "mfu") return r.mfu;
   if (metric == "model_tflops_per_gpu") return r.model_tflops_per_gpu;
+  if (metric == "it_power_W") return r.power.it_power_W;
   throw Error("validation metric \"" + metric + "\" is not a training result key");
 }
 
@@ -40,7 +41,7 @@ double predicted_value(const ScenarioResult& result, const ValidationTarget& tar
   throw InputError({{file.string(), "/validation/workload", "no workload named \"" + target.workload + "\"", ""}});
 }
 
-ValidationSuite run_suite(const fs::path& dir, const std::string& engine) {
+ValidationSuite run_suite(const fs::path& dir, const std::string& engine, const hw::CalibrationProfile* profile) {
   ValidationSuite suite;
   suite.name = dir.filename().string();
   std::ifstream source(dir / "SOURCE.md");
@@ -68,6 +69,16 @@ ValidationSuite run_suite(const fs::path& dir, const std::string& engine) {
     row.measured = target.measured;
     row.predicted = predicted_value(result, target, file);
     row.error = (row.predicted - row.measured) / row.measured;
+    if (profile != nullptr && profile->gpu == scenario.cluster.gpu.id) {
+      Scenario calibrated = scenario;
+      hw::apply_profile(calibrated.cluster.gpu, *profile);
+      row.calibrated = true;
+      row.predicted_profile = predicted_value(run_scenario(calibrated, engine), target, file);
+      row.error_profile = (row.predicted_profile - row.measured) / row.measured;
+      suite.calibrated_rows += 1;
+      suite.mean_abs_error_profile += std::abs(row.error_profile);
+      suite.mean_abs_error_datasheet += std::abs(row.error);
+    }
     suite.rows.push_back(row);
   }
   double sum = 0;
@@ -76,13 +87,17 @@ ValidationSuite run_suite(const fs::path& dir, const std::string& engine) {
     suite.max_abs_error = std::max(suite.max_abs_error, std::abs(row.error));
   }
   if (!suite.rows.empty()) suite.mean_abs_error = sum / suite.rows.size();
+  if (suite.calibrated_rows > 0) {
+    suite.mean_abs_error_profile /= suite.calibrated_rows;
+    suite.mean_abs_error_datasheet /= suite.calibrated_rows;
+  }
   return suite;
 }
 
 }  // namespace
 
 std::vector<ValidationSuite> run_validation(const std::string& root, const std::string& engine,
-                                            const std::string& only_suite) {
+                                            const std::string& only_suite, const hw::CalibrationProfile* profile) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) {
     throw UsageError("validation folder " + root + " does not exist; pass --dir to point at scenarios/validation");
@@ -99,7 +114,7 @@ std::vector<ValidationSuite> run_validation(const std::string& root, const std::
   }
   std::sort(dirs.begin(), dirs.end());
   std::vector<ValidationSuite> suites;
-  for (const auto& dir : dirs) suites.push_back(run_suite(dir, engine));
+  for (const auto& dir : dirs) suites.push_back(run_suite(dir, engine, profile));
   return suites;
 }
 

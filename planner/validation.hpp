@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "models/hardware/calibration_profile.hpp"
+
 namespace capsim::planner {
 
 /// One scenario of a suite: prediction against publication.
@@ -16,6 +18,9 @@ struct ValidationRow {
   double measured = 0;
   double predicted = 0;
   double error = 0;  ///< (predicted - measured) / measured
+  bool calibrated = false;         ///< a calibration profile applied to this row's GPU
+  double predicted_profile = 0;    ///< prediction with the profile applied (when `calibrated`)
+  double error_profile = 0;        ///< (predicted_profile - measured) / measured
 };
 
 /// A folder of validation scenarios sharing a source.
@@ -25,12 +30,16 @@ struct ValidationSuite {
   std::vector<ValidationRow> rows;
   double mean_abs_error = 0;
   double max_abs_error = 0;
+  int calibrated_rows = 0;                ///< rows the profile applied to
+  double mean_abs_error_profile = 0;      ///< over the calibrated rows, with the profile
+  double mean_abs_error_datasheet = 0;    ///< over the same rows, datasheet figures only
 };
 
 /// Runs every suite under `root` (sorted by name), or only `only_suite` when not empty, on `engine`. Throws
 /// capsim::InputError if a scenario is invalid or lacks a validation block, capsim::UsageError if `root` or the
-/// suite does not exist.
+/// suite does not exist. With `profile`, rows whose GPU is the profile's are also predicted with it applied.
 std::vector<ValidationSuite> run_validation(const std::string& root, const std::string& engine,
-                                            const std::string& only_suite = "");
+                                            const std::string& only_suite = "",
+                                            const hw::CalibrationProfile* profile = nullptr);
 
 }  // namespace capsim::planner

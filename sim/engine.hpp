@@ -8,6 +8,9 @@
 #include <vector>
 
 #include "models/hardware/cluster.hpp"
+#include "models/workloads/checkpoint.hpp"
+#include "models/workloads/data_loading.hpp"
+#include "models/workloads/reliability.hpp"
 #include "models/workloads/transformer.hpp"
 
 namespace capsim::sim {
@@ -28,6 +31,45 @@ struct LinkUse {
   std::string name;
   double bytes = 0;
   double utilization = 0;  ///< bytes / (bandwidth x step time)
+};
+
+/// Power and energy of one training workload: its nodes plus their share of the fabric and storage.
+struct PowerResult {
+  double it_power_W = 0;        ///< average IT power over a step, watts at the wall
+  double facility_power_W = 0;  ///< it_power_W x PUE
+  double pue = 0;
+  double gpu_power_W = 0;       ///< average board power of one GPU
+  double node_power_W = 0;      ///< average power of one node (GPUs, overhead, PSU loss)
+  double idle_node_power_W = 0; ///< one node of this type with no job
+  double node_peak_W = 0;       ///< provisioned power of one node (racks and hall checks use it)
+  int nodes = 0;                ///< nodes the job occupies
+  double energy_per_step_J = 0;   ///< facility energy of one step
+  double energy_to_train_J = 0;   ///< facility energy of the whole run; 0 without a token count
+  double carbon_to_train_kg = 0;  ///< CO2e of energy_to_train_J at the grid intensity
+  double electricity_cost_usd = 0;  ///< price of energy_to_train_J
+  long racks = 0;               ///< racks for the whole cluster's nodes under the rack limit
+  int nodes_per_rack = 0;
+  /// IT power by part (gpus, cpus, memory, nics, scale_up_switches, fans, drives, other, psu_loss, fabric,
+  /// storage), watts, summing to it_power_W.
+  std::vector<std::pair<std::string, double>> breakdown_W;
+  std::vector<std::string> problems;  ///< facility limits the cluster breaks (rack, hall power, cooling)
+};
+
+/// Checkpoint cost of a training workload on one storage tier.
+struct CheckpointTierResult {
+  std::string tier;  ///< tier name
+  std::string kind;  ///< "local-nvme", "parallel-fs" or "object-store"
+  workloads::CheckpointCost cost;
+};
+
+/// Checkpoints and data loading of a training workload (the planner fills it once the step time is known).
+struct StorageResult {
+  workloads::CheckpointSize checkpoint;
+  std::string checkpoint_tier;  ///< tier the job checkpoints to
+  std::string checkpoint_mode;  ///< "sync" or "async"
+  std::vector<CheckpointTierResult> tiers;
+  std::string data_tier;  ///< tier the training data is read from
+  workloads::DataLoadingResult data;
 };
 
 /// Result of one training workload. Field names follow the CLI result contract in DESIGN.md.
@@ -51,6 +93,9 @@ struct TrainingResult {
   double time_to_train_s = 0;  ///< 0 when the job gives no token count
   std::vector<std::string> notes;  ///< facts a planner should see (e.g. uneven pipeline split)
   std::vector<LinkUse> busiest_links;  ///< most utilized fabric links over the step (DES only)
+  StorageResult storage;                   ///< checkpoints and data loading (planner)
+  workloads::ReliabilityResult reliability;  ///< failures, checkpoint interval and goodput (planner)
+  PowerResult power;  ///< analytical engine only for now; it_power_W = 0 when not computed
 };
 
 /// A simulation engine. Engines hold no global state; each call is independent and thread-safe.

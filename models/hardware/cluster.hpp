@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "models/hardware/facility.hpp"
 #include "models/hardware/gpu.hpp"
+#include "models/hardware/power_model.hpp"
 
 namespace capsim::hw {
 
@@ -47,6 +49,8 @@ struct ClusterSpec {
   int gpus_per_node = 8;
   ScaleUpSpec scale_up;  ///< copied from the GPU's defaults, then overridden by the scenario
   ScaleOutSpec scale_out;
+  PowerSpec power;        ///< `cluster.power`: GPU cap and non-GPU power overrides
+  FacilitySpec facility;  ///< `facility`: cooling, PUE, rack and hall limits, grid carbon and price
 
   int total_gpus() const { return nodes * gpus_per_node; }
 };

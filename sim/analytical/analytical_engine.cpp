@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "models/hardware/gemm_model.hpp"
+#include "models/network/clos_plan.hpp"
 #include "models/network/nccl_collectives.hpp"
 #include "sim/analytical/training_costs.hpp"
 #include "sim/analytical/pipeline_schedule.hpp"
@@ -163,6 +164,13 @@ TrainingResult AnalyticalEngine::run_training(const hw::ClusterSpec& cluster,
                    {"dp_comm", e.dp_comm_s},     {"param_gather", e.param_gather_s},
                    {"optimizer", e.optimizer_s}};
   if (job.tokens > 0) r.time_to_train_s = job.tokens / r.tokens_per_s;
+  r.power = training_power(cluster, job, e);
+  if (r.time_to_train_s > 0) {
+    r.power.energy_to_train_J = r.power.facility_power_W * r.time_to_train_s;
+    r.power.carbon_to_train_kg = r.power.energy_to_train_J * cluster.facility.effective_grid_kg_per_J();
+    r.power.electricity_cost_usd = r.power.energy_to_train_J * cluster.facility.effective_price_usd_per_J();
+  }
+  for (const auto& problem : r.power.problems) r.notes.push_back("facility: the cluster " + problem);
   if (job.model.layers % p.pp != 0) {
     const LayerSplit split = split_layers(job.model.layers, p.pp);
     r.notes.push_back(std::to_string(job.model.layers) + " layers on " + std::to_string(p.pp) + " stages: " +
@@ -174,6 +182,63 @@ TrainingResult AnalyticalEngine::run_training(const hw::ClusterSpec& cluster,
                       "fabric");
   }
   return r;
+}
+
+namespace {
+
+/// Switch tiers of the scale-out fabric: as the scenario says, else the fewest a Clos of its radix needs; 0 when
+/// there are no switches (one node, or a switchless torus).
+int fabric_tiers(const hw::ClusterSpec& c) {
+  const auto& so = c.scale_out;
+  if (c.nodes <= 1 || so.topology == "torus3d") return 0;
+  if (so.tiers > 0) return so.tiers;
+  const double port_Bps = so.port_bw_Bps > 0 ? so.port_bw_Bps : so.nic_bw_Bps;
+  const int radix = so.radix > 0 ? so.radix : (port_Bps >= 50e9 ? 64 : 40);
+  const long per_plane = static_cast<long>(c.nodes) * so.nics_per_node / std::max(1, so.planes);
+  for (int tiers = 1; tiers < 3; ++tiers) {
+    if (net::clos_capacity(tiers, radix, so.oversubscription, so.spine_oversubscription) >= per_plane) return tiers;
+  }
+  return 3;
+}
+
+}  // namespace
+
+PowerResult training_power(const hw::ClusterSpec& cluster, const workloads::TrainingJob& job, const StepEstimate& e) {
+  PowerResult pr;
+  const int gpn = cluster.gpus_per_node;
+  const int gpus = job.parallelism.gpus();
+  const double best_Bps = cluster.gpu.peak(job.precision) * cluster.gpu.gemm_efficiency_cap(job.precision);
+  hw::GpuActivity a;
+  // Tensor-core time is what the executed FLOPs would take at the best GEMM rate; the rest of the compute time ran
+  // below it (memory-bound kernels, small GEMMs), and so did the optimizer step.
+  a.compute_bound_s = std::min(e.compute_s, e.hardware_flops / gpus / best_Bps);
+  a.memory_bound_s = e.compute_s - a.compute_bound_s + e.optimizer_s;
+  a.comm_s = e.tp_comm_s + e.cp_comm_s + e.ep_comm_s + e.pp_comm_s + e.dp_comm_s + e.param_gather_s;
+  a.idle_s = std::max(0.0, e.bubble_s);
+  const int nics = cluster.scale_out.nics_per_node;
+  const hw::NodePower node = hw::node_power(cluster.gpu, gpn, nics, cluster.power, a);
+  pr.nodes = (gpus + gpn - 1) / gpn;
+  pr.gpu_power_W = node.gpus_W / gpn;
+  pr.node_power_W = node.total_W;
+  pr.idle_node_power_W = hw::node_power(cluster.gpu, gpn, nics, cluster.power, {}).total_W;
+  pr.node_peak_W = hw::node_peak_W(cluster.gpu, gpn, nics, cluster.power);
+  const double fabric_W = hw::fabric_power_W(static_cast<long>(cluster.nodes) * nics, fabric_tiers(cluster),
+                                             cluster.power);
+  const double storage_W = hw::storage_power_W(cluster.power);
+  const double share = static_cast<double>(pr.nodes) / cluster.nodes;
+  for (const auto& [part, w] : node.parts_W) pr.breakdown_W.emplace_back(part, w * pr.nodes);
+  pr.breakdown_W.emplace_back("fabric", fabric_W * share);
+  pr.breakdown_W.emplace_back("storage", storage_W * share);
+  pr.it_power_W = pr.nodes * node.total_W + (fabric_W + storage_W) * share;
+  const hw::FacilitySpec& f = cluster.facility;
+  pr.pue = f.effective_pue();
+  pr.facility_power_W = pr.it_power_W * pr.pue;
+  pr.energy_per_step_J = pr.facility_power_W * e.step_time_s;
+  const hw::FacilityPlan plan = hw::plan_facility(f, cluster.nodes, pr.node_peak_W, fabric_W + storage_W);
+  pr.racks = plan.racks;
+  pr.nodes_per_rack = plan.nodes_per_rack;
+  pr.problems = plan.problems;
+  return pr;
 }
 
 }  // namespace capsim::sim

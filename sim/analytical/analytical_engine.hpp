@@ -31,6 +31,11 @@ double megatron_model_flops(const workloads::TrainingJob& job);
 /// Estimates one step. `job` must already be checked (divisibility, GPU count); see planner/scenario.
 StepEstimate estimate_training_step(const hw::ClusterSpec& cluster, const workloads::TrainingJob& job);
 
+/// Power and energy of `job` from how its GPUs spend step `e` (compute-bound, memory-bound, communicating,
+/// waiting), plus its share of the fabric and storage, and the facility plan of the whole cluster. Energy to train
+/// is left 0 (the caller knows the run length).
+PowerResult training_power(const hw::ClusterSpec& cluster, const workloads::TrainingJob& job, const StepEstimate& e);
+
 /// The analytical engine behind the Engine interface.
 class AnalyticalEngine final : public Engine {
  public:

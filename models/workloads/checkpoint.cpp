@@ -1,0 +1,60 @@
+#include "models/workloads/checkpoint.hpp"
+
+#include <algorithm>
+
+namespace capsim::workloads {
+
+namespace {
+
+// Megatron-LM distributed checkpoint of mixed-precision Adam: bf16 weights (2) + fp32 master weights, momentum and
+// variance (12) bytes per parameter.
+constexpr double kWeightBytes = 2.0;
+constexpr double kOptimizerBytes = 12.0;
+
+}  // namespace
+
+CheckpointSize checkpoint_size(double model_params, double stage_params_per_gpu, const Parallelism& p) {
+  CheckpointSize s;
+  const double per_param = kWeightBytes + kOptimizerBytes;
+  s.total_B = model_params * per_param;
+  if (p.zero >= 1) {
+    // Optimizer state is sharded over data parallelism, and fully parallel saving spreads the replicated weights
+    // over the data-parallel ranks too, so every GPU writes 1/(dp x cp) of its stage's state.
+    s.per_gpu_B = stage_params_per_gpu * per_param / (static_cast<double>(p.dp) * p.cp);
+    s.writer_gpus = p.gpus();
+  } else {
+    // Without ZeRO every replica holds the same state; one data-parallel replica writes it.
+    s.per_gpu_B = stage_params_per_gpu * per_param;
+    s.writer_gpus = p.tp * p.pp * p.cp;
+  }
+  return s;
+}
+
+CheckpointCost checkpoint_cost(const CheckpointSize& size, int nodes, int gpus_per_node, const hw::StorageTier& tier,
+                               const CheckpointPolicy& policy) {
+  CheckpointCost c;
+  const int gpn = std::max(gpus_per_node, 1);
+  const int writer_nodes = std::clamp((size.writer_gpus + gpn - 1) / gpn, 1, std::max(nodes, 1));
+  const double bw = tier.bandwidth_Bps(writer_nodes);
+  double bytes_time = 0;
+  if (tier.kind == hw::StorageKind::local_nvme) {
+    // Each node writes its own GPUs' shards to its own drives: the busiest node sets the time.
+    bytes_time = size.per_gpu_B * std::min(gpn, std::max(size.writer_gpus, 1)) / tier.bw_per_node_Bps;
+  } else {
+    bytes_time = size.total_B / bw;
+  }
+  const double host_copy_s = size.per_gpu_B / policy.host_copy_bw_Bps;
+  c.write_s = tier.startup_s() + bytes_time;
+  c.sync_stall_s = c.write_s;
+  c.async_stall_s = host_copy_s;
+  // Restore reads every GPU's shard back (the same bytes, at the same bandwidth) and copies it to the GPUs.
+  c.restore_s = c.write_s + host_copy_s;
+  const double capacity = tier.capacity_for_B(nodes);
+  const double needed = tier.kind == hw::StorageKind::local_nvme
+                            ? 2 * size.per_gpu_B * gpn * std::max(nodes, 1)
+                            : 2 * size.total_B;
+  c.fits = capacity <= 0 || needed <= capacity;
+  return c;
+}
+
+}  // namespace capsim::workloads

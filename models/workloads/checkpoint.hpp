@@ -1,0 +1,51 @@
+#pragma once
+/// @file checkpoint.hpp
+/// Size of a training checkpoint (weights and optimizer state, sharded by ZeRO) and what writing it costs on each
+/// storage tier: write time, the stall of synchronous and asynchronous checkpointing, and restore time.
+
+#include <string>
+
+#include "models/hardware/storage_tier.hpp"
+#include "models/workloads/transformer.hpp"
+
+namespace capsim::workloads {
+
+/// Synchronous (training waits for the write) or asynchronous (training waits only for the copy to host memory).
+enum class CheckpointMode { sync, async };
+
+/// How a job checkpoints.
+struct CheckpointPolicy {
+  std::string tier = "pfs";  ///< name of the tier checkpoints go to
+  CheckpointMode mode = CheckpointMode::async;
+  double interval_s = 0;  ///< 0 = the Young/Daly optimum
+  /// GPU-to-host copy bandwidth per GPU for an asynchronous snapshot, bytes/s. Estimate: half of PCIe Gen5 x16's
+  /// 64 GB/s, since two GPUs share a host link on HGX boards.
+  double host_copy_bw_Bps = 25e9;
+};
+
+/// Bytes of one checkpoint.
+struct CheckpointSize {
+  double total_B = 0;    ///< whole job: every distinct byte once
+  double per_gpu_B = 0;  ///< written by the most loaded GPU
+  int writer_gpus = 0;   ///< GPUs that write (all with ZeRO >= 1; one data-parallel replica without)
+};
+
+/// Checkpoint of a job. `model_params`: total parameters; `stage_params_per_gpu`: parameters one GPU of the most
+/// loaded pipeline stage holds before data-parallel sharding. Saves bf16 weights plus fp32 master weights, Adam
+/// momentum and variance (14 bytes per parameter, Megatron-LM's distributed checkpoint).
+CheckpointSize checkpoint_size(double model_params, double stage_params_per_gpu, const Parallelism& p);
+
+/// Cost of checkpointing to one tier, seconds.
+struct CheckpointCost {
+  double write_s = 0;        ///< all writers together, from start to the last byte durable
+  double sync_stall_s = 0;   ///< training paused per checkpoint when synchronous (= write_s)
+  double async_stall_s = 0;  ///< training paused per checkpoint when asynchronous (GPU-to-host copy)
+  double restore_s = 0;      ///< read back and copy to the GPUs after a failure
+  bool fits = true;          ///< the tier holds two checkpoints (the last good one and the one being written)
+};
+
+/// Checkpoint `size` written from `nodes` nodes of `gpus_per_node` GPUs to `tier`.
+CheckpointCost checkpoint_cost(const CheckpointSize& size, int nodes, int gpus_per_node, const hw::StorageTier& tier,
+                               const CheckpointPolicy& policy);
+
+}  // namespace capsim::workloads

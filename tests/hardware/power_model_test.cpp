@@ -1,0 +1,98 @@
+#include "models/hardware/power_model.hpp"
+
+#include <gtest/gtest.h>
+
+#include "models/hardware/gpu_catalog.hpp"
+#include "planner/run.hpp"
+#include "planner/scenario.hpp"
+#include "planner/validation.hpp"
+
+namespace capsim::hw {
+namespace {
+
+const GpuSpec& h100() { return *GpuCatalog::builtin().find("h100-sxm5-80gb"); }
+
+GpuActivity only(double GpuActivity::*phase) {
+  GpuActivity a;
+  a.*phase = 1.0;
+  return a;
+}
+
+TEST(PowerModel, GemmsDrawTheLimitAndOtherPhasesLess) {
+  const double gemm = gpu_power_W(h100(), 0, only(&GpuActivity::compute_bound_s));
+  const double memory = gpu_power_W(h100(), 0, only(&GpuActivity::memory_bound_s));
+  const double comm = gpu_power_W(h100(), 0, only(&GpuActivity::comm_s));
+  const double wait = gpu_power_W(h100(), 0, only(&GpuActivity::idle_s));
+  EXPECT_DOUBLE_EQ(gemm, h100().tdp_W);
+  EXPECT_LT(memory, gemm);
+  EXPECT_LT(comm, memory);
+  EXPECT_LT(wait, comm);
+  EXPECT_GT(wait, h100().idle_W);
+  EXPECT_DOUBLE_EQ(gpu_power_W(h100(), 0, GpuActivity{}), h100().idle_W);
+}
+
+TEST(PowerModel, PowerCapLimitsTheGemmDraw) {
+  EXPECT_DOUBLE_EQ(gpu_power_W(h100(), 500, only(&GpuActivity::compute_bound_s)), 500);
+  EXPECT_LT(gpu_power_W(h100(), 500, only(&GpuActivity::memory_bound_s)),
+            gpu_power_W(h100(), 0, only(&GpuActivity::memory_bound_s)));
+}
+
+// MLPerf Training v4.0: about 2.2-2.6 kW before training starts on one 8 x H100 node (reference/facility.md).
+TEST(PowerModel, IdleDgxH100NodeDrawsTwoPointTwoToTwoPointSixKilowatts) {
+  const NodePower idle = node_power(h100(), 8, 8, PowerSpec{}, GpuActivity{});
+  EXPECT_GE(idle.total_W, 2200);
+  EXPECT_LE(idle.total_W, 2600);
+  double sum = 0;
+  for (const auto& [part, w] : idle.parts_W) sum += w;
+  EXPECT_NEAR(sum, idle.total_W, 1e-6);
+}
+
+TEST(PowerModel, NodeOverheadOverrideReplacesTheParts) {
+  PowerSpec spec;
+  spec.node_overhead_W = 2000;
+  const NodePower busy = node_power(h100(), 8, 8, spec, only(&GpuActivity::compute_bound_s));
+  EXPECT_NEAR(busy.total_W, 8 * 700 / 0.95 + 2000, 1);
+}
+
+TEST(PowerModel, PeakNodeIsTheDgxMaximumUnlessCapped) {
+  EXPECT_DOUBLE_EQ(node_peak_W(h100(), 8, 8, PowerSpec{}), 10.2e3);
+  PowerSpec capped;
+  capped.gpu_power_cap_W = 400;
+  EXPECT_LT(node_peak_W(h100(), 8, 8, capped), 8 * 400 / 0.95 + 3000);
+}
+
+TEST(PowerModel, ClosFabricUsesTwoPortsPerTierAboveTheLeaf) {
+  PowerSpec spec;
+  spec.switch_port_W = 10;
+  EXPECT_DOUBLE_EQ(fabric_power_W(1000, 1, spec), 10'000);
+  EXPECT_DOUBLE_EQ(fabric_power_W(1000, 3, spec), 50'000);
+  EXPECT_DOUBLE_EQ(fabric_power_W(1000, 0, spec), 0);
+}
+
+// The issue's bar: the MLPerf v4.0 row (8 x H100, Llama-2-70B-shaped FP8 run, 6.77 kW mean) within 7%.
+TEST(PowerModel, MlperfEightH100NodeWithinSevenPercentOfTheMeasuredMean) {
+  const auto suites = planner::run_validation(std::string(CAPSIM_SOURCE_DIR) + "/scenarios/validation",
+                                              "analytical", "mlperf-power");
+  ASSERT_EQ(suites.size(), 1u);
+  ASSERT_EQ(suites.front().rows.size(), 1u);
+  EXPECT_LT(std::abs(suites.front().rows.front().error), 0.07);
+}
+
+// Dense bf16 training at ~74% MFU is harder than the LoRA run: it may exceed the mean but not the 7.3 kW peak by
+// much, and never the DGX's 10.2 kW rating.
+TEST(PowerModel, DenseFlatOutNodeStaysNearTheMeasuredPeak) {
+  const auto scenario = planner::load_scenario_text(R"({"schema": "capsim/scenario/v1", "name": "flat-out",
+    "cluster": {"gpu": "h100-sxm5-80gb", "nodes": 1},
+    "workloads": [{"name": "w", "kind": "training", "model": {"preset": "llama3-8b"},
+      "parallelism": {"tp": 1, "pp": 1, "dp": 8, "micro_batch": 1, "global_batch": 64, "zero": 1},
+      "precision": "bf16"}]})",
+                                                    "flat-out.json");
+  const auto result = planner::run_scenario(scenario, "analytical");
+  const auto& p = result.training.front().power;
+  EXPECT_GT(p.it_power_W, 6770);
+  EXPECT_LT(p.it_power_W, 7300 * 1.05);
+  EXPECT_GT(p.energy_per_step_J, 0);
+}
+
+}  // namespace
+}  // namespace capsim::hw
