@@ -11,6 +11,7 @@
 
 #include "sim/core/error.hpp"
 #include "sim/des/des_platform.hpp"
+#include "sim/des/des_state.hpp"
 #include "sim/des/job_plan.hpp"
 #include "sim/des/trace_writer.hpp"
 
@@ -28,25 +29,6 @@ struct Task {
   int job;
   int slot;   ///< stage slot (compute) or transfer / phase index
   int op;     ///< op index (compute)
-};
-
-/// State of one pipeline stage of one data-parallel replica.
-struct StageState {
-  int job = 0;
-  int stage = 0;
-  int replica = 0;
-  int cursor = 0;
-  bool busy = false;
-  int outstanding = 0;  ///< the current op's compute and context-parallel flows still running
-  double op_start_s = 0;
-  double exec_end_s = 0;
-  double context_s = 0;  ///< time ops waited for their context-parallel exchange after their compute
-  std::vector<std::uint8_t> f_arrived;  ///< by chunk x m + micro-batch
-  std::vector<std::uint8_t> b_arrived;
-  double busy_s = 0;
-  double expert_s = 0;  ///< time in expert all-to-all exchanges on the fabric
-  double pipe_end_s = 0;
-  double last_backward_s = 0;
 };
 
 /// Flows that together deliver one pipeline transfer or one collective phase.
@@ -75,7 +57,6 @@ class Simulation {
     platform_ = build_platform(cluster, next);
     fail_cables(cluster);
     for (size_t j = 0; j < plans_.size(); ++j) add_stages(static_cast<int>(j));
-    results_.resize(plans_.size());
     stage_done_.resize(plans_.size());
     for (size_t j = 0; j < plans_.size(); ++j) stage_done_[j].assign(plans_[j].pp, 0);
   }
@@ -364,12 +345,6 @@ class Simulation {
     }
   }
 
-  struct StageEnd {
-    double dp_start_s = -1;
-    double dp_end_s = -1;
-    double gather_end_s = -1;
-  };
-
   DesRunResult finish();
 
   hw::ClusterSpec cluster_;
@@ -385,10 +360,8 @@ class Simulation {
   std::vector<Pending> pending_;
   std::unordered_map<std::uint64_t, double> pair_bytes_;
   std::unordered_map<std::int64_t, StageEnd> stage_ends_;
-  std::vector<DesJobResult> results_;
   TraceWriter trace_;
   long long activities_ = 0;
-
 };
 
 DesRunResult Simulation::finish() {
@@ -396,86 +369,15 @@ DesRunResult Simulation::finish() {
   out.activities = activities_;
   for (size_t j = 0; j < plans_.size(); ++j) {
     const JobPlan& plan = plans_[j];
-    DesJobResult r;
-    r.first_gpu = plan.rank(0, 0, 0, 0);
-    double best_end = -1;
+    std::vector<StageEnd> ends(plan.pp);
     for (int s = 0; s < plan.pp; ++s) {
-      double pipe_end = 0;
-      double busy = 0;
-      double expert = 0;
-      double context = 0;
-      double last_backward = 0;
-      for (int d = 0; d < plan.dp; ++d) {
-        const StageState& st = stages_[slot_of(static_cast<int>(j), s, d)];
-        if (st.pipe_end_s >= pipe_end) {
-          pipe_end = st.pipe_end_s;
-          busy = st.busy_s;
-          expert = st.expert_s;
-          context = st.context_s;
-          last_backward = st.last_backward_s;
-        }
-      }
       const auto it = stage_ends_.find((static_cast<std::int64_t>(j) << 32) | s);
-      const bool has_phase = it != stage_ends_.end();
-      // Buckets of the last micro-batch's backward reduce while it still runs (the last bucket cannot), and the
-      // parameter gather hides behind the next step's first forward pass: credit them as the analytical model does.
-      const double dp_window = plan.overlap_grad_reduce ? 0.9 * last_backward : 0.0;
-      const double dp_end = has_phase ? std::max(pipe_end, it->second.dp_end_s - dp_window) : pipe_end;
-      const double gather = has_phase ? std::max(0.0, it->second.gather_end_s - it->second.dp_end_s) : 0.0;
-      const double gather_window = plan.overlap_param_gather ? plan.forward_s(s, 0) : 0.0;
-      const double gather_exposed = std::max(0.0, gather - gather_window);
-      const double end = dp_end + plan.optimizer_s + gather_exposed;
-      if (end > best_end) {
-        best_end = end;
-        r.step_time_s = end;
-        r.busy_s = busy;
-        r.ep_comm_s = expert;
-        r.cp_comm_s = context;
-        r.dp_comm_s = dp_end - pipe_end;
-        r.param_gather_s = gather_exposed;
-        r.optimizer_s = plan.optimizer_s;
-        // The schedule's own idle time on this stage; waiting beyond it is the fabric's doing.
-        double slowest = 0;
-        double sum = 0;
-        for (int q = 0; q < plan.pp; ++q) {
-          double per_mb = 0;
-          for (int c = 0; c < plan.vs; ++c) per_mb += plan.forward_s(q, c) + plan.backward_s(q, c);
-          slowest = std::max(slowest, per_mb);
-          sum += per_mb;
-        }
-        const double idle = std::max(0.0, pipe_end - busy - expert - context);
-        r.bubble_s = std::min(idle, (sum - slowest) / plan.vs + plan.mb * slowest - busy);
-        r.bubble_s = std::max(0.0, r.bubble_s);
-        r.pp_comm_s = idle - r.bubble_s;
-      }
+      if (it != stage_ends_.end()) ends[s] = it->second;
     }
-    out.makespan_s = std::max(out.makespan_s, r.step_time_s);
-    out.jobs.push_back(r);
+    out.jobs.push_back(job_result(plan, &stages_[plan_first_slot_[j]], ends));
+    out.makespan_s = std::max(out.makespan_s, out.jobs.back().step_time_s);
   }
-
-  // Bytes per link, from the bytes per (source, destination) pair: one route lookup per distinct pair.
-  std::unordered_map<const sg4::Link*, double> link_bytes;
-  std::vector<sg4::Link*> route;
-  for (const auto& [pair, bytes] : pair_bytes_) {
-    route.clear();
-    double latency = 0;
-    platform_.node_ports[pair >> 32]->route_to(platform_.node_ports[pair & 0xffffffffu], route, &latency);
-    for (const sg4::Link* l : route) link_bytes[l] += bytes;
-  }
-  std::vector<LinkLoad> loads;
-  loads.reserve(link_bytes.size());
-  for (const auto& [link, bytes] : link_bytes) {
-    const double capacity = link->get_bandwidth() * std::max(out.makespan_s, 1e-12);
-    loads.push_back({link->get_name(), bytes, bytes / capacity});
-  }
-  const size_t keep = std::min(loads.size(), static_cast<size_t>(std::max(0, options_.top_links)));
-  std::partial_sort(loads.begin(), loads.begin() + keep, loads.end(),
-                    [](const LinkLoad& a, const LinkLoad& b) {
-                      // Ties are common on symmetric fabrics; order them by name so output is reproducible.
-                      return a.utilization != b.utilization ? a.utilization > b.utilization : a.name < b.name;
-                    });
-  loads.resize(keep);
-  out.busiest_links = std::move(loads);
+  out.busiest_links = busiest_links(platform_, pair_bytes_, out.makespan_s, options_.top_links);
   if (!options_.trace_path.empty()) trace_.write(options_.trace_path, "CapSim DES: one training step");
   return out;
 }

@@ -1,0 +1,51 @@
+#pragma once
+/// @file des_state.hpp
+/// Private to sim/des: the per-stage state the DES scheduler keeps, and the functions that turn it into results
+/// once SimGrid has run (des_results.cpp).
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/des/des_platform.hpp"
+#include "sim/des/des_training.hpp"
+#include "sim/des/job_plan.hpp"
+
+namespace capsim::sim::des {
+
+/// State of one pipeline stage of one data-parallel replica.
+struct StageState {
+  int job = 0;
+  int stage = 0;
+  int replica = 0;
+  int cursor = 0;
+  bool busy = false;
+  int outstanding = 0;  ///< the current op's compute and context-parallel flows still running
+  double op_start_s = 0;
+  double exec_end_s = 0;
+  double context_s = 0;  ///< time ops waited for their context-parallel exchange after their compute
+  std::vector<std::uint8_t> f_arrived;  ///< by chunk x m + micro-batch
+  std::vector<std::uint8_t> b_arrived;
+  double busy_s = 0;
+  double expert_s = 0;  ///< time in expert all-to-all exchanges on the fabric
+  double pipe_end_s = 0;
+  double last_backward_s = 0;
+};
+
+/// When a stage's data-parallel phases ended; negative when the stage had none.
+struct StageEnd {
+  double dp_start_s = -1;
+  double dp_end_s = -1;
+  double gather_end_s = -1;
+};
+
+/// One job's step from the states of its stage slots (`slots[stage x dp + replica]`) and the ends of its
+/// data-parallel phases (`ends[stage]`): the critical stage's busy, idle and exposed communication time.
+DesJobResult job_result(const JobPlan& plan, const StageState* slots, const std::vector<StageEnd>& ends);
+
+/// The `top` most utilized links over `makespan_s`, from the bytes sent between each pair of nodes (key: source
+/// node << 32 | destination node); one route lookup per pair. Ties are ordered by name.
+std::vector<LinkLoad> busiest_links(const DesPlatform& platform, const std::unordered_map<std::uint64_t, double>& pair_bytes,
+                                    double makespan_s, int top);
+
+}  // namespace capsim::sim::des
