@@ -114,15 +114,10 @@ void print_training(const workloads::TrainingJob& job, const sim::TrainingResult
     out << fmt::format("  {:<16}{} IT ({} per GPU, {} per node), {} facility at PUE {:.2f}\n", "Power",
                        units::format_power(pw.it_power_W), units::format_power(pw.gpu_power_W),
                        units::format_power(pw.node_power_W), units::format_power(pw.facility_power_W), pw.pue);
-    const auto kwh = [](double joules) {
-      const double k = joules / 3.6e6;
-      if (k < 1e3) return fmt::format("{:.3g} kWh", k);
-      return k < 1e6 ? fmt::format("{:.3g} MWh", k / 1e3) : fmt::format("{:.3g} GWh", k / 1e6);
-    };
-    std::string energy = kwh(pw.energy_per_step_J) + " per step";
+    std::string energy = units::format_energy(pw.energy_per_step_J) + " per step";
     if (pw.energy_to_train_J > 0) {
       const double kg = pw.carbon_to_train_kg;
-      energy += fmt::format("; {} to train, {} CO2e, {} of electricity", kwh(pw.energy_to_train_J),
+      energy += fmt::format("; {} to train, {} CO2e, {} of electricity", units::format_energy(pw.energy_to_train_J),
                             kg < 1e3 ? fmt::format("{:.3g} kg", kg) : fmt::format("{:.0f} t", kg / 1e3),
                             units::format_money(pw.electricity_cost_usd));
     }

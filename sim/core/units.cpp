@@ -400,6 +400,12 @@ std::string format_power(double watts) {
   return format_scaled(watts, kScales, 0, " ");
 }
 
+std::string format_energy(double joules) {
+  // Energy bills and grid figures speak watt-hours, not joules.
+  static constexpr Scale kScales[] = {{3.6e3, "Wh"}, {3.6e6, "kWh"}, {3.6e9, "MWh"}, {3.6e12, "GWh"}, {3.6e15, "TWh"}};
+  return format_scaled(joules, kScales, 0, " ");
+}
+
 std::string format_count(double count) {
   static constexpr Scale kScales[] = {{1.0, ""}, {1e3, "k"}, {1e6, "M"}, {1e9, "B"}, {1e12, "T"}};
   return format_scaled(count, kScales, 0, "", true);

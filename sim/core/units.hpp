@@ -46,6 +46,8 @@ std::string format_flop_rate(double flops_per_s);
 std::string format_flops(double flops);
 /// Formats watts: "700 W", "10.2 kW", "2.10 MW".
 std::string format_power(double watts);
+/// Formats joules in watt-hours: "3.00 kWh", "5.36 GWh".
+std::string format_energy(double joules);
 /// Formats a count with a short-scale suffix: "15.0T", "8.03B", "512".
 std::string format_count(double count);
 /// Formats USD: "$1,234", "$2.49", "$1.20M".

@@ -260,3 +260,14 @@ TEST(Units, FormattedValuesParseBack) {
 
 }  // namespace
 }  // namespace capsim::units
+
+namespace capsim::units {
+namespace {
+
+TEST(Units, FormatsEnergyInWattHours) {
+  EXPECT_EQ(format_energy(3.6e6 * 3), "3.00 kWh");
+  EXPECT_EQ(format_energy(5.36e9 * 3600), "5.36 GWh");
+}
+
+}  // namespace
+}  // namespace capsim::units
