@@ -9,6 +9,14 @@ namespace capsim::sim::des {
 
 namespace sg4 = simgrid::s4u;
 
+std::unique_ptr<sg4::Engine> start_engine() {
+  int argc = 2;
+  char name[] = "capsim-des";
+  char quiet[] = "--log=root.thres:critical";
+  char* argv[] = {name, quiet, nullptr};
+  return std::make_unique<sg4::Engine>(&argc, argv);
+}
+
 DesPlatform build_platform(const hw::ClusterSpec& cluster, int gpus) {
   // LV08 (SimGrid's default) models TCP: latency x13, a window bound and 5% cross-traffic. RDMA fabrics have none
   // of that (reference/simgrid-3.32.md).

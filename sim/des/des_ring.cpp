@@ -11,11 +11,7 @@ namespace capsim::sim::des {
 namespace sg4 = simgrid::s4u;
 
 double simulate_ring_all_reduce(const hw::ClusterSpec& cluster, int nodes, double bytes) {
-  int argc = 2;
-  char name[] = "capsim-des-ring";
-  char quiet[] = "--log=root.thres:critical";
-  char* argv[] = {name, quiet, nullptr};
-  sg4::Engine engine(&argc, argv);
+  const auto engine = start_engine();
   const DesPlatform platform = build_platform(cluster, nodes * cluster.gpus_per_node);
 
   const int steps = 2 * (nodes - 1);
@@ -35,7 +31,7 @@ double simulate_ring_all_reduce(const hw::ClusterSpec& cluster, int nodes, doubl
     if (--in_flight == 0 && ++step < steps) start_step();
   });
   if (steps > 0) start_step();
-  engine.run();
+  engine->run();
   return sg4::Engine::get_clock();
 }
 

@@ -386,12 +386,7 @@ DesRunResult Simulation::finish() {
 
 DesRunResult simulate_training_steps(const hw::ClusterSpec& cluster, const std::vector<workloads::TrainingJob>& jobs,
                                      const DesOptions& options) {
-  // SimGrid logs configuration changes at INFO; the CLI's --json output must stay clean.
-  int argc = 2;
-  char name[] = "capsim-des";
-  char quiet[] = "--log=root.thres:critical";
-  char* argv[] = {name, quiet, nullptr};
-  sg4::Engine engine(&argc, argv);
+  const auto engine = start_engine();
   sg4::Engine::set_config("surf/precision:1e-9");
   Simulation simulation(cluster, jobs, options);
   DesRunResult result = simulation.run();
