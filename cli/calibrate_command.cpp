@@ -69,21 +69,96 @@ std::string guess_gpu(const std::string& device) {
   return found;
 }
 
+/// One program of the suite: GEMM and memory are required; the others run when they were built (cuDNN and NCCL
+/// headers present at build time) and report for themselves what they could not measure.
+struct SuiteProgram {
+  const char* exe;
+  const char* output;
+  bool required;
+};
+
+constexpr SuiteProgram kSuite[] = {
+    {"capsim-bench-gemm", "gemm.json", true},        {"capsim-bench-memory", "memory.json", true},
+    {"capsim-bench-ops", "ops.json", false},         {"capsim-bench-attention", "attention.json", false},
+    {"capsim-bench-nccl", "nccl.json", false},
+};
+
+/// Runs every program of the suite into `dir`; returns the files written, or nothing when there is no CUDA device
+/// (after saying so). Throws UsageError when the required programs were not built.
+std::vector<std::string> run_suite(bool quick, const fs::path& dir) {
+  struct Run {
+    std::string exe;
+    fs::path out;
+    bool required;
+  };
+  std::vector<Run> runs;
+  for (const SuiteProgram& program : kSuite) {
+    const std::string exe = find_kernel(program.exe);
+    if (!exe.empty()) {
+      runs.push_back({exe, dir / program.output, program.required});
+    } else if (program.required) {
+      throw UsageError(std::string(program.exe) +
+                       " was not found next to capsim or on PATH; build it (CMake builds kernels/ when nvcc is "
+                       "found) or fit recorded files with --from");
+    } else {
+      std::cerr << "capsim calibrate: " << program.exe << " was not built (its library headers were missing when "
+                << "kernels/ was built); its measurements are left out\n";
+    }
+  }
+  fs::create_directories(dir);
+  std::vector<std::string> written;
+  for (const auto& [exe, out, required] : runs) {
+    const int rc = run_kernel(exe, quick, out);
+    if (rc == kNoDeviceExit && !fs::exists(out)) {
+      std::cerr << "capsim calibrate: no CUDA device found (" << exe << " exited 3).\n"
+                << "  Run it on a GPU node, or record there with capsim-bench-gemm --out gemm.json and\n"
+                << "  capsim-bench-memory --out memory.json, then here: capsim calibrate --from gemm.json "
+                   "memory.json --gpu ID --out PROFILE.json\n";
+      return {};
+    }
+    if (!fs::exists(out)) {
+      const std::string what = fmt::format("{} exited {} without writing {}", exe, rc, out.string());
+      if (required) throw Error(what);
+      std::cerr << "capsim calibrate: " << what << "; its measurements are left out\n";
+      continue;
+    }
+    if (rc != 0) std::cerr << "capsim calibrate: " << exe << " exited " << rc << "; fitting what it measured\n";
+    written.push_back(out.string());
+  }
+  return written;
+}
+
 void print_profile(const hw::CalibrationProfile& p, std::ostream& out) {
   out << fmt::format("Calibration profile for {} ({}, {}){}\n", p.gpu, p.provenance.device, p.provenance.timestamp,
                      p.provenance.synthetic ? " [sample/synthetic input, not a measurement]" : "");
-  out << fmt::format("  {:<6} {:>7} {:>8} {:>10} {:>10} {:>7} {:>9} {:>9}\n", "GEMM", "points", "cap", "half_k",
-                     "overhead", "best", "rms err", "max err");
+  out << fmt::format("  {:<6} {:>7} {:>8} {:>10} {:>10} {:>7} {:>9} {:>9} {:>10}\n", "GEMM", "points", "cap",
+                     "half_k", "overhead", "best", "rms err", "max err", "sustained");
   for (const auto& [precision, f] : p.gemm) {
-    out << fmt::format("  {:<6} {:>7} {:>7.1f}% {:>10.0f} {:>8.1f}us {:>4.0f} TF {:>8.2f}% {:>8.2f}%\n",
+    out << fmt::format("  {:<6} {:>7} {:>7.1f}% {:>10.0f} {:>8.1f}us {:>4.0f} TF {:>8.2f}% {:>8.2f}% {:>9.1f}%\n",
                        hw::to_string(precision), f.points, f.cap * 100, f.half_k, f.overhead_s * 1e6, f.best_tflops,
-                       f.rms_rel_error * 100, f.max_rel_error * 100);
+                       f.rms_rel_error * 100, f.max_rel_error * 100, f.sustained_ratio * 100);
   }
   if (p.hbm_achieved_Bps() > 0) {
     out << fmt::format("  HBM copy {:.2f} TB/s, triad {:.2f} TB/s\n", p.hbm_copy_Bps / 1e12, p.hbm_triad_Bps / 1e12);
   }
+  if (p.elementwise_Bps > 0) {
+    out << fmt::format("  norms and element-wise ops {:.2f} TB/s (median)\n", p.elementwise_Bps / 1e12);
+  }
   if (p.h2d_Bps > 0) out << fmt::format("  host->device {:.1f} GB/s, device->host {:.1f} GB/s\n", p.h2d_Bps / 1e9,
                                         p.d2h_Bps / 1e9);
+  if (!p.attention.empty()) {
+    out << fmt::format("  flash attention (causal, bf16): forward {:.1f}%, backward {:.1f}% of peak "
+                       "(best {:.0f} / {:.0f} TF)\n",
+                       p.attention.fwd_efficiency * 100, p.attention.bwd_efficiency * 100,
+                       p.attention.best_fwd_tflops, p.attention.best_bwd_tflops);
+  }
+  if (!p.power.empty()) {
+    out << fmt::format("  board power: idle {:.0f} W, GEMM {:.0f} W, HBM-bound {:.0f} W (limit {:.0f} W); "
+                       "SM clock under GEMM {:.2f} of {:.2f} GHz\n",
+                       p.power.idle_W, p.power.gemm_W, p.power.hbm_W, p.power.power_limit_W,
+                       p.power.gemm_sm_clock_Hz / 1e9, p.power.max_sm_clock_Hz / 1e9);
+  }
+  if (p.p2p_Bps > 0) out << fmt::format("  peer-to-peer {:.0f} GB/s\n", p.p2p_Bps / 1e9);
   for (const auto& c : p.collectives) {
     out << fmt::format("  {} on {} GPUs / {} nodes: {} sizes from {}\n", c.op, c.ranks, c.nodes, c.bytes.size(),
                        c.source);
@@ -100,6 +175,7 @@ CLI::App* add_calibrate_command(CLI::App& app, CalibrateOptions& o) {
   cmd->add_option("--from", o.from, "Fit recorded capsim-bench-* outputs instead of running the kernels");
   cmd->add_option("--gemm-csv", o.gemm_csv, "Also fit GEMM timings from CSV: m,n,k,dtype,time_s[,tflops]");
   cmd->add_option("--nccl-tests", o.nccl_tests, "Also import nccl-tests logs as measured collective curves");
+  cmd->add_option("--raw-dir", o.raw_dir, "Keep the kernels' raw measurement files in this folder (default: removed)");
   cmd->add_option("--gpu", o.gpu, "Catalog GPU id the measurements belong to (default: from the device name)");
   return cmd;
 }
@@ -108,29 +184,13 @@ int calibrate_command(const CalibrateOptions& o) {
   std::vector<std::string> raw_files = o.from;
   fs::path tmp;
   if (raw_files.empty() && o.gemm_csv.empty() && o.nccl_tests.empty()) {
-    const std::string gemm = find_kernel("capsim-bench-gemm");
-    const std::string memory = find_kernel("capsim-bench-memory");
-    if (gemm.empty() || memory.empty()) {
-      throw UsageError("capsim-bench-gemm and capsim-bench-memory were not found next to capsim or on PATH; build "
-                       "them (CMake builds kernels/ when nvcc is found) or fit recorded files with --from");
-    }
-    tmp = fs::temp_directory_path() / fmt::format("capsim-calibrate-{}", getpid());
-    fs::create_directories(tmp);
-    for (const auto& [exe, name] : {std::pair{gemm, "gemm.json"}, std::pair{memory, "memory.json"}}) {
-      const int rc = run_kernel(exe, o.quick, tmp / name);
-      if (rc == kNoDeviceExit && !fs::exists(tmp / name)) {
-        std::cerr << "capsim calibrate: no CUDA device found (" << exe << " exited 3).\n"
-                  << "  Run it on a GPU node, or record there with capsim-bench-gemm --out gemm.json and\n"
-                  << "  capsim-bench-memory --out memory.json, then here: capsim calibrate --from gemm.json "
-                     "memory.json --gpu ID --out PROFILE.json\n";
-        fs::remove_all(tmp);
-        return static_cast<int>(ExitCode::invalid_input);
-      }
-      if (!fs::exists(tmp / name)) {
-        throw Error(fmt::format("{} exited {} without writing {}", exe, rc, (tmp / name).string()));
-      }
-      if (rc != 0) std::cerr << "capsim calibrate: " << exe << " exited " << rc << "; fitting what it measured\n";
-      raw_files.push_back((tmp / name).string());
+    const fs::path dir =
+        o.raw_dir.empty() ? fs::temp_directory_path() / fmt::format("capsim-calibrate-{}", getpid()) : fs::path(o.raw_dir);
+    if (o.raw_dir.empty()) tmp = dir;
+    raw_files = run_suite(o.quick, dir);
+    if (raw_files.empty()) {
+      if (!tmp.empty()) fs::remove_all(tmp);
+      return static_cast<int>(ExitCode::invalid_input);
     }
   }
   std::vector<hw::RawCalibration> raws;

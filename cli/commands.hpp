@@ -63,6 +63,7 @@ struct CalibrateOptions {
   std::string gemm_csv;                 ///< GEMM timings as CSV
   std::vector<std::string> nccl_tests;  ///< nccl-tests logs
   std::string gpu;                      ///< catalog id; empty = guessed from the device name
+  std::string raw_dir;                  ///< keep the kernels' raw documents here; empty = a temporary folder
 };
 
 /// Registers `capsim calibrate` and its options on `app`, filling `options`.

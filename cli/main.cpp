@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"analytical", "des"}));
   validate_cmd->add_flag("--json", validate.json, "Print the tables as JSON");
   validate_cmd->add_option("--profile", validate.profile,
-                            "Calibration profile: also show the error with it applied to its GPU type");
+                            "Calibration profile (a file, or \"builtin\" for the measured H100 profile CapSim ships): also show "
+                            "the error with it applied to its GPU type");
 
   capsim::cli::PlanServingOptions plan_serving;
   auto* plan_serving_cmd = app.add_subcommand(

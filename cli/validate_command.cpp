@@ -51,9 +51,15 @@ void print_suite(const planner::ValidationSuite& suite, bool with_profile, std::
 int validate_command(const ValidateOptions& options) {
   const std::string dir = options.dir.empty() ? (std::filesystem::path(data_dir()) / "validation").string()
                                               : options.dir;
-  std::optional<hw::CalibrationProfile> profile;
-  if (!options.profile.empty()) profile = hw::read_profile(options.profile);
-  const auto suites = planner::run_validation(dir, options.engine, options.suite, profile ? &*profile : nullptr);
+  // "builtin": every profile CapSim ships, each applied to the rows of its own GPU type.
+  std::vector<hw::CalibrationProfile> profiles;
+  if (options.profile == hw::kBuiltinProfile) {
+    profiles = hw::builtin_profiles();
+  } else if (!options.profile.empty()) {
+    profiles.push_back(hw::read_profile(options.profile));
+  }
+  const bool with_profile = !profiles.empty();
+  const auto suites = planner::run_validation(dir, options.engine, options.suite, profiles);
   if (options.json) {
     nlohmann::json doc = {{"schema", "capsim/validation/v1"}, {"engine", options.engine}, {"suites", nlohmann::json::array()}};
     for (const auto& s : suites) {
@@ -70,9 +76,12 @@ int validate_command(const ValidateOptions& options) {
   } else {
     std::cout << fmt::format("CapSim validation, {} engine: predicted against published measurements\n",
                              options.engine);
-    if (profile) std::cout << "With calibration profile " << options.profile << " (" << profile->gpu << ")\n";
+    for (const auto& p : profiles) {
+      std::cout << "With calibration profile " << p.file << " (" << p.gpu << ", " << p.provenance.device << ", "
+                << p.provenance.timestamp.substr(0, 10) << ")\n";
+    }
     std::cout << '\n';
-    for (const auto& s : suites) print_suite(s, profile.has_value(), std::cout);
+    for (const auto& s : suites) print_suite(s, with_profile, std::cout);
   }
   return 0;
 }

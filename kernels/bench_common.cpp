@@ -1,5 +1,6 @@
 #include "kernels/bench_common.hpp"
 
+#include "kernels/power_sampler.hpp"
 #include "sim/core/atomic_file.hpp"
 
 #include <unistd.h>
@@ -98,7 +99,15 @@ Json device_json(int device) {
   out["memory_clock_Hz"] = std::uint64_t{1000} * static_cast<std::uint64_t>(attribute(cudaDevAttrMemoryClockRate));
   out["pci_bus_id"] = bus_id;
   out["uuid"] = uuid_string(prop.uuid);
-  out["driver_version"] = cuda_version_string(driver);
+  out["driver_version"] = cuda_version_string(driver);  // the CUDA version the driver supports
+  const PowerSampler nvml(device);
+  if (nvml.available()) {
+    out["driver_release"] = nvml.driver_version();  // e.g. "580.159.04"
+    out["power_limit_W"] = nvml.power_limit_W();
+    out["max_sm_clock_Hz"] = nvml.max_sm_clock_Hz();
+  } else {
+    out["nvml"] = nvml.unavailable_reason();
+  }
   out["runtime_version"] = cuda_version_string(runtime);
   return out;
 }
@@ -310,6 +319,7 @@ int run_bench(int argc, char** argv, const ToolInfo& tool, const BenchBody& body
   doc["settings"] = to_json(report.settings);
   doc["measurements"] = to_json(report.measurements);
   doc["skipped"] = to_json(report.skipped);
+  if (!report.power.empty()) doc["power"] = to_json(report.power);
   doc["complete"] = !error.has_value();
   if (error) doc["error"] = *error;
   doc["duration_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -7,12 +7,22 @@
 #include "kernels/bench_common.hpp"
 #include "kernels/gemm_runner.hpp"
 #include "kernels/gemm_shapes.hpp"
+#include "kernels/power_sampler.hpp"
 
 namespace capsim::bench {
 
 namespace {
 
 constexpr std::size_t kWorkspaceBytes = std::size_t{64} << 20;
+/// The power reading holds an 8192^3 GEMM (about 1.4 ms in BF16 on an H100) back to back, 8 per synchronization.
+constexpr std::int64_t kPowerGemmSize = 8192;
+constexpr int kPowerBatch = 8;
+
+/// How long each power reading settles and then measures, seconds.
+struct PowerPhase {
+  double settle_s;
+  double window_s;
+};
 
 /// A, B and D of the case being timed.
 struct Operands {
@@ -72,6 +82,10 @@ void run_gemm_sweep(const Options& options, Report& report) {
       {"workspace_bytes", kWorkspaceBytes},
       {"algo_candidates", plan.candidates},
       {"search_repeats", plan.search_repeats},
+      {"min_repeats", plan.min_repeats},
+      {"sample_budget_s", plan.budget_s},
+      {"long_gemm_s", plan.long_gemm_s},
+      {"long_gemm_candidates", plan.long_candidates},
       {"warmup", plan.warmup},
       {"repeats", plan.repeats},
       {"min_sample_s", plan.min_sample_s},
@@ -81,6 +95,16 @@ void run_gemm_sweep(const Options& options, Report& report) {
   };
 
   CudaStream stream;
+  PowerSampler power(options.device);
+  const PowerPhase phase = options.quick ? PowerPhase{0.5, 1.0} : PowerPhase{1.5, 3.0};
+  if (power.available()) {
+    // Before any kernel has run: the board with a CUDA context open and nothing to do.
+    const PowerReading idle = power.measure({}, stream.get(), phase.settle_s, phase.window_s);
+    report.power.push_back(power_fields("idle", "CUDA context open, no kernels", idle));
+    progress("[power] idle " + std::to_string(static_cast<int>(idle.mean_W)) + " W");
+  } else {
+    report.skipped.push_back({{"kind", "power"}, {"reason", power.unavailable_reason()}});
+  }
   GemmRunner runner(stream.get(), kWorkspaceBytes);
   Operands operands;
   for (const GemmDtype& dtype : gemm_dtypes()) {
@@ -107,8 +131,25 @@ void run_gemm_sweep(const Options& options, Report& report) {
       fill_uniform(operands.b.data(), k * n, dtype.ab_fill, 2, stream.get());
       check_cuda(cudaGetLastError(), "fill kernel launch");
 
+      // The power reading rides on the square case of kPowerGemmSize: a sustained, compute-bound GEMM.
+      std::function<void(const std::function<void()>&)> read_power;
+      if (power.available() && shape.kind == "square" && shape.m == kPowerGemmSize) {
+        read_power = [&](const std::function<void()>& enqueue) {
+          const PowerReading r = power.measure(
+              [&] {
+                for (int i = 0; i < kPowerBatch; ++i) enqueue();
+              },
+              stream.get(), phase.settle_s, phase.window_s);
+          Fields entry = power_fields("gemm", dtype.name + " " + std::to_string(kPowerGemmSize) + "^3 GEMM", r);
+          entry.emplace_back("dtype", dtype.name);
+          entry.insert(entry.end(), {{"m", shape.m}, {"n", shape.n}, {"k", shape.k}});
+          entry.emplace_back("tflops", shape.flops() * kPowerBatch * r.batches / r.duration_s / 1e12);
+          report.power.push_back(std::move(entry));
+          progress("[power] " + dtype.name + " GEMM " + std::to_string(static_cast<int>(r.mean_W)) + " W");
+        };
+      }
       const GemmResult result =
-          runner.time(shape, dtype, operands.a.data(), operands.b.data(), operands.d.data(), plan);
+          runner.time(shape, dtype, operands.a.data(), operands.b.data(), operands.d.data(), plan, read_power);
       if (!result.ok) {
         entry.emplace_back("reason", result.reason);
         report.skipped.push_back(std::move(entry));
@@ -119,7 +160,8 @@ void run_gemm_sweep(const Options& options, Report& report) {
                                  {"time_s", result.time_s},
                                  {"tflops", tflops},
                                  {"algos_tried", result.algos_tried},
-                                 {"iters_per_sample", result.iters_per_sample}});
+                                 {"iters_per_sample", result.iters_per_sample},
+                                 {"repeats", result.repeats}});
       report.measurements.push_back(std::move(entry));
 
       char line[160];

@@ -8,6 +8,7 @@
 
 #include "kernels/bench_common.hpp"
 #include "kernels/memory_kernels.hpp"
+#include "kernels/power_sampler.hpp"
 
 namespace capsim::bench {
 
@@ -17,6 +18,7 @@ constexpr std::size_t kMiB = std::size_t{1} << 20;
 constexpr std::size_t kGiB = std::size_t{1} << 30;
 constexpr int kThreadsPerBlock = 256;
 constexpr float kTriadScalar = 3.0f;
+constexpr int kPowerBatch = 8;  ///< triads per synchronization while power is read
 
 /// Page-locked host memory, so that copies run at the link's DMA speed and asynchronously.
 class PinnedBuffer {
@@ -80,6 +82,21 @@ void verify_kernels(float* a, float* b, float* c, std::size_t bytes, int blocks,
   if (first != expected || last != expected) throw capsim::Error("copy/triad verification failed");
 }
 
+/// Board power while triad streams the largest buffer back to back: the memory-bound end of the power curve.
+void read_triad_power(const Options& options, Report& report, const std::function<void()>& batch, cudaStream_t s,
+                      std::size_t bytes_per_triad) {
+  PowerSampler power(options.device);
+  if (!power.available()) {
+    report.skipped.push_back({{"kind", "power"}, {"reason", power.unavailable_reason()}});
+    return;
+  }
+  const PowerReading r = options.quick ? power.measure(batch, s, 0.5, 1.0) : power.measure(batch, s, 1.5, 3.0);
+  Fields entry = power_fields("hbm", "STREAM triad, " + std::to_string(bytes_per_triad / 3 / kMiB) + " MiB arrays", r);
+  entry.emplace_back("bandwidth_Bps", static_cast<double>(bytes_per_triad) * kPowerBatch * r.batches / r.duration_s);
+  report.power.push_back(std::move(entry));
+  progress("[power] triad " + std::to_string(static_cast<int>(r.mean_W)) + " W");
+}
+
 void run_memory_sweep(const Options& options, Report& report) {
   std::size_t free_bytes = 0;
   std::size_t total_bytes = 0;
@@ -136,6 +153,10 @@ void run_memory_sweep(const Options& options, Report& report) {
         [&] { check_cuda(cudaMemcpyAsync(pc, pa, bytes, cudaMemcpyDeviceToDevice, s), "cudaMemcpyAsync"); }, s, timing);
     record(report, "memcpy_d2d", bytes, 2 * bytes, memcpy_s, false);
   }
+
+  read_triad_power(options, report, [&] {
+    for (int i = 0; i < kPowerBatch; ++i) launch_triad(pa, pb, pc, kTriadScalar, buffer_bytes, blocks, kThreadsPerBlock, s);
+  }, s, 3 * buffer_bytes);
 
   PinnedBuffer host_src(host_bytes);
   PinnedBuffer host_dst(host_bytes);

@@ -22,6 +22,7 @@ struct Report {
   Fields settings;                   ///< how the run measured (repeats, statistic, library version, ...)
   std::vector<Fields> measurements;  ///< one object per measurement
   std::vector<Fields> skipped;       ///< cases that could not run, each with a "reason"
+  std::vector<Fields> power;         ///< board power during sustained activity (power_sampler.hpp), if measured
 };
 
 }  // namespace capsim::bench

@@ -1,6 +1,7 @@
 #include "kernels/gemm_runner.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "kernels/bench_common.hpp"
@@ -79,7 +80,8 @@ GemmRunner::~GemmRunner() {
 }
 
 GemmResult GemmRunner::time(const GemmCase& shape, const GemmDtype& dtype, const void* a, const void* b, void* d,
-                            const GemmTimingPlan& plan) {
+                            const GemmTimingPlan& plan,
+                            const std::function<void(const std::function<void()>& enqueue)>& with_best) {
   const auto m = static_cast<std::uint64_t>(shape.m);
   const auto n = static_cast<std::uint64_t>(shape.n);
   const auto k = static_cast<std::uint64_t>(shape.k);
@@ -125,19 +127,27 @@ GemmResult GemmRunner::time(const GemmCase& shape, const GemmDtype& dtype, const
                  "cublasLtMatmul");
   };
 
-  // The heuristic's first pick is not always the fastest on the device at hand; time a few and keep the best.
+  // The heuristic's first pick is not always the fastest on the device at hand; time a few and keep the best. One
+  // probe run sizes the samples, so that long GEMMs are not run dozens of times just to choose the sample length.
+  algo = &heuristics[0].algo;
+  const double probe_s = time_median_s(enqueue, stream_, 1, 1, 1);
+  const bool long_gemm = probe_s >= plan.long_gemm_s;
+  const int iters = static_cast<int>(std::clamp(std::ceil(plan.min_sample_s / std::max(probe_s, 1e-9)), 1.0, 1000.0));
+  const int candidates = long_gemm ? std::min(returned, plan.long_candidates) : returned;
+  const int search_repeats = long_gemm ? plan.long_search_repeats : plan.search_repeats;
+
   GemmResult result;
   const cublasLtMatmulAlgo_t* best = nullptr;
-  if (returned == 1) {
+  double best_s = std::numeric_limits<double>::infinity();
+  if (candidates == 1) {
     best = &heuristics[0].algo;
+    best_s = probe_s;
     result.algos_tried = 1;
   } else {
-    double best_s = std::numeric_limits<double>::infinity();
-    for (int i = 0; i < returned; ++i) {
+    for (int i = 0; i < candidates; ++i) {
       if (heuristics[i].state != CUBLAS_STATUS_SUCCESS) continue;
       algo = &heuristics[i].algo;
-      const int iters = iters_for_sample(enqueue, stream_, plan.min_sample_s);
-      const double t = time_median_s(enqueue, stream_, 1, plan.search_repeats, iters);
+      const double t = time_median_s(enqueue, stream_, 1, search_repeats, iters);
       ++result.algos_tried;
       if (t < best_s) {
         best_s = t;
@@ -148,9 +158,15 @@ GemmResult GemmRunner::time(const GemmCase& shape, const GemmDtype& dtype, const
   }
 
   algo = best;
-  result.iters_per_sample = iters_for_sample(enqueue, stream_, plan.min_sample_s);
-  result.time_s = time_median_s(enqueue, stream_, plan.warmup, plan.repeats, result.iters_per_sample);
+  const int repeats = static_cast<int>(
+      std::clamp(std::ceil(plan.budget_s / (best_s * iters)), static_cast<double>(std::min(plan.min_repeats,
+                                                                                             plan.repeats)),
+                 static_cast<double>(plan.repeats)));
+  result.iters_per_sample = iters;
+  result.repeats = repeats;
+  result.time_s = time_median_s(enqueue, stream_, long_gemm ? 1 : plan.warmup, repeats, iters);
   result.ok = true;
+  if (with_best) with_best(enqueue);
   return result;
 }
 

@@ -24,7 +24,7 @@ const std::vector<TransformerDims>& llama3_models() {
 
 std::vector<GemmCase> square_cases(bool quick) {
   const std::vector<std::int64_t> sizes =
-      quick ? std::vector<std::int64_t>{1024, 4096, 16384} : std::vector<std::int64_t>{1024, 2048, 4096, 8192, 16384};
+      quick ? std::vector<std::int64_t>{1024, 4096, 8192} : std::vector<std::int64_t>{1024, 2048, 4096, 8192, 16384};
   std::vector<GemmCase> cases;
   for (const std::int64_t s : sizes) cases.push_back({s, s, s, "square", {}});
   return cases;

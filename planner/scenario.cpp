@@ -40,6 +40,17 @@ std::string resolve(const std::string& scenario_file, const std::string& path) {
 
 std::string in_quotes(const std::string& s) { return "\"" + s + "\""; }
 
+/// `cluster.calibration`: "builtin" (the profile CapSim ships for the GPU type) or a profile file.
+hw::CalibrationProfile load_profile(const std::string& spec, const std::string& scenario_file,
+                                    const std::string& gpu_id) {
+  if (spec != hw::kBuiltinProfile) return hw::read_profile(resolve(scenario_file, spec));
+  if (const hw::CalibrationProfile* p = hw::builtin_profile(gpu_id)) return *p;
+  std::string have;
+  for (const auto& p : hw::builtin_profiles()) have += (have.empty() ? "" : ", ") + p.gpu;
+  throw InfeasibleError("CapSim ships no measured profile for " + gpu_id + " (it has: " + have +
+                        "); measure one on such a GPU with `capsim calibrate --out FILE` and name the file");
+}
+
 /// Reads and parses a JSON file named by the scenario at `pointer`; diagnostics go to `r`.
 std::optional<json> read_json_file(const std::string& path, const std::string& pointer, JsonReader& r) {
   std::vector<Diagnostic> found;
@@ -120,7 +131,7 @@ void parse_cluster(ObjectReader& top, const hw::GpuCatalog& catalog, ScenarioDra
   if (auto path = c.string("calibration"); path && gpu != nullptr) {
     // A measured profile of this GPU type replaces its datasheet and published figures (issue 6).
     try {
-      const hw::CalibrationProfile profile = hw::read_profile(resolve(r.file(), *path));
+      const hw::CalibrationProfile profile = load_profile(*path, r.file(), cl.gpu.id);
       hw::apply_profile(cl.gpu, profile);
       for (const auto& curve : profile.collectives) cl.scale_out.nccl_tests.push_back(curve);
     } catch (const InputError& e) {

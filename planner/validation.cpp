@@ -41,7 +41,17 @@ double predicted_value(const ScenarioResult& result, const ValidationTarget& tar
   throw InputError({{file.string(), "/validation/workload", "no workload named \"" + target.workload + "\"", ""}});
 }
 
-ValidationSuite run_suite(const fs::path& dir, const std::string& engine, const hw::CalibrationProfile* profile) {
+/// The profile of `gpu_id` among `profiles`, or nullptr.
+const hw::CalibrationProfile* profile_for(const std::vector<hw::CalibrationProfile>& profiles,
+                                          const std::string& gpu_id) {
+  for (const auto& p : profiles) {
+    if (p.gpu == gpu_id) return &p;
+  }
+  return nullptr;
+}
+
+ValidationSuite run_suite(const fs::path& dir, const std::string& engine,
+                          const std::vector<hw::CalibrationProfile>& profiles) {
   ValidationSuite suite;
   suite.name = dir.filename().string();
   std::ifstream source(dir / "SOURCE.md");
@@ -69,7 +79,7 @@ ValidationSuite run_suite(const fs::path& dir, const std::string& engine, const 
     row.measured = target.measured;
     row.predicted = predicted_value(result, target, file);
     row.error = (row.predicted - row.measured) / row.measured;
-    if (profile != nullptr && profile->gpu == scenario.cluster.gpu.id) {
+    if (const hw::CalibrationProfile* profile = profile_for(profiles, scenario.cluster.gpu.id)) {
       Scenario calibrated = scenario;
       hw::apply_profile(calibrated.cluster.gpu, *profile);
       row.calibrated = true;
@@ -97,7 +107,8 @@ ValidationSuite run_suite(const fs::path& dir, const std::string& engine, const 
 }  // namespace
 
 std::vector<ValidationSuite> run_validation(const std::string& root, const std::string& engine,
-                                            const std::string& only_suite, const hw::CalibrationProfile* profile) {
+                                            const std::string& only_suite,
+                                            const std::vector<hw::CalibrationProfile>& profiles) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) {
     throw UsageError("validation folder " + root + " does not exist; pass --dir to point at scenarios/validation");
@@ -114,7 +125,7 @@ std::vector<ValidationSuite> run_validation(const std::string& root, const std::
   }
   std::sort(dirs.begin(), dirs.end());
   std::vector<ValidationSuite> suites;
-  for (const auto& dir : dirs) suites.push_back(run_suite(dir, engine, profile));
+  for (const auto& dir : dirs) suites.push_back(run_suite(dir, engine, profiles));
   return suites;
 }
 

@@ -37,9 +37,9 @@ struct ValidationSuite {
 
 /// Runs every suite under `root` (sorted by name), or only `only_suite` when not empty, on `engine`. Throws
 /// capsim::InputError if a scenario is invalid or lacks a validation block, capsim::UsageError if `root` or the
-/// suite does not exist. With `profile`, rows whose GPU is the profile's are also predicted with it applied.
+/// suite does not exist. Rows whose GPU has a profile in `profiles` are also predicted with it applied.
 std::vector<ValidationSuite> run_validation(const std::string& root, const std::string& engine,
                                             const std::string& only_suite = "",
-                                            const hw::CalibrationProfile* profile = nullptr);
+                                            const std::vector<hw::CalibrationProfile>& profiles = {});
 
 }  // namespace capsim::planner

@@ -33,10 +33,18 @@ constexpr double kReferencePerSmFlops = 1979e12 / 132;
 
 }  // namespace
 
+double flash_attention_flops(double batch, double heads, double sq, double skv, double head_dim, bool causal) {
+  const double causal_share = causal ? std::min(1.0, 0.5 * (1.0 + 128.0 / sq)) : 1.0;
+  return 4.0 * batch * heads * sq * skv * head_dim * causal_share;
+}
+
+double flash_head_factor(double head_dim) { return 0.75 + 0.25 * std::min(1.0, head_dim / 128.0); }
+
 GemmModel::GemmModel(const GpuSpec& gpu)
     : gpu_(&gpu),
       sms_(std::max(1, gpu.sm_count)),
       hbm_Bps_(gpu.hbm_achieved_Bps > 0 ? gpu.hbm_achieved_Bps : gpu.hbm_bw_Bps),
+      elementwise_Bps_(gpu.elementwise_Bps > 0 ? gpu.elementwise_Bps : hbm_Bps_),
       overhead_s_(gpu.kernel_overhead_s) {}
 
 double GemmModel::efficiency(const GemmShape& shape, Precision math) const {
@@ -50,9 +58,14 @@ double GemmModel::efficiency(const GemmShape& shape, Precision math) const {
     const double wave_use = tiles / (waves * sms_);
     best = std::max(best, tile.rel_throughput * wave_use * fill);
   }
-  const double half_k = kReferenceHalfK * (gpu_->peak(math) / sms_) / kReferencePerSmFlops;
-  const double k_eff = shape.k / (shape.k + half_k);
+  const double k_eff = shape.k / (shape.k + half_k(math));
   return gpu_->gemm_efficiency_cap(math) * best * k_eff;
+}
+
+double GemmModel::half_k(Precision math) const {
+  const auto fitted = gpu_->gemm_half_k.find(math);
+  if (fitted != gpu_->gemm_half_k.end()) return fitted->second;
+  return kReferenceHalfK * (gpu_->peak(math) / sms_) / kReferencePerSmFlops;
 }
 
 double GemmModel::gemm_time_s(const GemmShape& shape, Precision math, double element_bytes) const {
@@ -61,7 +74,7 @@ double GemmModel::gemm_time_s(const GemmShape& shape, Precision math, double ele
   return std::max(compute, bytes / hbm_Bps_) + overhead_s_;
 }
 
-double GemmModel::memory_time_s(double bytes) const { return bytes / hbm_Bps_ + overhead_s_; }
+double GemmModel::memory_time_s(double bytes) const { return bytes / elementwise_Bps_ + overhead_s_; }
 
 double GemmModel::compute_time_s(double flops, Precision math, double efficiency) const {
   return flops / (gpu_->peak(math) * efficiency);

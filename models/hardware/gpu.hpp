@@ -48,15 +48,31 @@ struct GpuSpec {
   /// Best measured GEMM throughput as a share of peak (MAMF search), per precision; missing entries fall back to
   /// the bf16 share.
   std::map<Precision, double> max_gemm_efficiency;
+  /// K-loop depth at which a GEMM tile's fixed cost halves its efficiency, elements, per precision (a calibration
+  /// profile's fit); missing entries are derived by GemmModel from the SM's peak rate.
+  std::map<Precision, double> gemm_half_k;
   int sm_count = 0;  ///< streaming multiprocessors / compute units: sets GEMM wave quantization
+  /// Flash-attention forward and backward shares of the BF16 dense peak at head_dim 128 (a calibration profile's
+  /// fit); 0 = derived from the GEMM cap (FlashAttention-2's published share of the best GEMM).
+  double attention_fwd_efficiency = 0;
+  double attention_bwd_efficiency = 0;  ///< see attention_fwd_efficiency
 
   double hbm_bytes = 0;           ///< HBM capacity, bytes
   double hbm_bw_Bps = 0;          ///< datasheet HBM bandwidth, bytes/s
   double hbm_achieved_Bps = 0;    ///< measured streaming bandwidth (STREAM-like), bytes/s
+  /// Measured bandwidth of memory-bound kernels (norms, activations, residual adds), bytes/s; 0 = hbm_achieved_Bps.
+  double elementwise_Bps = 0;
   double kernel_overhead_s = 0;   ///< fixed cost per kernel launch as seen in a training step, seconds
 
   double tdp_W = 0;   ///< board power limit, watts
   double idle_W = 0;  ///< board power at idle, watts
+  /// Share of the dynamic power range (limit - idle) that compute-bound time draws: large GEMMs at the best rate
+  /// hold an H100 at its 700 W limit (power-capped MAMF runs, stas00/ml-engineering), so 1.
+  double compute_power_share = 1.0;
+  /// Share of the dynamic power range that memory-bound time draws: streaming HBM kernels keep the memory system
+  /// and a fraction of the SMs busy, about 0.55 (estimate, in line with memory-bound LLM decode drawing roughly
+  /// 55-65% of TDP in the ML.ENERGY leaderboard).
+  double memory_power_share = 0.55;
 
   ScaleUpSpec scale_up;
   NodeDefaults node;

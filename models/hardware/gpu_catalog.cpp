@@ -303,6 +303,13 @@ void EntryReader::read(const json& entry, const std::string& ptr) {
                                        {"node.nic_efficiency", "0.94"}}) {
     spec_.sources.try_emplace(field, "CapSim default (" + meaning + "): not given in the catalog entry");
   }
+  // Power shares are not catalog figures: every GPU starts from the same estimates until a profile measures them.
+  spec_.sources.try_emplace("compute_power_share",
+                            "CapSim estimate (1.0): power-capped MAMF GEMM runs hold an H100 at its 700 W limit "
+                            "(stas00/ml-engineering)");
+  spec_.sources.try_emplace("memory_power_share",
+                            "CapSim estimate (0.55): memory-bound LLM decode draws roughly 55-65% of TDP "
+                            "(ML.ENERGY leaderboard)");
 }
 
 }  // namespace

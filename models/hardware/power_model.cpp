@@ -16,13 +16,10 @@ namespace {
 
 using nlohmann::json;
 
-// Share of the GPU's dynamic range (limit - idle) each phase draws. Large GEMMs at the best measured rate hold an
-// H100 at its 700 W limit (power-capped MAMF runs, stas00/ml-engineering), so compute-bound time counts 1. Streaming
-// HBM kernels keep the memory system and a fraction of the SMs busy: about 55% (estimate, in line with memory-bound
-// LLM decode drawing roughly 55-65% of TDP in the ML.ENERGY leaderboard). NCCL kernels use a few SMs plus NVLink
-// SerDes and copy engines: 0.2 (estimate). A GPU waiting inside a job keeps its clocks up: 0.1 (estimate).
-constexpr double kComputeBoundShare = 1.0;
-constexpr double kMemoryBoundShare = 0.55;
+// Share of the GPU's dynamic range (limit - idle) each phase draws. Compute-bound and memory-bound time draw the
+// GpuSpec's compute_power_share and memory_power_share (estimates 1.0 and 0.55, see gpu.hpp, unless a calibration
+// profile measured them). NCCL kernels use a few SMs plus NVLink SerDes and copy engines: 0.2 (estimate). A GPU
+// waiting inside a job keeps its clocks up: 0.1 (estimate).
 constexpr double kCommShare = 0.2;
 constexpr double kWaitShare = 0.1;
 
@@ -91,18 +88,21 @@ double gpu_power_W(const GpuSpec& gpu, double cap_W, const GpuActivity& a) {
   const double limit = limit_W(gpu, cap_W);
   const double idle = std::min(gpu.idle_W, limit);
   if (total <= 0) return idle;
-  const double share = (kComputeBoundShare * a.compute_bound_s + kMemoryBoundShare * a.memory_bound_s +
+  const double share = (gpu.compute_power_share * a.compute_bound_s + gpu.memory_power_share * a.memory_bound_s +
                         kCommShare * a.comm_s + kWaitShare * a.idle_s) /
                        total;
   return idle + (limit - idle) * std::clamp(share, 0.0, 1.0);
 }
 
-NodePower node_power(const GpuSpec& gpu, int gpus, int nics, const PowerSpec& spec, const GpuActivity& a) {
+namespace {
+
+/// node_power with each GPU drawing `gpu_W`.
+NodePower node_power_with(const GpuSpec& gpu, int gpus, int nics, const PowerSpec& spec, const GpuActivity& a,
+                          double gpu_W) {
   const NodePowerSpec& node = PowerCatalog::builtin().node_for(gpu.id);
   const double total = a.total_s();
   const double limit = limit_W(gpu, spec.gpu_power_cap_W);
   const double idle = std::min(gpu.idle_W, limit);
-  const double gpu_W = gpu_power_W(gpu, spec.gpu_power_cap_W, a);
   // Parts other than fans are busy while the job runs and not waiting; fans follow the GPUs' heat.
   const double job_share = total > 0 ? 1.0 - a.idle_s / total : 0.0;
   const double heat_share = limit > idle ? (gpu_W - idle) / (limit - idle) : 0.0;
@@ -139,12 +139,21 @@ NodePower node_power(const GpuSpec& gpu, int gpus, int nics, const PowerSpec& sp
   return p;
 }
 
+}  // namespace
+
+NodePower node_power(const GpuSpec& gpu, int gpus, int nics, const PowerSpec& spec, const GpuActivity& a) {
+  return node_power_with(gpu, gpus, nics, spec, a, gpu_power_W(gpu, spec.gpu_power_cap_W, a));
+}
+
 double node_peak_W(const GpuSpec& gpu, int gpus, int nics, const PowerSpec& spec) {
   const NodePowerSpec& node = PowerCatalog::builtin().node_for(gpu.id);
   if (node.max_W > 0 && spec.gpu_power_cap_W <= 0 && spec.node_overhead_W < 0 && gpus == 8) return node.max_W;
+  // Provisioning assumes every GPU at its limit, whatever share of it a measured GEMM drew.
+  const double limit = limit_W(gpu, spec.gpu_power_cap_W);
+  const double idle = std::min(gpu.idle_W, limit);
   GpuActivity flat_out;
   flat_out.compute_bound_s = 1;
-  return node_power(gpu, gpus, nics, spec, flat_out).total_W;
+  return node_power_with(gpu, gpus, nics, spec, flat_out, idle + (limit - idle)).total_W;
 }
 
 double fabric_power_W(long endpoints, int tiers, const PowerSpec& spec) {

@@ -69,8 +69,9 @@ struct NodePower {
 };
 
 /// Average board power of one GPU over `a`: idle + (limit - idle) x activity-weighted share, where limit is the
-/// smaller of TDP and `cap_W` (0 = none). Phase weights: compute-bound 1, memory-bound 0.55, communication 0.2,
-/// idle-in-job 0.1 (see power_model.cpp for the reasoning).
+/// smaller of TDP and `cap_W` (0 = none). Phase weights: compute-bound gpu.compute_power_share (1 unless measured),
+/// memory-bound gpu.memory_power_share (0.55 unless measured), communication 0.2, idle-in-job 0.1 (see
+/// power_model.cpp and gpu.hpp for the reasoning).
 double gpu_power_W(const GpuSpec& gpu, double cap_W, const GpuActivity& a);
 
 /// Average power of one node of `gpus` GPUs and `nics` compute NICs over activity `a` (all-zero: an idle node).

@@ -30,9 +30,12 @@ constexpr double kActBytes = 2.0;
 /// over to other GPUs.
 constexpr double kFlashForwardShareOfGemm = 0.84;
 constexpr double kFlashBackwardShareOfGemm = 0.72;
-/// FlashAttention-2's backward pass recomputes the scores: it executes 2.5x the forward FLOPs (its benchmarks count
-/// it so).
-constexpr double kFlashBackwardFlopRatio = 2.5;
+
+/// Flash-attention share of the BF16 dense peak at head_dim 128: the calibration profile's measurement when the GPU
+/// has one (> 0), else the GPU's GEMM cap times FlashAttention-2's published share of the best GEMM.
+double flash_efficiency(double measured, double gemm_cap, double share_of_gemm) {
+  return measured > 0 ? measured : gemm_cap * share_of_gemm;
+}
 
 /// Adds a GEMM's forward cost, and its two backward GEMMs (data and weight gradients), to fwd/bwd.
 struct GemmAdder {
@@ -81,17 +84,17 @@ PassCost attention_core(const LayerContext& ctx, LayerCost& cost) {
 
   if (ctx.job->software.attention == AttentionKernel::flash) {
     // Causal: blocks above the diagonal are skipped; diagonal blocks (128 wide) are computed whole.
-    const double causal_share = std::min(1.0, 0.5 * (1.0 + 128.0 / sq));
-    const double flops = 4.0 * b * heads * sq * skv * d * causal_share;
+    const double flops = hw::flash_attention_flops(b, heads, sq, skv, d);
     const Precision math = Precision::bf16;  // attention stays in 16-bit in Megatron/TE FP8 recipes
-    const double cap = ctx.cluster->gpu.gemm_efficiency_cap(math);
-    const double d_share = std::min(1.0, d / 128.0);  // narrow heads under-fill the tensor cores
-    const double eff_f = cap * kFlashForwardShareOfGemm * (0.75 + 0.25 * d_share);
-    const double eff_b = cap * kFlashBackwardShareOfGemm * (0.75 + 0.25 * d_share);
+    const hw::GpuSpec& gpu = ctx.cluster->gpu;
+    const double cap = gpu.gemm_efficiency_cap(math);
+    const double head_factor = hw::flash_head_factor(d);  // narrow heads under-fill the tensor cores
+    const double eff_f = flash_efficiency(gpu.attention_fwd_efficiency, cap, kFlashForwardShareOfGemm) * head_factor;
+    const double eff_b = flash_efficiency(gpu.attention_bwd_efficiency, cap, kFlashBackwardShareOfGemm) * head_factor;
     fwd.compute_s += gemm.compute_time_s(flops, math, eff_f) + gemm.kernel_overhead_s();
     fwd.flops += flops;
-    bwd.compute_s += gemm.compute_time_s(kFlashBackwardFlopRatio * flops, math, eff_b) + gemm.kernel_overhead_s();
-    bwd.flops += kFlashBackwardFlopRatio * flops;
+    bwd.compute_s += gemm.compute_time_s(hw::kFlashBackwardFlopRatio * flops, math, eff_b) + gemm.kernel_overhead_s();
+    bwd.flops += hw::kFlashBackwardFlopRatio * flops;
   } else {
     // Unfused: QK^T and AV as batched GEMMs; scale+mask+softmax (fused) and dropout on the s x s scores in HBM.
     const GemmAdder add16{gemm, Precision::bf16, kActBytes, 0};

@@ -114,5 +114,195 @@ TEST(CalibrationFit, ReportsEveryBadMeasurementWithItsPointer) {
   }
 }
 
+RawCalibration sample(const std::string& name) { return read_raw_calibration(fixture(name)); }
+
+nlohmann::json sample_json(const std::string& name) {
+  std::ifstream in(fixture(name));
+  return nlohmann::json::parse(in);
+}
+
+/// The pointers of the diagnostics `parse` throws; fails the test when it throws none.
+template <typename Parse>
+std::vector<std::string> error_pointers(Parse parse) {
+  std::vector<std::string> pointers;
+  try {
+    parse();
+    ADD_FAILURE() << "expected InputError";
+  } catch (const InputError& e) {
+    for (const auto& d : e.diagnostics()) pointers.push_back(d.pointer);
+  }
+  return pointers;
+}
+
+TEST(CalibrationFit, SamplePowerBlocksGiveIdleTheBf16GemmAndTheHbmReadings) {
+  const RawCalibration gemm = sample("gemm_sample.json");
+  ASSERT_EQ(gemm.power.size(), 4u);
+  EXPECT_EQ(gemm.power[1].dtype, Precision::bf16);
+  EXPECT_DOUBLE_EQ(gemm.power[1].tflops, 701);
+  EXPECT_EQ(gemm.power[1].clock_event_reasons, 4u);
+  EXPECT_TRUE(gemm.power[1].energy_counter);
+  const CalibrationProfile p = fit_profile(h100(), {gemm, sample("memory_sample.json")});
+  EXPECT_DOUBLE_EQ(p.power.idle_W, 75);
+  EXPECT_DOUBLE_EQ(p.power.gemm_W, 680);  // the bf16 reading, although fp8 drew 695 W
+  EXPECT_DOUBLE_EQ(p.power.hbm_W, 450);
+  EXPECT_DOUBLE_EQ(p.power.power_limit_W, 700);
+  EXPECT_DOUBLE_EQ(p.power.gemm_sm_clock_Hz, 1.755e9);
+  EXPECT_DOUBLE_EQ(p.power.max_sm_clock_Hz, 1.98e9);
+  EXPECT_EQ(p.provenance.driver_release, "580.159.04");
+}
+
+TEST(CalibrationFit, WithoutABf16ReadingTheHighestGemmReadingCounts) {
+  nlohmann::json doc = sample_json("gemm_sample.json");
+  doc["power"].erase(1);  // the bf16 reading
+  const CalibrationProfile p = fit_profile(h100(), {raw_calibration_from_json(doc, "gemm.json")});
+  EXPECT_DOUBLE_EQ(p.power.gemm_W, 695);  // fp8
+  EXPECT_DOUBLE_EQ(p.power.gemm_sm_clock_Hz, 1.71e9);
+  EXPECT_DOUBLE_EQ(p.power.hbm_W, 0);
+}
+
+TEST(CalibrationFit, OpsSampleGivesTheMedianBandwidthOfTensorsOfAtLeastTwiceTheL2) {
+  const RawCalibration ops = sample("ops_sample.json");
+  ASSERT_EQ(ops.ops.size(), 6u);
+  EXPECT_EQ(ops.ops[3].op, "swiglu");
+  EXPECT_DOUBLE_EQ(ops.ops[3].bytes, 3.0 * 16384 * 28672 * 2);
+  // 2.5, 2.6, 2.7, 2.75, 2.8 TB/s on 512 MiB and more; the 32 MiB rmsnorm (3.1 TB/s) sits in the 50 MiB L2.
+  EXPECT_DOUBLE_EQ(fit_profile(h100(), {ops}).elementwise_Bps, 2.7e12);
+  nlohmann::json doc = sample_json("ops_sample.json");
+  doc["device"].erase("l2_cache_bytes");  // unknown L2: every point counts, the median of six
+  EXPECT_DOUBLE_EQ(fit_profile(h100(), {raw_calibration_from_json(doc, "ops.json")}).elementwise_Bps, 2.725e12);
+}
+
+/// Bench-convention TFLOP/s of a causal point the sample generated at `share` of the BF16 peak: the model counts
+/// min(1, (1 + 128 / s) / 2) of the scores, the benchmark exactly half.
+double bench_tflops(double share, double seq_len) { return 989.0 * share * 0.5 / (0.5 * (1 + 128 / seq_len)); }
+
+TEST(CalibrationFit, AttentionSampleGivesTheMedianShareOfTheBf16PeakOverLongSequences) {
+  const RawCalibration raw = sample("attention_sample.json");
+  ASSERT_EQ(raw.attention.size(), 11u);
+  EXPECT_TRUE(raw.attention[0].causal);
+  EXPECT_FALSE(raw.attention[0].backward);
+  EXPECT_TRUE(raw.attention[4].backward);
+  EXPECT_DOUBLE_EQ(raw.attention[0].kv_heads, 8);
+  EXPECT_EQ(raw.attention[0].engine, "cudnn-sdpa-fprop");
+  EXPECT_EQ(raw.provenance.tools.at("capsim-bench-attention"), "cuDNN 9.10.0");
+  const AttentionFit f = fit_profile(h100(), {raw}).attention;
+  // Forward 0.60, 0.62, 0.64 at 4096..16384 (1024, head_dim 64 and the non-causal point left out); backward 0.45,
+  // 0.47, 0.50, 0.52.
+  EXPECT_NEAR(f.fwd_efficiency, 0.62, 1e-12);
+  EXPECT_NEAR(f.bwd_efficiency, 0.485, 1e-12);
+  EXPECT_EQ(f.points, 7);
+  EXPECT_NEAR(f.best_fwd_tflops, bench_tflops(0.64, 16384), 1e-9);
+  EXPECT_NEAR(f.best_bwd_tflops, bench_tflops(0.52, 32768), 1e-9);
+}
+
+TEST(CalibrationFit, AttentionUsesEverySequenceWhenNoneIsLong) {
+  RawCalibration raw = sample("attention_sample.json");
+  std::erase_if(raw.attention, [](const AttentionPoint& a) { return a.seq_len >= 4096; });
+  const AttentionFit f = fit_attention(h100(), raw.attention);
+  EXPECT_NEAR(f.fwd_efficiency, 0.40, 1e-12);
+  EXPECT_NEAR(f.bwd_efficiency, 0.30, 1e-12);
+  EXPECT_EQ(f.points, 2);
+}
+
+TEST(CalibrationFit, AttentionFasterThanThePeakIsRefused) {
+  RawCalibration raw = sample("attention_sample.json");
+  for (AttentionPoint& a : raw.attention) a.time_s /= 2;  // forward 1.24 x the peak
+  EXPECT_THROW(fit_attention(h100(), raw.attention), InputError);
+}
+
+TEST(CalibrationFit, NcclSampleGivesCurvesSortedBySizeAndTheBestOneWayP2p) {
+  const RawCalibration raw = sample("nccl_sample.json");
+  EXPECT_EQ(raw.collectives.size(), 8u);
+  EXPECT_EQ(raw.p2p.size(), 3u);
+  const CalibrationProfile p = fit_profile(h100(), {raw});
+  ASSERT_EQ(p.collectives.size(), 3u);
+  const MeasuredCollective& ar = p.collectives[1];  // all_gather, all_reduce, reduce_scatter
+  EXPECT_EQ(ar.op, "all_reduce");
+  EXPECT_EQ(ar.ranks, 8);
+  EXPECT_EQ(ar.nodes, 1);
+  EXPECT_EQ(ar.source, fixture("nccl_sample.json"));
+  EXPECT_EQ(ar.bytes, (std::vector<double>{1048576, 16777216, 268435456}));
+  ASSERT_EQ(ar.time_s.size(), 3u);
+  EXPECT_DOUBLE_EQ(ar.time_s[0], 3e-5);
+  EXPECT_NEAR(ar.time_s[1], 1.3e-4, 1e-18);  // 1.2e-4 and 1.4e-4 at the same size, averaged
+  EXPECT_DOUBLE_EQ(ar.time_s[2], 1.5e-3);
+  EXPECT_EQ(p.collectives[2].op, "reduce_scatter");
+  EXPECT_DOUBLE_EQ(p.collectives[2].time_s.front(), 2.2e-5);
+  EXPECT_DOUBLE_EQ(p.p2p_Bps, 3.9e11);  // the 7.2e11 bidirectional copy does not count
+}
+
+TEST(CalibrationFit, AOneGpuNcclFileReadsAndAddsNothing) {
+  const RawCalibration one = sample("nccl_1gpu_sample.json");
+  EXPECT_TRUE(one.collectives.empty());
+  EXPECT_TRUE(one.p2p.empty());
+  EXPECT_TRUE(one.sample);
+  const CalibrationProfile alone = fit_profile(h100(), {one});
+  EXPECT_TRUE(alone.empty());
+  EXPECT_THROW(profile_from_json(to_json(alone), "empty.json"), InputError);
+  const CalibrationProfile with = fit_profile(h100(), {sample("memory_sample.json"), one});
+  EXPECT_TRUE(with.collectives.empty());
+  EXPECT_DOUBLE_EQ(with.p2p_Bps, 0);
+  EXPECT_EQ(with.provenance.inputs.size(), 2u);
+  EXPECT_NO_THROW(profile_from_json(to_json(with), "p.json"));
+}
+
+TEST(CalibrationFit, GemmFitSaysWhetherItFreedHalfK) {
+  const CalibrationProfile p = fit_profile(h100(), {raw_calibration_from_json(synthetic_gemm_raw(), "syn.json")});
+  EXPECT_TRUE(p.gemm.at(Precision::bf16).half_k_fitted);
+  const CalibrationProfile s = fit_profile(h100(), {sample("gemm_sample.json")});
+  EXPECT_FALSE(s.gemm.at(Precision::fp8).half_k_fitted);  // two points
+}
+
+TEST(CalibrationFit, ReportsBadAttentionEntriesWithTheirPointers) {
+  nlohmann::json doc = sample_json("attention_sample.json");
+  doc["measurements"][0]["op"] = "sdpa_xyz";
+  doc["measurements"][1].erase("head_dim");
+  doc["measurements"][2]["causal"] = "yes";
+  doc["measurements"][3]["dtype"] = "bf17";
+  EXPECT_EQ(error_pointers([&] { raw_calibration_from_json(doc, "a.json"); }),
+            (std::vector<std::string>{"/measurements/0/op", "/measurements/1/head_dim", "/measurements/2/causal",
+                                      "/measurements/3/dtype"}));
+}
+
+TEST(CalibrationFit, ReportsBadNcclAndOpsEntriesWithTheirPointers) {
+  nlohmann::json nccl = sample_json("nccl_sample.json");
+  nccl["measurements"][0]["ranks"] = 0;
+  nccl["measurements"][1]["op"] = "broadcast";
+  nccl["measurements"][8].erase("src");
+  nccl["measurements"][9]["bidirectional"] = 1;
+  EXPECT_EQ(error_pointers([&] { raw_calibration_from_json(nccl, "n.json"); }),
+            (std::vector<std::string>{"/measurements/0/ranks", "/measurements/1/op", "/measurements/8/src",
+                                      "/measurements/9/bidirectional"}));
+  nlohmann::json ops = sample_json("ops_sample.json");
+  ops["measurements"][2]["bytes"] = -5;
+  ops["measurements"][4]["time_s"] = 0;
+  ops["measurements"][5].erase("op");
+  EXPECT_EQ(error_pointers([&] { raw_calibration_from_json(ops, "o.json"); }),
+            (std::vector<std::string>{"/measurements/2/bytes", "/measurements/4/time_s", "/measurements/5/op"}));
+}
+
+TEST(CalibrationFit, ReportsBadPowerEntriesAndUnknownToolsWithTheirPointers) {
+  nlohmann::json doc = sample_json("gemm_sample.json");
+  doc["power"][0].erase("mean_W");
+  doc["power"][1].erase("dtype");
+  doc["power"][2] = 3;
+  doc["power"][3]["max_W"] = "hot";
+  EXPECT_EQ(error_pointers([&] { raw_calibration_from_json(doc, "g.json"); }),
+            (std::vector<std::string>{"/power/0/mean_W", "/power/1/dtype", "/power/2", "/power/3/max_W"}));
+  nlohmann::json other = sample_json("ops_sample.json");
+  other["tool"] = "capsim-bench-foo";
+  other["power"] = nlohmann::json::array({nlohmann::json{{"activity", "idle"}}});
+  EXPECT_EQ(error_pointers([&] { raw_calibration_from_json(other, "f.json"); }),
+            (std::vector<std::string>{"/tool", "/power/0/mean_W"}));
+}
+
+TEST(CalibrationFit, AnEmptyMeasurementListIsNotAnError) {
+  nlohmann::json doc = sample_json("attention_sample.json");
+  doc["measurements"] = nlohmann::json::array();
+  const RawCalibration raw = raw_calibration_from_json(doc, "a.json");
+  EXPECT_TRUE(raw.attention.empty());
+  EXPECT_TRUE(fit_profile(h100(), {raw}).attention.empty());
+}
+
 }  // namespace
 }  // namespace capsim::hw

@@ -45,5 +45,36 @@ TEST(GemmModel, Fp8RunsFasterThanBf16WhenComputeBound) {
   EXPECT_LT(model.gemm_time_s(s, Precision::fp8, 1), 0.6 * model.gemm_time_s(s, Precision::bf16, 2));
 }
 
+TEST(GemmModel, AFittedHalfKReplacesTheDerivedOne) {
+  GpuSpec gpu = h100();
+  gpu.gemm_half_k[Precision::bf16] = 64;
+  const GemmModel model(gpu);
+  EXPECT_DOUBLE_EQ(model.half_k(Precision::bf16), 64);
+  const double deep = model.efficiency({8192, 8192, 1e12}, Precision::bf16);
+  EXPECT_NEAR(model.efficiency({8192, 8192, 64}, Precision::bf16) / deep, 0.5, 1e-9);
+  EXPECT_GT(GemmModel(h100()).half_k(Precision::bf16), 200);  // derived: ~250 for H100 BF16
+  EXPECT_DOUBLE_EQ(model.half_k(Precision::fp8), GemmModel(h100()).half_k(Precision::fp8));
+}
+
+TEST(GemmModel, MemoryBoundKernelsUseTheElementwiseBandwidthWhenMeasured) {
+  GpuSpec gpu = h100();
+  EXPECT_DOUBLE_EQ(GemmModel(gpu).memory_time_s(2.97e9), 1e-3 + gpu.kernel_overhead_s);  // hbm_achieved_Bps
+  gpu.elementwise_Bps = 2e12;
+  const GemmModel model(gpu);
+  EXPECT_DOUBLE_EQ(model.memory_time_s(2e9), 1e-3 + gpu.kernel_overhead_s);
+  const GemmShape gemv{1, 8192, 8192};
+  const double bytes = (1 * 8192 + 8192.0 * 8192 + 8192) * 2;
+  EXPECT_NEAR(model.gemm_time_s(gemv, Precision::bf16, 2), bytes / 2.97e12 + gpu.kernel_overhead_s, 1e-12);
+}
+
+TEST(GemmModel, FlashAttentionFlopsCountTheCausalDiagonalBlocksWhole) {
+  EXPECT_DOUBLE_EQ(flash_attention_flops(2, 32, 8192, 8192, 128), 4.0 * 2 * 32 * 8192 * 8192 * 128 * 0.5078125);
+  EXPECT_DOUBLE_EQ(flash_attention_flops(1, 1, 64, 64, 128), 4.0 * 64 * 64 * 128);  // one block: all of it
+  EXPECT_DOUBLE_EQ(flash_attention_flops(1, 1, 4096, 4096, 128, false), 4.0 * 4096 * 4096 * 128);
+  EXPECT_DOUBLE_EQ(flash_head_factor(128), 1.0);
+  EXPECT_DOUBLE_EQ(flash_head_factor(256), 1.0);
+  EXPECT_DOUBLE_EQ(flash_head_factor(64), 0.875);
+}
+
 }  // namespace
 }  // namespace capsim::hw

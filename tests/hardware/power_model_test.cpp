@@ -37,6 +37,22 @@ TEST(PowerModel, PowerCapLimitsTheGemmDraw) {
             gpu_power_W(h100(), 0, only(&GpuActivity::memory_bound_s)));
 }
 
+TEST(PowerModel, ComputeAndMemorySharesComeFromTheGpuSpec) {
+  EXPECT_DOUBLE_EQ(h100().compute_power_share, 1.0);
+  EXPECT_DOUBLE_EQ(h100().memory_power_share, 0.55);
+  EXPECT_NE(h100().sources.at("memory_power_share").find("0.55"), std::string::npos);
+  GpuSpec gpu = h100();
+  gpu.compute_power_share = 0.5;
+  gpu.memory_power_share = 0.8;
+  const double range = gpu.tdp_W - gpu.idle_W;
+  EXPECT_DOUBLE_EQ(gpu_power_W(gpu, 0, only(&GpuActivity::compute_bound_s)), gpu.idle_W + 0.5 * range);
+  EXPECT_DOUBLE_EQ(gpu_power_W(gpu, 0, only(&GpuActivity::memory_bound_s)), gpu.idle_W + 0.8 * range);
+  // Provisioning still counts every GPU at its limit.
+  PowerSpec capped;
+  capped.gpu_power_cap_W = 600;
+  EXPECT_DOUBLE_EQ(node_peak_W(gpu, 8, 8, capped), node_peak_W(h100(), 8, 8, capped));
+}
+
 // MLPerf Training v4.0: about 2.2-2.6 kW before training starts on one 8 x H100 node (reference/facility.md).
 TEST(PowerModel, IdleDgxH100NodeDrawsTwoPointTwoToTwoPointSixKilowatts) {
   const NodePower idle = node_power(h100(), 8, 8, PowerSpec{}, GpuActivity{});
