@@ -51,6 +51,12 @@ void print_storage_and_reliability(const sim::TrainingResult& r, std::ostream& o
                        format_bytes(st.checkpoint.total_B), format_bytes(st.checkpoint.per_gpu_B), t.tier,
                        st.checkpoint_mode, format_time(stall), format_time(t.cost.write_s),
                        format_time(t.cost.restore_s));
+    if (const auto& c = st.des_checkpoint; !c.mode.empty()) {
+      out << fmt::format("  {:<16}{} to \"{}\" during a step: write {} (closed form {}), stall {}; step {} with it, "
+                         "{:.3f}x from contention\n",
+                         "DES checkpoint", c.mode, c.tier, format_time(c.write_s), format_time(t.cost.write_s),
+                         format_time(c.stall_s), format_time(c.step_time_s), c.contention_slowdown);
+    }
   }
   out << fmt::format("  {:<16}{:.2f} interruptions/day (MTBF {}); checkpoint every {}; goodput {}\n", "Reliability",
                      rel.interruptions_per_day, format_time(rel.mtbf_s), format_time(rel.checkpoint_interval_s),

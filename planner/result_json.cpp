@@ -64,6 +64,16 @@ nlohmann::ordered_json to_json(const sim::TrainingResult& r) {
     }
   }
   j["storage"] = storage_json(r.storage);
+  if (const auto& c = r.storage.des_checkpoint; !c.mode.empty()) {
+    j["storage"]["des_checkpoint"] = {{"mode", c.mode},
+                                      {"tier", c.tier},
+                                      {"bytes", c.bytes},
+                                      {"write_s", c.write_s},
+                                      {"stall_s", c.stall_s},
+                                      {"step_time_s", c.step_time_s},
+                                      {"step_time_without_s", c.step_without_s},
+                                      {"contention_slowdown", c.contention_slowdown}};
+  }
   j["reliability"] = reliability_json(r.reliability);
   return j;
 }

@@ -341,12 +341,16 @@ Dimension metric_dimension(const std::string& metric) {
 }
 
 /// `simulation.des`: {"trace": "step.json", "stragglers": [{"gpu": 17, "slowdown": 1.3}],
-/// "failed_cables": [{"from_node": 0, "to_node": 40, "tier": 1, "cables": 2}]}.
+/// "failed_cables": [{"from_node": 0, "to_node": 40, "tier": 1, "cables": 2}], "checkpoint": "async"}.
 void parse_des_options(JsonReader& r, const json& value, const std::string& pointer, ScenarioDraft& d) {
   ObjectReader o(r, value, pointer);
   if (!o.ok()) return;
   sim::DesEngineOptions& des = d.scenario.simulation.des;
   if (auto t = o.string("trace")) des.trace_path = resolve(r.file(), *t);
+  if (auto c = o.choice("checkpoint", {"none", "sync", "async"})) {
+    des.checkpoint.enabled = *c != "none";
+    des.checkpoint.mode = *c == "sync" ? workloads::CheckpointMode::sync : workloads::CheckpointMode::async;
+  }
   if (const json* list = o.get("stragglers"); list != nullptr && r.expect_array(*list, o.pointer("stragglers"))) {
     const long long gpus = std::max(1, d.scenario.cluster.total_gpus());
     for (std::size_t i = 0; i < list->size(); ++i) {
@@ -378,6 +382,24 @@ void parse_des_options(JsonReader& r, const json& value, const std::string& poin
     }
   }
   o.finish();
+}
+
+/// Gives a DES checkpoint (`simulation.des.checkpoint`) the tier `storage.checkpoint` names, which must cross the
+/// fabric: a parallel file system or an object store.
+void resolve_des_checkpoint(JsonReader& r, Scenario& scenario) {
+  sim::DesCheckpoint& ckpt = scenario.simulation.des.checkpoint;
+  if (!ckpt.enabled) return;
+  ckpt.host_copy_bw_Bps = scenario.storage.checkpoint.host_copy_bw_Bps;
+  for (const auto& tier : scenario.storage.tiers) {
+    if (tier.name != scenario.storage.checkpoint.tier) continue;
+    ckpt.tier = tier;
+    if (tier.kind == hw::StorageKind::local_nvme) {
+      r.error("/simulation/des/checkpoint",
+              "the des engine writes checkpoints over the fabric, but storage tier \"" + printable_ascii(tier.name) +
+                  "\" is local-nvme",
+              "set storage.checkpoint.tier to a parallel-fs or object-store tier, or \"checkpoint\": \"none\"");
+    }
+  }
 }
 
 void parse_simulation_and_validation(ObjectReader& top, ScenarioDraft& d) {
@@ -440,6 +462,7 @@ Scenario load_scenario(const json& doc, const std::string& file) {
     }
     parse_simulation_and_validation(top, d);
     detail::parse_storage_and_reliability(top, d.scenario);
+    resolve_des_checkpoint(r, d.scenario);
     top.finish();
     detail::check_scenario(d, r);
   } catch (const InputError&) {

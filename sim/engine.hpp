@@ -62,6 +62,19 @@ struct CheckpointTierResult {
   workloads::CheckpointCost cost;
 };
 
+/// A checkpoint the DES wrote during a simulated step, its flows crossing the fabric to the storage servers.
+struct SimulatedCheckpoint {
+  std::string mode;  ///< "sync" or "async"; empty when the DES wrote none
+  std::string tier;  ///< tier name
+  double bytes = 0;           ///< the job's checkpoint, every shard once
+  double write_s = 0;         ///< from the first byte (after the GPU-to-host copy, when async) to the last one stored
+  double stall_s = 0;         ///< compute held: until the write ended (sync) or for the GPU-to-host copy (async)
+  double step_time_s = 0;     ///< the step that wrote it, the stall included
+  double step_without_s = 0;  ///< the same step on the same platform without a checkpoint
+  /// (step_time_s - stall_s) / step_without_s: how much the checkpoint's traffic slowed the step's own work.
+  double contention_slowdown = 1;
+};
+
 /// Checkpoints and data loading of a training workload (the planner fills it once the step time is known).
 struct StorageResult {
   workloads::CheckpointSize checkpoint;
@@ -70,6 +83,7 @@ struct StorageResult {
   std::vector<CheckpointTierResult> tiers;
   std::string data_tier;  ///< tier the training data is read from
   workloads::DataLoadingResult data;
+  SimulatedCheckpoint des_checkpoint;  ///< DES engine with `simulation.des.checkpoint` only
 };
 
 /// Result of one training workload. Field names follow the CLI result contract in DESIGN.md.

@@ -23,9 +23,11 @@ CheckpointSize checkpoint_size(double model_params, double stage_params_per_gpu,
     s.per_gpu_B = stage_params_per_gpu * per_param / (static_cast<double>(p.dp) * p.cp);
     s.writer_gpus = p.gpus();
   } else {
-    // Without ZeRO every replica holds the same state; one data-parallel replica writes it.
+    // Without ZeRO every replica holds the same dense state; one data-parallel replica writes it. Expert
+    // parallelism splits the experts over `ep` replicas, so the first `ep` replicas each write their own experts
+    // (as the DES engine's checkpoint plan does).
     s.per_gpu_B = stage_params_per_gpu * per_param;
-    s.writer_gpus = p.tp * p.pp * p.cp;
+    s.writer_gpus = p.tp * p.pp * p.cp * std::max(p.ep, 1);
   }
   return s;
 }

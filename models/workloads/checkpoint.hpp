@@ -27,7 +27,7 @@ struct CheckpointPolicy {
 struct CheckpointSize {
   double total_B = 0;    ///< whole job: every distinct byte once
   double per_gpu_B = 0;  ///< written by the most loaded GPU
-  int writer_gpus = 0;   ///< GPUs that write (all with ZeRO >= 1; one data-parallel replica without)
+  int writer_gpus = 0;   ///< GPUs that write (all with ZeRO >= 1; without, one data-parallel replica, ep with MoE)
 };
 
 /// Checkpoint of a job. `model_params`: total parameters; `stage_params_per_gpu`: parameters one GPU of the most

@@ -16,10 +16,11 @@ std::string encode(const des::DesRunResult& run) {
   j["makespan_s"] = run.makespan_s;
   j["peak_memory_bytes"] = run.peak_memory_bytes;
   for (const auto& r : run.jobs) {
-    j["jobs"].push_back({{"step_time_s", r.step_time_s}, {"busy_s", r.busy_s}, {"ep_comm_s", r.ep_comm_s}, {"cp_comm_s", r.cp_comm_s},
-                         {"pp_comm_s", r.pp_comm_s},
-                         {"bubble_s", r.bubble_s}, {"dp_comm_s", r.dp_comm_s}, {"param_gather_s", r.param_gather_s},
-                         {"optimizer_s", r.optimizer_s}});
+    j["jobs"].push_back({{"step_time_s", r.step_time_s}, {"busy_s", r.busy_s}, {"ep_comm_s", r.ep_comm_s},
+                         {"cp_comm_s", r.cp_comm_s}, {"pp_comm_s", r.pp_comm_s}, {"bubble_s", r.bubble_s},
+                         {"dp_comm_s", r.dp_comm_s}, {"param_gather_s", r.param_gather_s},
+                         {"optimizer_s", r.optimizer_s}, {"start_s", r.start_s},
+                         {"checkpoint_bytes", r.checkpoint_bytes}, {"checkpoint_write_s", r.checkpoint_write_s}});
   }
   j["links"] = nlohmann::json::array();
   for (const auto& l : run.busiest_links) {
@@ -56,6 +57,27 @@ void apply(TrainingResult& r, const StepEstimate& analytical, const nlohmann::js
   r.time_to_train_s = spec.tokens > 0 ? spec.tokens / r.tokens_per_s : 0;
 }
 
+/// The checkpoint step `job` (from the run that wrote one) against the step without (`r`, already applied).
+SimulatedCheckpoint simulated_checkpoint(const nlohmann::json& job, const TrainingResult& r,
+                                         const DesCheckpoint& spec) {
+  SimulatedCheckpoint c;
+  c.mode = spec.mode == workloads::CheckpointMode::sync ? "sync" : "async";
+  c.tier = spec.tier.name;
+  c.bytes = job.at("checkpoint_bytes").get<double>();
+  c.write_s = job.at("checkpoint_write_s").get<double>();
+  c.stall_s = job.at("start_s").get<double>();
+  c.step_time_s = job.at("step_time_s").get<double>();
+  c.step_without_s = r.step_time_s;
+  c.contention_slowdown = r.step_time_s > 0 ? (c.step_time_s - c.stall_s) / r.step_time_s : 1.0;
+  return c;
+}
+
+nlohmann::json run_child(const hw::ClusterSpec& cluster, const std::vector<workloads::TrainingJob>& jobs,
+                         const des::DesOptions& options) {
+  return nlohmann::json::parse(
+      des::run_in_child_process([&] { return encode(des::simulate_training_steps(cluster, jobs, options)); }));
+}
+
 }  // namespace
 
 TrainingResult DesEngine::run_training(const hw::ClusterSpec& cluster, const workloads::TrainingJob& job) const {
@@ -68,9 +90,16 @@ std::vector<TrainingResult> DesEngine::run_trainings(const hw::ClusterSpec& clus
   options.slowdown = options_.slowdown;
   options.trace_path = options_.trace_path;
   options.failed = options_.failed;
-  const std::string payload =
-      des::run_in_child_process([&] { return encode(des::simulate_training_steps(cluster, jobs, options)); });
-  const nlohmann::json run = nlohmann::json::parse(payload);
+  options.checkpoint = options_.checkpoint;
+  options.write_checkpoint = false;
+  const nlohmann::json run = run_child(cluster, jobs, options);
+  // One engine per process: the step with a checkpoint runs in a second child, on the same platform.
+  nlohmann::json with_checkpoint;
+  if (options_.checkpoint.enabled) {
+    options.write_checkpoint = true;
+    options.trace_path.clear();
+    with_checkpoint = run_child(cluster, jobs, options);
+  }
 
   const AnalyticalEngine analytical;
   std::vector<TrainingResult> results;
@@ -85,6 +114,9 @@ std::vector<TrainingResult> DesEngine::run_trainings(const hw::ClusterSpec& clus
     r.notes.push_back("des: " + std::to_string(run.at("activities").get<long long>()) +
                       " SimGrid activities; pipeline, data-parallel and cross-node context- and expert-parallel "
                       "traffic simulated as flows on the fabric, tensor-parallel traffic costed by the node model");
+    if (options_.checkpoint.enabled) {
+      r.storage.des_checkpoint = simulated_checkpoint(with_checkpoint.at("jobs").at(i), r, options_.checkpoint);
+    }
     results.push_back(std::move(r));
   }
   return results;

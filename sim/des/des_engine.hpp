@@ -18,11 +18,27 @@ struct FailedCables {
   int cables = 1;  ///< how many of the bundle's cables are down (fewer than nics_per_node)
 };
 
+/// A checkpoint written during the simulated step (`simulation.des.checkpoint`). The storage tier's servers sit on
+/// the fabric as a few endpoint hosts, each standing for a group of servers; every GPU's shard crosses the fabric
+/// from its node to one of them, sharing node, leaf and spine links with the training flows.
+struct DesCheckpoint {
+  bool enabled = false;
+  /// sync: the step's compute waits until the whole checkpoint is written; async: it waits for the GPU-to-host
+  /// copy, then the writes run beside the training flows.
+  workloads::CheckpointMode mode = workloads::CheckpointMode::async;
+  hw::StorageTier tier = hw::default_parallel_fs();  ///< a parallel-fs or object-store tier
+  double host_copy_bw_Bps = 25e9;  ///< async: GPU-to-host copy bandwidth per GPU (workloads::CheckpointPolicy)
+};
+
 /// Options of the DES engine beyond the scenario's jobs.
 struct DesEngineOptions {
   std::vector<double> slowdown;  ///< per GPU rank: compute takes this many times longer (stragglers)
   std::string trace_path;        ///< write a Chrome trace of the first job's step here when set
   std::vector<FailedCables> failed;  ///< failed cables; the link keeps the capacity of the rest of its bundle
+  /// When enabled, every job also writes one checkpoint in a second simulated step; the first step (the one
+  /// reported as the step time) runs on the same platform with the storage idle, so their difference is the
+  /// checkpoint's cost (TrainingResult::storage.des_checkpoint).
+  DesCheckpoint checkpoint;
 };
 
 /// SimGrid-backed engine. Results share the analytical engine's memory and FLOP accounting; step time and its

@@ -8,9 +8,11 @@ namespace capsim::sim::des {
 
 namespace sg4 = simgrid::s4u;
 
-DesJobResult job_result(const JobPlan& plan, const StageState* slots, const std::vector<StageEnd>& ends) {
+DesJobResult job_result(const JobPlan& plan, const StageState* slots, const std::vector<StageEnd>& ends,
+                        double start_s) {
   DesJobResult r;
   r.first_gpu = plan.rank(0, 0, 0, 0);
+  r.start_s = std::max(0.0, start_s);
   double best_end = -1;
   for (int s = 0; s < plan.pp; ++s) {
     double pipe_end = 0;
@@ -56,7 +58,7 @@ DesJobResult job_result(const JobPlan& plan, const StageState* slots, const std:
         slowest = std::max(slowest, per_mb);
         sum += per_mb;
       }
-      const double idle = std::max(0.0, pipe_end - busy - expert - context);
+      const double idle = std::max(0.0, pipe_end - r.start_s - busy - expert - context);
       r.bubble_s = std::min(idle, (sum - slowest) / plan.vs + plan.mb * slowest - busy);
       r.bubble_s = std::max(0.0, r.bubble_s);
       r.pp_comm_s = idle - r.bubble_s;
@@ -73,7 +75,7 @@ std::vector<LinkLoad> busiest_links(const DesPlatform& platform, const std::unor
   for (const auto& [pair, bytes] : pair_bytes) {
     route.clear();
     double latency = 0;
-    platform.node_ports[pair >> 32]->route_to(platform.node_ports[pair & 0xffffffffu], route, &latency);
+    platform.port(pair >> 32)->route_to(platform.port(pair & 0xffffffffu), route, &latency);
     for (const sg4::Link* l : route) link_bytes[l] += bytes;
   }
   std::vector<LinkLoad> loads;

@@ -40,11 +40,13 @@ struct StageEnd {
 };
 
 /// One job's step from the states of its stage slots (`slots[stage x dp + replica]`) and the ends of its
-/// data-parallel phases (`ends[stage]`): the critical stage's busy, idle and exposed communication time.
-DesJobResult job_result(const JobPlan& plan, const StageState* slots, const std::vector<StageEnd>& ends);
+/// data-parallel phases (`ends[stage]`): the critical stage's busy, idle and exposed communication time. The job's
+/// compute started at `start_s` (a checkpoint stall): the step time includes it, the idle parts do not.
+DesJobResult job_result(const JobPlan& plan, const StageState* slots, const std::vector<StageEnd>& ends,
+                        double start_s = 0);
 
-/// The `top` most utilized links over `makespan_s`, from the bytes sent between each pair of nodes (key: source
-/// node << 32 | destination node); one route lookup per pair. Ties are ordered by name.
+/// The `top` most utilized links over `makespan_s`, from the bytes sent between each pair of ports (key: source
+/// << 32 | destination, as DesPlatform::port() numbers them); one route lookup per pair. Ties are ordered by name.
 std::vector<LinkLoad> busiest_links(const DesPlatform& platform, const std::unordered_map<std::uint64_t, double>& pair_bytes,
                                     double makespan_s, int top);
 

@@ -10,6 +10,7 @@
 #include <simgrid/s4u.hpp>
 
 #include "sim/core/error.hpp"
+#include "sim/des/des_checkpoint.hpp"
 #include "sim/des/des_platform.hpp"
 #include "sim/des/des_state.hpp"
 #include "sim/des/job_plan.hpp"
@@ -21,13 +22,13 @@ namespace sg4 = simgrid::s4u;
 
 namespace {
 
-enum class TaskKind : std::uint8_t { compute, p2p, dp, gather, expert, context };
+enum class TaskKind : std::uint8_t { compute, p2p, dp, gather, expert, context, checkpoint };
 
 /// One SimGrid activity's meaning. Activities carry their task index in set_data().
 struct Task {
   TaskKind kind;
   int job;
-  int slot;   ///< stage slot (compute) or transfer / phase index
+  int slot;   ///< stage slot (compute), transfer / phase index, or CheckpointTraffic::Event
   int op;     ///< op index (compute)
 };
 
@@ -54,8 +55,15 @@ class Simulation {
       throw InfeasibleError("the jobs need " + std::to_string(next) + " GPUs; the cluster has " +
                             std::to_string(cluster.total_gpus()));
     }
-    platform_ = build_platform(cluster, next);
-    fail_cables(cluster);
+    platform_ = build_platform(cluster, next, &options.checkpoint);
+    fail_cables(platform_, cluster, options.failed);
+    if (options.checkpoint.enabled && options.write_checkpoint) {
+      std::vector<JobCheckpoint> checkpoints;
+      for (size_t j = 0; j < jobs.size(); ++j) {
+        checkpoints.push_back(job_checkpoint(jobs[j], plans_[j].first_gpu, cluster.gpus_per_node));
+      }
+      checkpoint_ = CheckpointTraffic(platform_, options.checkpoint, std::move(checkpoints));
+    }
     for (size_t j = 0; j < plans_.size(); ++j) add_stages(static_cast<int>(j));
     stage_done_.resize(plans_.size());
     for (size_t j = 0; j < plans_.size(); ++j) stage_done_[j].assign(plans_[j].pp, 0);
@@ -63,40 +71,13 @@ class Simulation {
 
   DesRunResult run() {
     sg4::Activity::on_completion_cb([this](sg4::Activity const& a) { on_complete(a); });
+    checkpoint_.begin(launch_);
     for (size_t s = 0; s < stages_.size(); ++s) try_start(static_cast<int>(s));
     sg4::Engine::get_instance()->run();
     return finish();
   }
 
  private:
-  /// Takes failed cables out of their rail-merged links: the link keeps the bandwidth of the cables left. Static
-  /// routing keeps the flows on it, as a bundle with fewer members would (ECMP rehashing is not modelled).
-  void fail_cables(const hw::ClusterSpec& cluster) {
-    const int rails = std::max(1, cluster.scale_out.nics_per_node);
-    const int nodes = static_cast<int>(platform_.node_ports.size());
-    for (const FailedCables& f : options_.failed) {
-      if (f.from_node < 0 || f.from_node >= nodes || f.to_node < 0 || f.to_node >= nodes || f.from_node == f.to_node) {
-        throw InfeasibleError("failed cables between nodes " + std::to_string(f.from_node) + " and " +
-                              std::to_string(f.to_node) + ": the jobs use nodes 0 to " + std::to_string(nodes - 1));
-      }
-      std::vector<sg4::Link*> route;
-      double latency = 0;
-      platform_.node_ports[f.from_node]->route_to(platform_.node_ports[f.to_node], route, &latency);
-      const int up_links = static_cast<int>(route.size()) / 2;
-      if (f.tier < 0 || f.tier >= up_links) {
-        throw InfeasibleError("the route from node " + std::to_string(f.from_node) + " to node " +
-                              std::to_string(f.to_node) + " climbs " + std::to_string(up_links) +
-                              " tiers; tier " + std::to_string(f.tier) + " is not on it");
-      }
-      if (f.cables < 1 || f.cables >= rails) {
-        throw InfeasibleError("failing " + std::to_string(f.cables) + " cables of a bundle of " + std::to_string(rails) +
-                              " is outside 1.." + std::to_string(rails - 1));
-      }
-      sg4::Link* link = route[f.tier];
-      link->set_bandwidth(link->get_bandwidth() * (rails - f.cables) / rails);
-    }
-  }
-
   void add_stages(int j) {
     const JobPlan& plan = plans_[j];
     plan_first_slot_.push_back(static_cast<int>(stages_.size()));
@@ -131,7 +112,7 @@ class Simulation {
   void try_start(int slot) {
     StageState& st = stages_[slot];
     const JobPlan& plan = plans_[st.job];
-    if (st.busy || st.cursor >= plan.ops_per_stage()) return;
+    if (st.busy || st.cursor >= plan.ops_per_stage() || !checkpoint_.released(st.job)) return;
     const Op op = plan.op(st.stage, st.cursor);
     const size_t idx = static_cast<size_t>(op.chunk) * plan.mb + op.micro_batch;
     if (op.forward && plan.needs_forward_input(st.stage, op.chunk) && !st.f_arrived[idx]) return;
@@ -278,6 +259,13 @@ class Simulation {
       case TaskKind::gather:
         if (--pending_[task.slot].remaining == 0) finish_phase(task.slot, task.kind);
         break;
+      case TaskKind::checkpoint:
+        // A checkpoint stall ended: the job's stages may start.
+        if (checkpoint_.on_complete(task.job, static_cast<CheckpointTraffic::Event>(task.slot), launch_)) {
+          const int slots = plans_[task.job].pp * plans_[task.job].dp;
+          for (int s = 0; s < slots; ++s) try_start(plan_first_slot_[task.job] + s);
+        }
+        break;
     }
   }
 
@@ -362,6 +350,13 @@ class Simulation {
   std::unordered_map<std::int64_t, StageEnd> stage_ends_;
   TraceWriter trace_;
   long long activities_ = 0;
+  CheckpointTraffic checkpoint_;
+  /// Starts the checkpoint's timers and flows as tasks of this simulation.
+  const CheckpointTraffic::Launch launch_ = [this](const sg4::ActivityPtr& a, int job, CheckpointTraffic::Event e) {
+    new_task({TaskKind::checkpoint, job, static_cast<int>(e), 0}, a);
+    a->start();
+    ++activities_;
+  };
 };
 
 DesRunResult Simulation::finish() {
@@ -374,10 +369,16 @@ DesRunResult Simulation::finish() {
       const auto it = stage_ends_.find((static_cast<std::int64_t>(j) << 32) | s);
       if (it != stage_ends_.end()) ends[s] = it->second;
     }
-    out.jobs.push_back(job_result(plan, &stages_[plan_first_slot_[j]], ends));
-    out.makespan_s = std::max(out.makespan_s, out.jobs.back().step_time_s);
+    const CheckpointOutcome ckpt = checkpoint_.outcome(static_cast<int>(j));
+    DesJobResult& r = out.jobs.emplace_back(job_result(plan, &stages_[plan_first_slot_[j]], ends, ckpt.release_s));
+    r.checkpoint_bytes = ckpt.bytes;
+    r.checkpoint_write_s = ckpt.end_s - ckpt.open_s;
+    out.makespan_s = std::max(out.makespan_s, r.step_time_s);
   }
-  out.busiest_links = busiest_links(platform_, pair_bytes_, out.makespan_s, options_.top_links);
+  // Link loads over the whole run: an asynchronous checkpoint may still be writing after the step.
+  checkpoint_.add_pair_bytes(pair_bytes_);
+  const double busy_s = std::max(out.makespan_s, checkpoint_.end_s());
+  out.busiest_links = busiest_links(platform_, pair_bytes_, busy_s, options_.top_links);
   if (!options_.trace_path.empty()) trace_.write(options_.trace_path, "CapSim DES: one training step");
   return out;
 }

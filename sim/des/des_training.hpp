@@ -21,6 +21,8 @@ struct DesOptions {
   std::string trace_path;        ///< when set, a Chrome trace (Perfetto) of the first job's first replica
   int top_links = 10;            ///< how many of the most loaded links to report
   std::vector<FailedCables> failed;  ///< cables down on chosen routes
+  DesCheckpoint checkpoint;          ///< when enabled, the storage endpoints are on the fabric
+  bool write_checkpoint = true;      ///< with checkpoint.enabled: every job writes one (else the storage idles)
 };
 
 /// Measured parts of one job's step on its critical (last-finishing) stage, seconds.
@@ -35,6 +37,9 @@ struct DesJobResult {
   double param_gather_s = 0; ///< exposed ZeRO parameter gather
   double optimizer_s = 0;
   int first_gpu = 0;         ///< where the job sits on the fabric
+  double start_s = 0;        ///< when its compute could start (after a checkpoint stall); step_time_s includes it
+  double checkpoint_bytes = 0;    ///< checkpoint written during the step; 0 = none
+  double checkpoint_write_s = 0;  ///< from the job's first write (time to first byte included) to its last byte
 };
 
 /// A link and how loaded it was over the run.

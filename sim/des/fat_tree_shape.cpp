@@ -49,6 +49,46 @@ FatTreeShape fat_tree_shape(const hw::ClusterSpec& cluster, int nodes) {
   }
   s.leaves = 1;
   for (unsigned d : s.down) s.leaves *= static_cast<int>(d);
+  s.group_compute_leaves = s.leaves;
+  return s;
+}
+
+int FatTreeShape::node_leaf(int node) const {
+  const int g = std::max(1, group_compute_leaves);
+  return node / g * (g + group_storage_leaves) + node % g;
+}
+
+int FatTreeShape::storage_leaf(int endpoint) const {
+  const int per_group = std::max(1, group_storage_leaves);
+  return endpoint / per_group * (group_compute_leaves + group_storage_leaves) + group_compute_leaves +
+         endpoint % per_group;
+}
+
+int FatTreeShape::leaf_role(int leaf) const {
+  const int span = std::max(1, group_compute_leaves + group_storage_leaves);
+  const int group = leaf / span;
+  const int offset = leaf % span;
+  if (offset < group_compute_leaves) return group * group_compute_leaves + offset;
+  return -1 - (group * group_storage_leaves + offset - group_compute_leaves);
+}
+
+FatTreeShape with_storage(FatTreeShape s) {
+  if (s.group_storage_leaves > 0) return s;
+  // SimGrid numbers leaves with down[0] varying fastest, then down[1]: one more leaf switch per group puts its
+  // ports right after the group's compute leaves.
+  if (s.levels == 1) {
+    s.group_compute_leaves = static_cast<int>(s.down[0]);
+    s.group_storage_leaves = kSingleSwitchStorageEndpoints;
+    s.down[0] += kSingleSwitchStorageEndpoints;
+    s.groups = 1;
+  } else {
+    s.group_compute_leaves = static_cast<int>(s.down[0] * s.down[1]);
+    s.group_storage_leaves = static_cast<int>(s.down[0]);
+    s.down[1] += 1;
+    s.groups = s.levels == 3 ? static_cast<int>(s.down[2]) : 1;
+  }
+  s.leaves = 1;
+  for (unsigned d : s.down) s.leaves *= static_cast<int>(d);
   return s;
 }
 

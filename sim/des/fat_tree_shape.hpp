@@ -21,14 +21,37 @@ struct FatTreeShape {
   std::vector<unsigned> down;
   std::vector<unsigned> up;
   std::vector<unsigned> number;
-  int leaves = 0;  ///< product of `down`: leaves beyond the cluster's nodes are padding
+  int leaves = 0;  ///< product of `down`: leaves beyond the cluster's nodes (and storage) are padding
   int nodes = 0;
   double link_bw_Bps = 0;  ///< one (rail-merged) fabric link
+  // Storage endpoints (with_storage()): the leaves are groups, a pod on 3 tiers or the whole tree otherwise, and each
+  // group ends with its storage leaves. Without storage there is one group of compute leaves.
+  int groups = 1;
+  int group_compute_leaves = 0;  ///< nodes and padding in each group
+  int group_storage_leaves = 0;  ///< storage endpoints at the end of each group; 0 = no storage on the fabric
+
+  /// Storage endpoints on the fabric.
+  int storage_endpoints() const { return groups * group_storage_leaves; }
+  /// SimGrid leaf id of compute node `node` (leaves are numbered bottom-up, the first `down[0]` under leaf switch 0).
+  int node_leaf(int node) const;
+  /// SimGrid leaf id of storage endpoint `endpoint`.
+  int storage_leaf(int endpoint) const;
+  /// What leaf `leaf` holds: a node index (>= `nodes` for padding), or -1 - e for storage endpoint e.
+  int leaf_role(int leaf) const;
 };
+
+/// Storage endpoints a single-switch fabric gets (deeper trees get a whole storage leaf switch of them).
+constexpr int kSingleSwitchStorageEndpoints = 8;
 
 /// The fat-tree the fabric model plans for `cluster` (models/network/clos_plan.hpp: tiers, radix, port splits,
 /// per-tier oversubscription), for `nodes` nodes, as SimGrid parameters with one rail-merged tree. Throws
 /// capsim::InfeasibleError when no such fabric can be built.
 FatTreeShape fat_tree_shape(const hw::ClusterSpec& cluster, int nodes);
+
+/// `shape` with storage endpoints as extra leaves: a single switch gets kSingleSwitchStorageEndpoints more ports;
+/// a 2-tier tree one more leaf switch under its spines, and a 3-tier tree one more leaf switch in every pod, whose
+/// ports are the endpoints. A storage leaf switch has the uplinks of a compute leaf (the fabric's oversubscription
+/// included). Compute nodes keep their order but move to new leaf ids on 3 tiers: use node_leaf().
+FatTreeShape with_storage(FatTreeShape shape);
 
 }  // namespace capsim::sim::des
