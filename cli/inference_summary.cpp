@@ -43,6 +43,24 @@ std::string slo_text(const workloads::Slo& slo) {
   return s;
 }
 
+/// "0.512 kg" below a tonne, else "3 t", as the training summary prints carbon.
+std::string carbon_text(double kg) {
+  return kg < 1e3 ? fmt::format("{:.3g} kg", kg) : fmt::format("{:.0f} t", kg / 1e3);
+}
+
+/// The Power and Energy lines of a simulated run.
+void print_power(const sim::serving::ServingPower& pw, double duration_s, std::ostream& out) {
+  const double idle = duration_s > 0 ? pw.activity.idle_s / duration_s : 0;
+  out << fmt::format("  {:<16}{} IT ({} per GPU, {} while stepping, idle {} of the time), {} facility at PUE {:.2f}\n",
+                     "Power", units::format_power(pw.it_power_W), units::format_power(pw.gpu_power_W),
+                     units::format_power(pw.busy_gpu_power_W), format_percent(idle),
+                     units::format_power(pw.facility_power_W), pw.pue);
+  out << fmt::format("  {:<16}{} per million output tokens ({} CO2e, {}); {} over the run, {} per step\n", "Energy",
+                     units::format_energy(pw.energy_per_million_tokens_J), carbon_text(pw.carbon_per_million_tokens_kg),
+                     units::format_money(pw.electricity_cost_per_million_tokens_usd), units::format_energy(pw.energy_J),
+                     units::format_energy(pw.energy_per_step_J));
+}
+
 }  // namespace
 
 std::string describe_load(const workloads::Load& l) {
@@ -121,6 +139,7 @@ void print_inference(const workloads::InferenceJob& job, const sim::serving::Inf
                      r.running_mean, r.queue_max);
   out << fmt::format("  {:<16}alone, TTFT {} and TPOT {}; {} steps of {:.0f} tokens on average\n", "Unloaded",
                      format_time(r.unloaded_ttft_s), format_time(r.unloaded_tpot_s), r.steps, r.mean_step_tokens);
+  if (r.power.it_power_W > 0) print_power(r.power, r.duration_s, out);
   out << fmt::format(
       "  {:<16}{} intervals of {} in the JSON result (arrivals, running, queued, throughput, "
       "p90 TTFT)\n",

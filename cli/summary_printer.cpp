@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "cli/inference_summary.hpp"
+#include "cli/placement_summary.hpp"
 #include "sim/core/units.hpp"
 
 namespace capsim::cli {
@@ -69,13 +70,16 @@ void print_storage_and_reliability(const sim::TrainingResult& r, std::ostream& o
     }
     out << '\n';
   }
-  out << fmt::format("  {:<16}{} from \"{}\" ({} available): {}\n", "Data loading",
-                     units::format_bandwidth(st.data.demand_Bps), st.data_tier,
-                     units::format_bandwidth(st.data.tier_bw_Bps),
-                     st.data.starvation > 0 ? fmt::format("GPUs starve {} of the time; {} removes it",
-                                                          format_percent(st.data.starvation),
-                                                          units::format_bandwidth(st.data.required_bw_Bps))
-                                            : std::string("no GPU starvation"));
+  if (!print_blended_data_loading(st, out)) {
+    out << fmt::format("  {:<16}{} from \"{}\" ({} available): {}\n", "Data loading",
+                       units::format_bandwidth(st.data.demand_Bps), st.data_tier,
+                       units::format_bandwidth(st.data.tier_bw_Bps),
+                       st.data.starvation > 0 ? fmt::format("GPUs starve {} of the time; {} removes it",
+                                                            format_percent(st.data.starvation),
+                                                            units::format_bandwidth(st.data.required_bw_Bps))
+                                              : std::string("no GPU starvation"));
+  }
+  print_placement(st, out);
 }
 
 void print_training(const workloads::TrainingJob& job, const sim::TrainingResult& r, const hw::ClusterSpec& c,
@@ -128,6 +132,12 @@ void print_training(const workloads::TrainingJob& job, const sim::TrainingResult
                             units::format_money(pw.electricity_cost_usd));
     }
     out << fmt::format("  {:<16}{}\n", "Energy", energy);
+    if (const auto& t = r.power_trace; !t.empty()) {
+      out << fmt::format("  {:<16}mean {}, peak {} IT over {} simulated ({} samples of {}); analytical {}\n",
+                         "DES power", units::format_power(t.mean_W), units::format_power(t.peak_W),
+                         format_time(t.span_s), t.samples.size(), format_time(t.period_s),
+                         units::format_power(pw.it_power_W));
+    }
     if (pw.nodes_per_rack > 0) {
       out << fmt::format("  {:<16}{} for the cluster's {} nodes ({} per {} rack, {} peak each)\n", "Racks", pw.racks, c.nodes,
                          pw.nodes_per_rack, units::format_power(c.facility.effective_rack_limit_W()),

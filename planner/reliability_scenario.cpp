@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "planner/placement_scenario.hpp"
+
 namespace capsim::planner::detail {
 
 namespace {
@@ -24,13 +26,13 @@ hw::StorageKind kind_from(const std::string& name) {
 /// Keys each kind reads besides name and kind.
 std::vector<std::string> keys_of(hw::StorageKind kind) {
   switch (kind) {
-    case hw::StorageKind::local_nvme: return {"bandwidth_per_node", "capacity_per_node"};
+    case hw::StorageKind::local_nvme: return {"bandwidth_per_node", "capacity_per_node", "price_per_gb_month"};
     case hw::StorageKind::parallel_fs:
       return {"servers", "bandwidth_per_server", "aggregate_bandwidth", "metadata_rate", "client_bandwidth_per_node",
-              "capacity"};
+              "capacity", "price_per_gb_month"};
     case hw::StorageKind::object_store:
       return {"stream_bandwidth", "streams_per_node", "client_bandwidth_per_node", "aggregate_bandwidth",
-              "request_latency", "capacity", "price_per_gb_month", "egress_per_gb"};
+              "request_latency", "capacity", "price_per_gb_month", "egress_per_gb", "ingress_per_gb"};
   }
   return {};
 }
@@ -55,6 +57,7 @@ void read_tier_values(ObjectReader& t, hw::StorageTier& tier) {
   if (auto v = t.quantity("request_latency", Dimension::time, 0, 3600)) tier.request_latency_s = *v;
   if (auto v = t.quantity("price_per_gb_month", Dimension::money, 0, 1e6)) tier.usd_per_GB_month = *v;
   if (auto v = t.quantity("egress_per_gb", Dimension::money, 0, 1e6)) tier.egress_usd_per_GB = *v;
+  if (auto v = t.quantity("ingress_per_gb", Dimension::money, 0, 1e6)) tier.ingress_usd_per_GB = *v;
 }
 
 void parse_tier(JsonReader& r, const json& value, const std::string& ptr, std::vector<hw::StorageTier>& tiers,
@@ -181,6 +184,7 @@ void parse_storage(ObjectReader& top, StorageOptions& st) {
   }
   parse_checkpoint(s, st);
   parse_data(s, st);
+  parse_placement(s, st);
   s.finish();
 }
 

@@ -55,6 +55,14 @@ nlohmann::ordered_json to_json(const sim::TrainingResult& r) {
     if (!pw.problems.empty()) p["problems"] = pw.problems;
     j["power"] = p;
   }
+  if (const auto& t = r.power_trace; !t.empty()) {
+    nlohmann::ordered_json samples = nlohmann::ordered_json::array();
+    for (const auto& s : t.samples) {
+      samples.push_back({{"time_s", s.time_s}, {"gpu_W", s.gpu_W}, {"network_W", s.network_W}, {"total_W", s.total_W}});
+    }
+    j["power_trace"] = {{"period_s", t.period_s}, {"span_s", t.span_s}, {"energy_J", t.energy_J},
+                        {"mean_W", t.mean_W}, {"peak_W", t.peak_W}, {"samples", samples}};
+  }
   if (!r.memory_advice.empty()) j["memory_advice"] = r.memory_advice;
   if (!r.notes.empty()) j["notes"] = r.notes;
   if (!r.busiest_links.empty()) {
@@ -103,6 +111,30 @@ nlohmann::ordered_json series_json(const sim::serving::InferenceResult& r) {
   return j;
 }
 
+constexpr double kJoulesPerKWh = 3.6e6;  ///< 1 kWh = 1000 W x 3600 s
+
+/// Details of a serving power block (the headline figures sit at the workload's top level, as for training).
+nlohmann::ordered_json serving_power_json(const sim::serving::ServingPower& pw) {
+  nlohmann::ordered_json p;
+  p["pue"] = pw.pue;
+  p["gpu_power_W"] = pw.gpu_power_W;
+  p["busy_gpu_power_W"] = pw.busy_gpu_power_W;
+  p["node_power_W"] = pw.node_power_W;
+  p["nodes"] = pw.nodes;
+  p["energy_per_million_tokens_kWh"] = pw.energy_per_million_tokens_J / kJoulesPerKWh;
+  p["carbon_kg"] = pw.carbon_kg;
+  p["carbon_per_million_tokens_kg"] = pw.carbon_per_million_tokens_kg;
+  p["electricity_cost_usd"] = pw.electricity_cost_usd;
+  p["electricity_cost_per_million_tokens_usd"] = pw.electricity_cost_per_million_tokens_usd;
+  const auto& a = pw.activity;
+  p["activity_s"] = {
+      {"compute_bound", a.compute_bound_s}, {"memory_bound", a.memory_bound_s}, {"comm", a.comm_s}, {"idle", a.idle_s}};
+  nlohmann::ordered_json parts = nlohmann::ordered_json::object();
+  for (const auto& [part, watts] : pw.breakdown_W) parts[part] = watts;
+  p["breakdown_W"] = parts;
+  return p;
+}
+
 }  // namespace
 
 nlohmann::ordered_json to_json(const sim::serving::InferenceResult& r) {
@@ -148,6 +180,14 @@ nlohmann::ordered_json to_json(const sim::serving::InferenceResult& r) {
   j["busy_share"] = r.busy_share;
   j["unloaded_ttft_s"] = r.unloaded_ttft_s;
   j["unloaded_tpot_s"] = r.unloaded_tpot_s;
+  if (const auto& pw = r.power; pw.it_power_W > 0) {
+    j["it_power_W"] = pw.it_power_W;
+    j["facility_power_W"] = pw.facility_power_W;
+    j["energy_J"] = pw.energy_J;
+    j["energy_per_step_J"] = pw.energy_per_step_J;
+    j["energy_per_million_tokens_J"] = pw.energy_per_million_tokens_J;
+    j["power"] = serving_power_json(pw);
+  }
   const auto& m = r.memory;
   j["memory_per_gpu_bytes"] = m.weights_B + m.activations_B + m.runtime_B + m.kv_cache_B;
   j["fits_in_memory"] = r.fits_in_memory;

@@ -5,10 +5,12 @@
 
 #include "models/hardware/calibration_profile.hpp"
 #include "models/hardware/gpu_catalog.hpp"
+#include "models/hardware/power_model.hpp"
 #include "models/workloads/model_catalog.hpp"
 #include "planner/json_reader.hpp"
 #include "planner/fabric_scenario.hpp"
 #include "planner/facility_scenario.hpp"
+#include "planner/placement_scenario.hpp"
 #include "planner/reliability_scenario.hpp"
 #include "planner/scenario_checks.hpp"
 #include "planner/serving_scenario.hpp"
@@ -141,6 +143,7 @@ void parse_cluster(ObjectReader& top, const hw::GpuCatalog& catalog, ScenarioDra
     }
   }
   detail::parse_power_and_facility(c, cl);
+  hw::apply_power_cap(cl.gpu, cl.power.gpu_power_cap_W);
   c.finish();
 }
 
@@ -340,8 +343,24 @@ Dimension metric_dimension(const std::string& metric) {
   return Dimension::count;
 }
 
+/// `simulation.des.power_trace`: true, false, or a sampling period ("1 ms"; true samples every step / 200).
+void parse_power_trace(JsonReader& r, const json& value, const std::string& pointer, sim::DesPowerTrace& trace) {
+  if (value.is_boolean()) {
+    trace.enabled = value.get<bool>();
+  } else if (value.is_string() || value.is_number()) {
+    if (auto period = r.quantity(value, pointer, Dimension::time, 0, 3600, true)) {
+      trace.enabled = true;
+      trace.period_s = *period;
+    }
+  } else {
+    r.error(pointer, "expected true, false or a sampling period, found " + describe_json(value),
+            "write true (a sample every 1/200 of the step), false, or a period such as \"1 ms\"");
+  }
+}
+
 /// `simulation.des`: {"trace": "step.json", "stragglers": [{"gpu": 17, "slowdown": 1.3}],
-/// "failed_cables": [{"from_node": 0, "to_node": 40, "tier": 1, "cables": 2}], "checkpoint": "async"}.
+/// "failed_cables": [{"from_node": 0, "to_node": 40, "tier": 1, "cables": 2}], "checkpoint": "async",
+/// "power_trace": "1 ms"}.
 void parse_des_options(JsonReader& r, const json& value, const std::string& pointer, ScenarioDraft& d) {
   ObjectReader o(r, value, pointer);
   if (!o.ok()) return;
@@ -351,6 +370,7 @@ void parse_des_options(JsonReader& r, const json& value, const std::string& poin
     des.checkpoint.enabled = *c != "none";
     des.checkpoint.mode = *c == "sync" ? workloads::CheckpointMode::sync : workloads::CheckpointMode::async;
   }
+  if (const json* p = o.get("power_trace")) parse_power_trace(r, *p, o.pointer("power_trace"), des.power_trace);
   if (const json* list = o.get("stragglers"); list != nullptr && r.expect_array(*list, o.pointer("stragglers"))) {
     const long long gpus = std::max(1, d.scenario.cluster.total_gpus());
     for (std::size_t i = 0; i < list->size(); ++i) {
@@ -465,6 +485,7 @@ Scenario load_scenario(const json& doc, const std::string& file) {
     resolve_des_checkpoint(r, d.scenario);
     top.finish();
     detail::check_scenario(d, r);
+    detail::check_placement(r, d.scenario);
   } catch (const InputError&) {
     throw;
   } catch (const Error& e) {

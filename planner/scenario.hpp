@@ -13,6 +13,7 @@
 #include "models/hardware/storage_tier.hpp"
 #include "models/workloads/checkpoint.hpp"
 #include "models/workloads/data_loading.hpp"
+#include "models/workloads/placement.hpp"
 #include "models/workloads/reliability.hpp"
 #include "models/workloads/serving.hpp"
 #include "models/workloads/transformer.hpp"
@@ -41,6 +42,7 @@ struct StorageOptions {
   std::vector<hw::StorageTier> tiers;  ///< empty = the defaults: nvme, pfs, s3
   workloads::CheckpointPolicy checkpoint;
   workloads::DataLoaderSpec data;
+  std::optional<workloads::PlacementSpec> placement;  ///< `storage.placement`: hot/warm/cold tiers; none = unplaced
 };
 
 /// A scenario ready to simulate. Every workload has been checked against the cluster.

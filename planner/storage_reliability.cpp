@@ -1,8 +1,10 @@
 #include "planner/storage_reliability.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "sim/analytical/training_memory.hpp"
+#include "sim/core/units.hpp"
 
 namespace capsim::planner {
 
@@ -13,6 +15,34 @@ const hw::StorageTier* find_tier(const std::vector<hw::StorageTier>& tiers, cons
     if (t.name == name) return &t;
   }
   return tiers.empty() ? nullptr : &tiers.front();
+}
+
+/// Places the job's data per `storage.placement` (throws capsim::InfeasibleError when a tier cannot hold it); returns
+/// the hot tier data loading reads from beside the warm one.
+workloads::HotTier place(const StorageOptions& opts, const std::vector<hw::StorageTier>& tiers, int nodes, int gpn,
+                         sim::StorageResult& st) {
+  if (!opts.placement) return {};
+  st.placement = workloads::plan_placement(*opts.placement, tiers, st.checkpoint, nodes, gpn);
+  workloads::require_capacity(*st.placement);
+  const auto& ds = st.placement->dataset;
+  if (!ds || ds->hot.empty()) return {};
+  return {find_tier(tiers, ds->hot), ds->hit_rate};
+}
+
+/// Times draining each checkpoint to the placement's cold tier against the interval the reliability model chose.
+void add_drain(const std::vector<hw::StorageTier>& tiers, int nodes, int gpn, sim::TrainingResult& result) {
+  auto& placement = result.storage.placement;
+  if (!placement || !placement->checkpoints || placement->checkpoints->cold.empty()) return;
+  auto& c = *placement->checkpoints;
+  c.drain = workloads::checkpoint_drain(result.storage.checkpoint, nodes, gpn, *find_tier(tiers, c.hot),
+                                        *find_tier(tiers, c.cold), result.reliability.checkpoint_interval_s);
+  if (c.drain->keeps_up) return;
+  const double one_in = std::ceil(c.drain->drain_s / std::max(c.drain->interval_s, 1e-9));
+  placement->notes.push_back("draining a checkpoint to \"" + c.cold + "\" takes " +
+                             units::format_time(c.drain->drain_s) + ", longer than the " +
+                             units::format_time(c.drain->interval_s) + " between checkpoints: at most one in " +
+                             std::to_string(static_cast<long long>(one_in)) + " reaches it; checkpoint less often, " +
+                             "or give the drain more bandwidth");
 }
 
 }  // namespace
@@ -39,13 +69,15 @@ void add_storage_and_reliability(const Scenario& scenario, const workloads::Trai
     st.tiers.push_back({t.name, std::string(hw::to_string(t.kind)),
                         workloads::checkpoint_cost(st.checkpoint, nodes, gpn, t, opts.checkpoint)});
   }
+  const workloads::HotTier hot = place(opts, tiers, nodes, gpn, st);
+  const bool placed = opts.placement && opts.placement->dataset;
   const hw::StorageTier* ckpt_tier = find_tier(tiers, opts.checkpoint.tier);
-  const hw::StorageTier* data_tier = find_tier(tiers, opts.data.tier);
+  const hw::StorageTier* data_tier = find_tier(tiers, placed ? opts.placement->dataset->warm : opts.data.tier);
   if (ckpt_tier == nullptr || data_tier == nullptr) return;
   st.checkpoint_tier = ckpt_tier->name;
   st.data_tier = data_tier->name;
   st.data = workloads::data_loading(opts.data, result.step_time_s, result.tokens_per_step, job.model.vocab,
-                                    job.model.seq_len, nodes, *data_tier);
+                                    job.model.seq_len, nodes, *data_tier, hot);
 
   const auto cost = workloads::checkpoint_cost(st.checkpoint, nodes, gpn, *ckpt_tier, opts.checkpoint);
   const bool sync = opts.checkpoint.mode == workloads::CheckpointMode::sync;
@@ -61,6 +93,58 @@ void add_storage_and_reliability(const Scenario& scenario, const workloads::Trai
   result.reliability = workloads::evaluate_reliability(scenario.reliability, comps, result.step_time_s,
                                                        result.time_to_train_s > 0 ? work_s : 0.0, stall, lag,
                                                        opts.checkpoint.interval_s, scenario.simulation.seed);
+  add_drain(tiers, nodes, gpn, result);
+}
+
+nlohmann::ordered_json placement_json(const sim::StorageResult& s) {
+  const workloads::PlacementResult& p = *s.placement;
+  nlohmann::ordered_json j;
+  auto& tiers = j["tiers"] = nlohmann::ordered_json::array();
+  for (const auto& t : p.tiers) {
+    const bool bounded = t.capacity_B > 0;
+    tiers.push_back({{"tier", t.tier},
+                     {"kind", t.kind},
+                     {"dataset_bytes", t.dataset_B},
+                     {"checkpoint_bytes", t.checkpoint_B},
+                     {"placed_bytes", t.placed_B()},
+                     {"capacity_bytes", bounded ? nlohmann::ordered_json(t.capacity_B) : nullptr},
+                     {"capacity_share", bounded ? nlohmann::ordered_json(t.capacity_share()) : nullptr},
+                     {"usd_per_gb_month", t.usd_per_GB_month},
+                     {"usd_per_month", t.usd_per_month()}});
+  }
+  if (const auto& d = p.dataset) {
+    j["dataset"] = {{"size_bytes", d->size_B},
+                    {"hot_tier", d->hot},
+                    {"warm_tier", d->warm},
+                    {"cold_tier", d->cold},
+                    {"hot_fraction_requested", d->requested_hot_fraction},
+                    {"hot_bytes", d->hot_B},
+                    {"hit_rate", d->hit_rate},
+                    {"staging_s", d->staging_s},
+                    {"staging_egress_usd", d->staging_egress_usd},
+                    {"hot_bandwidth_Bps", s.data.hot_bw_Bps},
+                    {"warm_bandwidth_Bps", s.data.tier_bw_Bps},
+                    {"effective_read_bandwidth_Bps", s.data.effective_bw_Bps},
+                    {"starvation", s.data.starvation},
+                    {"required_warm_bandwidth_Bps", s.data.required_bw_Bps},
+                    {"required_hit_rate", s.data.required_hit_rate}};
+  }
+  if (const auto& c = p.checkpoints) {
+    auto& cj = j["checkpoints"] = {{"hot_tier", c->hot},     {"keep_hot", c->keep_hot},
+                                   {"cold_tier", c->cold},   {"keep_cold", c->keep_cold},
+                                   {"checkpoint_bytes", c->checkpoint_B}};
+    if (const auto& d = c->drain) {
+      cj["drain_bandwidth_Bps"] = d->bandwidth_Bps;
+      cj["drain_s"] = d->drain_s;
+      cj["checkpoint_interval_s"] = d->interval_s;
+      cj["drain_keeps_up"] = d->keeps_up;
+      cj["drains_per_month"] = d->drains_per_month;
+      cj["transfer_usd_per_month"] = d->transfer_usd_per_month;
+    }
+  }
+  j["usd_per_month"] = p.usd_per_month();
+  if (!p.notes.empty()) j["notes"] = p.notes;
+  return j;
 }
 
 nlohmann::ordered_json storage_json(const sim::StorageResult& s) {
@@ -87,6 +171,7 @@ nlohmann::ordered_json storage_json(const sim::StorageResult& s) {
                {"stall_per_step_s", d.stall_per_step_s},
                {"starvation", d.starvation},
                {"required_bandwidth_Bps", d.required_bw_Bps}};
+  if (s.placement) j["placement"] = placement_json(s);
   return j;
 }
 

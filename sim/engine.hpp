@@ -10,6 +10,7 @@
 #include "models/hardware/cluster.hpp"
 #include "models/workloads/checkpoint.hpp"
 #include "models/workloads/data_loading.hpp"
+#include "models/workloads/placement.hpp"
 #include "models/workloads/reliability.hpp"
 #include "models/workloads/transformer.hpp"
 
@@ -55,6 +56,26 @@ struct PowerResult {
   std::vector<std::string> problems;  ///< facility limits the cluster breaks (rack, hall power, cooling)
 };
 
+/// One sample of a DES power trace: average power over the period that starts at `time_s`.
+struct PowerSample {
+  double time_s = 0;     ///< start of the sampled period, simulated seconds
+  double gpu_W = 0;      ///< board power of the job's GPUs (SimGrid's host energy plugin)
+  double network_W = 0;  ///< the job's share of the fabric's switch ports (SimGrid's link energy plugin)
+  double total_W = 0;    ///< IT power at the wall: GPUs and node overhead over the PSU efficiency, network, storage
+};
+
+/// Power over simulated time of one DES training step (`simulation.des.power_trace`).
+struct PowerTrace {
+  double period_s = 0;  ///< sampling period; the last sample's period ends at span_s and may be shorter
+  double span_s = 0;    ///< simulated time covered: from 0 to the end of the job's last simulated activity
+  double energy_J = 0;  ///< IT energy over span_s, from the plugins' counters (the samples average it exactly)
+  double mean_W = 0;    ///< energy_J / span_s
+  double peak_W = 0;    ///< highest total_W of any sample
+  std::vector<PowerSample> samples;
+
+  bool empty() const { return samples.empty(); }
+};
+
 /// Checkpoint cost of a training workload on one storage tier.
 struct CheckpointTierResult {
   std::string tier;  ///< tier name
@@ -84,6 +105,7 @@ struct StorageResult {
   std::string data_tier;  ///< tier the training data is read from
   workloads::DataLoadingResult data;
   SimulatedCheckpoint des_checkpoint;  ///< DES engine with `simulation.des.checkpoint` only
+  std::optional<workloads::PlacementResult> placement;  ///< with `storage.placement` only
 };
 
 /// Result of one training workload. Field names follow the CLI result contract in DESIGN.md.
@@ -110,6 +132,7 @@ struct TrainingResult {
   StorageResult storage;                   ///< checkpoints and data loading (planner)
   workloads::ReliabilityResult reliability;  ///< failures, checkpoint interval and goodput (planner)
   PowerResult power;  ///< analytical engine only for now; it_power_W = 0 when not computed
+  PowerTrace power_trace;  ///< DES with `simulation.des.power_trace` only; empty otherwise
 };
 
 /// A simulation engine. Engines hold no global state; each call is independent and thread-safe.

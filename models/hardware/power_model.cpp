@@ -1,6 +1,7 @@
 #include "models/hardware/power_model.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "sim/core/embedded_file.hpp"
@@ -22,6 +23,14 @@ using nlohmann::json;
 // waiting inside a job keeps its clocks up: 0.1 (estimate).
 constexpr double kCommShare = 0.2;
 constexpr double kWaitShare = 0.1;
+
+// Under a power cap the GPU's firmware lowers the SM clock until the board fits. Dynamic power is about
+// C x V^2 x f, and on the upper part of the voltage/frequency curve the voltage falls with the clock, so power falls
+// as f^2 to f^3 (f^2 where the voltage already sits at its floor). 2.5 is the middle of that range: an estimate, not
+// a measurement. What was measured (models/hardware/calibration/README.md): an H100 running 8192^3 BF16 GEMMs back
+// to back sits at its 700 W limit with the SM clock at 1.36 of 1.98 GHz, so compute-bound work is capped at TDP
+// already, and any lower cap binds.
+constexpr double kDvfsPowerExponent = 2.5;
 
 double watts(const json& j, const std::string& origin) {
   std::string error;
@@ -81,6 +90,33 @@ const PowerCatalog& PowerCatalog::builtin() {
     return c;
   }();
   return catalog;
+}
+
+double power_capped_speed(const GpuSpec& gpu, double cap_W, double demand_share) {
+  if (cap_W <= 0 || cap_W >= gpu.tdp_W || gpu.tdp_W <= gpu.idle_W) return 1.0;
+  const double demand_W = gpu.idle_W + std::clamp(demand_share, 0.0, 1.0) * (gpu.tdp_W - gpu.idle_W);
+  if (cap_W >= demand_W) return 1.0;
+  const double fits = std::max(cap_W - gpu.idle_W, 0.0) / (demand_W - gpu.idle_W);
+  return std::pow(fits, 1.0 / kDvfsPowerExponent);
+}
+
+void apply_power_cap(GpuSpec& gpu, double cap_W) {
+  const double compute = power_capped_speed(gpu, cap_W, gpu.compute_power_share);
+  const double memory = power_capped_speed(gpu, cap_W, gpu.memory_power_share);
+  if (compute >= 1.0 && memory >= 1.0) return;
+  const std::string source = "power cap " + units::format_power(cap_W) + " (power_model.cpp apply_power_cap)";
+  if (gpu.max_gemm_efficiency.empty()) {
+    gpu.max_gemm_efficiency[Precision::bf16] = gpu.gemm_efficiency_cap(Precision::bf16);
+  }
+  for (auto& [precision, share] : gpu.max_gemm_efficiency) {
+    share *= compute;
+    gpu.sources["max_gemm_efficiency." + std::string(to_string(precision))] = source;
+  }
+  gpu.attention_fwd_efficiency *= compute;
+  gpu.attention_bwd_efficiency *= compute;
+  gpu.hbm_achieved_Bps *= memory;
+  gpu.elementwise_Bps *= memory;
+  gpu.sources["hbm_achieved_Bps"] = source;
 }
 
 double gpu_power_W(const GpuSpec& gpu, double cap_W, const GpuActivity& a) {

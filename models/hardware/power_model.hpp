@@ -74,6 +74,18 @@ struct NodePower {
 /// power_model.cpp and gpu.hpp for the reasoning).
 double gpu_power_W(const GpuSpec& gpu, double cap_W, const GpuActivity& a);
 
+/// Speed of work that would draw `demand_share` of the GPU's dynamic range (compute-bound:
+/// gpu.compute_power_share; memory-bound: gpu.memory_power_share) under a board power cap `cap_W`, as a share of its
+/// uncapped speed: 1 when the cap does not bind (no cap, a cap at or above TDP, or one above the work's draw), else
+/// ((cap - idle) / (demand - idle))^(1 / kDvfsPowerExponent). The GPU lowers its clock until its dynamic power fits
+/// the cap, and dynamic power falls faster than the clock (power_model.cpp says by how much).
+double power_capped_speed(const GpuSpec& gpu, double cap_W, double demand_share);
+
+/// Slows `gpu`'s rates for a board power cap `cap_W`: the GEMM efficiency caps and measured flash-attention shares
+/// by power_capped_speed of compute-bound work, achieved HBM and element-wise bandwidth by that of memory-bound
+/// work, each with a source saying so. A cap of 0 or at or above TDP changes nothing.
+void apply_power_cap(GpuSpec& gpu, double cap_W);
+
 /// Average power of one node of `gpus` GPUs and `nics` compute NICs over activity `a` (all-zero: an idle node).
 NodePower node_power(const GpuSpec& gpu, int gpus, int nics, const PowerSpec& spec, const GpuActivity& a);
 

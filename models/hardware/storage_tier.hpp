@@ -33,8 +33,12 @@ struct StorageTier {
   double stream_bw_Bps = 0;       ///< one GET/PUT stream
   int streams_per_node = 0;       ///< concurrent streams per node
   double request_latency_s = 0;   ///< time to first byte of a request
+  // prices (any kind; 0 = not priced)
   double usd_per_GB_month = 0;    ///< storage price, USD per 1e9 bytes per month
-  double egress_usd_per_GB = 0;   ///< transfer out, USD per 1e9 bytes
+  double egress_usd_per_GB = 0;   ///< object-store: transfer out, USD per 1e9 bytes
+  /// Transfer in, USD per 1e9 bytes. 0 by default: S3 charges nothing for data transferred in (AWS S3 pricing page,
+  /// "Data Transfer IN To Amazon S3 From Internet: All data transfer in $0.00 per GB").
+  double ingress_usd_per_GB = 0;
 
   /// Bandwidth `nodes` nodes get reading or writing together, bytes/s.
   double bandwidth_Bps(int nodes) const;

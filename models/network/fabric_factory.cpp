@@ -23,6 +23,18 @@ double port_bw(const hw::ScaleOutSpec& so) { return so.port_bw_Bps > 0 ? so.port
 
 int default_radix(double port_bw_Bps) { return port_bw_Bps >= 50e9 ? 64 : 40; }
 
+int switch_tiers(const hw::ClusterSpec& c) {
+  const auto& so = c.scale_out;
+  if (c.nodes <= 1 || so.topology == "torus3d") return 0;
+  if (so.tiers > 0) return so.tiers;
+  const int radix = so.radix > 0 ? so.radix : default_radix(port_bw(so));
+  const long per_plane = static_cast<long>(c.nodes) * so.nics_per_node / std::max(1, so.planes);
+  for (int tiers = 1; tiers < 3; ++tiers) {
+    if (clos_capacity(tiers, radix, so.oversubscription, so.spine_oversubscription) >= per_plane) return tiers;
+  }
+  return 3;
+}
+
 ClosOptions clos_options(const hw::ClusterSpec& cluster) {
   const hw::ScaleOutSpec& so = cluster.scale_out;
   ClosOptions o;

@@ -19,6 +19,9 @@ int default_radix(double port_bw_Bps);
 
 /// ClosOptions of `cluster` (fat-tree, rail-optimized, multi-plane), defaults filled in.
 ClosOptions clos_options(const hw::ClusterSpec& cluster);
+/// Switch tiers of the cluster's scale-out fabric, as the power models count switch ports: as the scenario says, else
+/// the fewest a Clos of its radix needs; 0 when there are no switches (one node, or a switchless torus).
+int switch_tiers(const hw::ClusterSpec& cluster);
 /// TorusOptions of `cluster` (torus3d): each node's NIC bandwidth spread over its six torus cables by default.
 TorusOptions torus_options(const hw::ClusterSpec& cluster);
 

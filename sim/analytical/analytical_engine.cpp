@@ -1,8 +1,11 @@
 #include "sim/analytical/analytical_engine.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "models/hardware/gemm_model.hpp"
+#include "models/hardware/power_model.hpp"
+#include "models/network/fabric_factory.hpp"
 #include "models/network/clos_plan.hpp"
 #include "models/network/nccl_collectives.hpp"
 #include "sim/analytical/training_costs.hpp"
@@ -171,6 +174,14 @@ TrainingResult AnalyticalEngine::run_training(const hw::ClusterSpec& cluster,
     r.power.electricity_cost_usd = r.power.energy_to_train_J * cluster.facility.effective_price_usd_per_J();
   }
   for (const auto& problem : r.power.problems) r.notes.push_back("facility: the cluster " + problem);
+  if (const double cap = cluster.power.gpu_power_cap_W; cap > 0 && cap < cluster.gpu.tdp_W) {
+    const double compute = hw::power_capped_speed(cluster.gpu, cap, cluster.gpu.compute_power_share);
+    const double memory = hw::power_capped_speed(cluster.gpu, cap, cluster.gpu.memory_power_share);
+    const auto percent = [](double share) { return std::to_string(static_cast<int>(std::lround(share * 100))) + "%"; };
+    r.notes.push_back("GPU power cap " + units::format_power(cap) + ": compute-bound kernels run at " +
+                      percent(compute) + " of their uncapped speed, memory-bound ones at " + percent(memory) +
+                      " (the clock falls until the board fits the cap)");
+  }
   if (job.model.layers % p.pp != 0) {
     const LayerSplit split = split_layers(job.model.layers, p.pp);
     r.notes.push_back(std::to_string(job.model.layers) + " layers on " + std::to_string(p.pp) + " stages: " +
@@ -183,25 +194,6 @@ TrainingResult AnalyticalEngine::run_training(const hw::ClusterSpec& cluster,
   }
   return r;
 }
-
-namespace {
-
-/// Switch tiers of the scale-out fabric: as the scenario says, else the fewest a Clos of its radix needs; 0 when
-/// there are no switches (one node, or a switchless torus).
-int fabric_tiers(const hw::ClusterSpec& c) {
-  const auto& so = c.scale_out;
-  if (c.nodes <= 1 || so.topology == "torus3d") return 0;
-  if (so.tiers > 0) return so.tiers;
-  const double port_Bps = so.port_bw_Bps > 0 ? so.port_bw_Bps : so.nic_bw_Bps;
-  const int radix = so.radix > 0 ? so.radix : (port_Bps >= 50e9 ? 64 : 40);
-  const long per_plane = static_cast<long>(c.nodes) * so.nics_per_node / std::max(1, so.planes);
-  for (int tiers = 1; tiers < 3; ++tiers) {
-    if (net::clos_capacity(tiers, radix, so.oversubscription, so.spine_oversubscription) >= per_plane) return tiers;
-  }
-  return 3;
-}
-
-}  // namespace
 
 PowerResult training_power(const hw::ClusterSpec& cluster, const workloads::TrainingJob& job, const StepEstimate& e) {
   PowerResult pr;
@@ -222,7 +214,7 @@ PowerResult training_power(const hw::ClusterSpec& cluster, const workloads::Trai
   pr.node_power_W = node.total_W;
   pr.idle_node_power_W = hw::node_power(cluster.gpu, gpn, nics, cluster.power, {}).total_W;
   pr.node_peak_W = hw::node_peak_W(cluster.gpu, gpn, nics, cluster.power);
-  const double fabric_W = hw::fabric_power_W(static_cast<long>(cluster.nodes) * nics, fabric_tiers(cluster),
+  const double fabric_W = hw::fabric_power_W(static_cast<long>(cluster.nodes) * nics, net::switch_tiers(cluster),
                                              cluster.power);
   const double storage_W = hw::storage_power_W(cluster.power);
   const double share = static_cast<double>(pr.nodes) / cluster.nodes;

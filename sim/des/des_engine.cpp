@@ -1,14 +1,49 @@
 #include "sim/des/des_engine.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "sim/analytical/analytical_engine.hpp"
+#include "sim/core/units.hpp"
 #include "sim/des/child_process.hpp"
 #include "sim/des/des_training.hpp"
 
 namespace capsim::sim {
 
 namespace {
+
+/// Samples past this many per job make the trace too long to be useful in JSON or Perfetto: the period grows.
+constexpr double kMaxPowerSamples = 20000;
+
+nlohmann::json power_json(const PowerTrace& t) {
+  nlohmann::json samples = nlohmann::json::array();
+  for (const auto& s : t.samples) samples.push_back({s.time_s, s.gpu_W, s.network_W, s.total_W});
+  return {{"period_s", t.period_s}, {"span_s", t.span_s}, {"energy_J", t.energy_J}, {"mean_W", t.mean_W},
+          {"peak_W", t.peak_W}, {"samples", samples}};
+}
+
+PowerTrace power_from_json(const nlohmann::json& j) {
+  PowerTrace t;
+  t.period_s = j.at("period_s").get<double>();
+  t.span_s = j.at("span_s").get<double>();
+  t.energy_J = j.at("energy_J").get<double>();
+  t.mean_W = j.at("mean_W").get<double>();
+  t.peak_W = j.at("peak_W").get<double>();
+  for (const auto& s : j.at("samples")) t.samples.push_back({s[0], s[1], s[2], s[3]});
+  return t;
+}
+
+/// The power trace's sampling period: as asked, else the slowest job's analytical step / 200; never so short that
+/// a job's trace would pass kMaxPowerSamples samples.
+double power_period_s(const DesPowerTrace& spec, const hw::ClusterSpec& cluster,
+                      const std::vector<workloads::TrainingJob>& jobs) {
+  if (!spec.enabled) return 0;
+  double longest = 0;
+  for (const auto& job : jobs) longest = std::max(longest, estimate_training_step(cluster, job).step_time_s);
+  const double period = spec.period_s > 0 ? spec.period_s : longest / 200.0;
+  return std::max(period, longest / kMaxPowerSamples);
+}
 
 std::string encode(const des::DesRunResult& run) {
   nlohmann::json j;
@@ -21,6 +56,7 @@ std::string encode(const des::DesRunResult& run) {
                          {"dp_comm_s", r.dp_comm_s}, {"param_gather_s", r.param_gather_s},
                          {"optimizer_s", r.optimizer_s}, {"start_s", r.start_s},
                          {"checkpoint_bytes", r.checkpoint_bytes}, {"checkpoint_write_s", r.checkpoint_write_s}});
+    if (!r.power_trace.empty()) j["jobs"].back()["power"] = power_json(r.power_trace);
   }
   j["links"] = nlohmann::json::array();
   for (const auto& l : run.busiest_links) {
@@ -92,12 +128,14 @@ std::vector<TrainingResult> DesEngine::run_trainings(const hw::ClusterSpec& clus
   options.failed = options_.failed;
   options.checkpoint = options_.checkpoint;
   options.write_checkpoint = false;
+  options.power_period_s = power_period_s(options_.power_trace, cluster, jobs);
   const nlohmann::json run = run_child(cluster, jobs, options);
   // One engine per process: the step with a checkpoint runs in a second child, on the same platform.
   nlohmann::json with_checkpoint;
   if (options_.checkpoint.enabled) {
     options.write_checkpoint = true;
     options.trace_path.clear();
+    options.power_period_s = 0;
     with_checkpoint = run_child(cluster, jobs, options);
   }
 
@@ -114,6 +152,14 @@ std::vector<TrainingResult> DesEngine::run_trainings(const hw::ClusterSpec& clus
     r.notes.push_back("des: " + std::to_string(run.at("activities").get<long long>()) +
                       " SimGrid activities; pipeline, data-parallel and cross-node context- and expert-parallel "
                       "traffic simulated as flows on the fabric, tensor-parallel traffic costed by the node model");
+    if (const auto& job = run.at("jobs").at(i); job.contains("power")) {
+      r.power_trace = power_from_json(job.at("power"));
+      if (options_.power_trace.period_s > 0 && r.power_trace.period_s > options_.power_trace.period_s) {
+        r.notes.push_back("des: power sampled every " + units::format_time(r.power_trace.period_s) + ", not " +
+                          units::format_time(options_.power_trace.period_s) + ", to stay within " +
+                          std::to_string(static_cast<int>(kMaxPowerSamples)) + " samples a step");
+      }
+    }
     if (options_.checkpoint.enabled) {
       r.storage.des_checkpoint = simulated_checkpoint(with_checkpoint.at("jobs").at(i), r, options_.checkpoint);
     }

@@ -30,6 +30,13 @@ struct DesCheckpoint {
   double host_copy_bw_Bps = 25e9;  ///< async: GPU-to-host copy bandwidth per GPU (workloads::CheckpointPolicy)
 };
 
+/// Power over simulated time (`simulation.des.power_trace`): SimGrid's host and link energy plugins meter the GPUs
+/// and the fabric, sampled every `period_s` (des_power.hpp). Off by default: the plugins cost time on every activity.
+struct DesPowerTrace {
+  bool enabled = false;
+  double period_s = 0;  ///< sampling period, seconds; 0 = the slowest job's analytical step time / 200
+};
+
 /// Options of the DES engine beyond the scenario's jobs.
 struct DesEngineOptions {
   std::vector<double> slowdown;  ///< per GPU rank: compute takes this many times longer (stragglers)
@@ -39,6 +46,7 @@ struct DesEngineOptions {
   /// reported as the step time) runs on the same platform with the storage idle, so their difference is the
   /// checkpoint's cost (TrainingResult::storage.des_checkpoint).
   DesCheckpoint checkpoint;
+  DesPowerTrace power_trace;  ///< when enabled, every job's result has a power_trace (of the step without checkpoint)
 };
 
 /// SimGrid-backed engine. Results share the analytical engine's memory and FLOP accounting; step time and its

@@ -20,7 +20,22 @@ std::unique_ptr<sg4::Engine> start_engine() {
   return std::make_unique<sg4::Engine>(&argc, argv);
 }
 
-DesPlatform build_platform(const hw::ClusterSpec& cluster, int gpus, const DesCheckpoint* storage) {
+namespace {
+
+/// A GPU host; with an energy profile, one pstate of the same speed per group of its `wattage_per_state`.
+sg4::Host* create_gpu_host(sg4::NetZone* zone, const std::string& name, const std::string* wattage) {
+  if (wattage == nullptr) return zone->create_host(name, kHostSpeed);
+  const auto pstates = static_cast<size_t>(std::count(wattage->begin(), wattage->end(), ',') + 1);
+  sg4::Host* host = zone->create_host(name, std::vector<double>(pstates, kHostSpeed));
+  // Read by the host energy plugin when the zone is sealed.
+  host->set_property("wattage_per_state", *wattage);
+  return host;
+}
+
+}  // namespace
+
+DesPlatform build_platform(const hw::ClusterSpec& cluster, int gpus, const DesCheckpoint* storage,
+                           const std::vector<std::string>* gpu_wattage) {
   // LV08 (SimGrid's default) models TCP: latency x13, a window bound and 5% cross-traffic. RDMA fabrics have none
   // of that (reference/simgrid-3.32.md).
   sg4::Engine::set_config("network/model:CM02");
@@ -65,7 +80,8 @@ DesPlatform build_platform(const hw::ClusterSpec& cluster, int gpus, const DesCh
       const int rank = node * gpn + local;
       const bool real = node < nodes && rank < gpus;
       const std::string name = (real ? "gpu-" + std::to_string(rank) : "pad-" + std::to_string(rank));
-      sg4::Host* host = zone->create_host(name, kHostSpeed);
+      const bool profiled = real && gpu_wattage != nullptr;
+      sg4::Host* host = create_gpu_host(zone, name, profiled ? &(*gpu_wattage)[rank] : nullptr);
       auto* up = zone->create_link(name + "-nvl-up", nvlink_bw)->set_latency(cluster.scale_up.latency_s);
       auto* down = zone->create_link(name + "-nvl-down", nvlink_bw)->set_latency(cluster.scale_up.latency_s);
       zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(up)}, false);
@@ -81,6 +97,8 @@ DesPlatform build_platform(const hw::ClusterSpec& cluster, int gpus, const DesCh
       zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(up)}, false);
       platform.storage_clients[node] = host;
     }
+    // The power meter's timers run on a host of their own: nothing else computes there, so they never wait.
+    if (gpu_wattage != nullptr && node == 0) platform.meter = zone->create_host("power-meter", kHostSpeed);
     zone->seal();
     if (node < nodes) platform.node_ports[node] = gateway;
     return std::make_pair(zone->get_netpoint(), gateway->get_netpoint());

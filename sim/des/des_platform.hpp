@@ -5,6 +5,7 @@
 /// Must run inside a DES child process (one simgrid::s4u::Engine per process).
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "models/hardware/cluster.hpp"
@@ -33,6 +34,8 @@ struct DesPlatform {
   /// By node: a host behind a link of the storage tier's per-node client bandwidth, from which the node's
   /// checkpoint flows leave (host-to-host comms ignore Comm::set_rate in SimGrid 3.32); empty when unbounded.
   std::vector<simgrid::s4u::Host*> storage_clients;
+  /// With GPU energy profiles: a host in node 0 that runs nothing but the power meter's timers (des_power.hpp).
+  simgrid::s4u::Host* meter = nullptr;
 
   /// Where node `node`'s storage traffic starts: its client host, else its fabric port.
   simgrid::s4u::Host* storage_source(int node) const {
@@ -52,8 +55,12 @@ std::unique_ptr<simgrid::s4u::Engine> start_engine();
 /// Configures the network model (CM02, no TCP window, no cross-traffic: InfiniBand/RoCE/NVLink are not TCP) and
 /// builds the platform for the nodes that hold the first `gpus` GPUs of `cluster`. With an enabled `storage`, also
 /// its tier's endpoints (fat_tree_shape.hpp's with_storage()), each a host on a fabric link of its own, and, when
-/// the tier bounds what one node can write, each node's storage client host (DesPlatform::storage_clients).
-DesPlatform build_platform(const hw::ClusterSpec& cluster, int gpus, const DesCheckpoint* storage = nullptr);
+/// the tier bounds what one node can write, each node's storage client host (DesPlatform::storage_clients). With
+/// `gpu_wattage` (by GPU rank: a `wattage_per_state` property for SimGrid's host energy plugin, one comma-separated
+/// group per pstate), every GPU host gets that many pstates of the same speed and the property, and the platform a
+/// meter host. The energy plugins must be initialized before (des_power.hpp).
+DesPlatform build_platform(const hw::ClusterSpec& cluster, int gpus, const DesCheckpoint* storage = nullptr,
+                           const std::vector<std::string>* gpu_wattage = nullptr);
 
 /// Takes failed cables out of their rail-merged links: the link keeps the bandwidth of the cables left. Static
 /// routing keeps the flows on it, as a bundle with fewer members would (ECMP rehashing is not modelled). Throws

@@ -12,6 +12,7 @@
 #include "sim/core/error.hpp"
 #include "sim/des/des_checkpoint.hpp"
 #include "sim/des/des_platform.hpp"
+#include "sim/des/des_power.hpp"
 #include "sim/des/des_state.hpp"
 #include "sim/des/job_plan.hpp"
 #include "sim/des/trace_writer.hpp"
@@ -22,7 +23,7 @@ namespace sg4 = simgrid::s4u;
 
 namespace {
 
-enum class TaskKind : std::uint8_t { compute, p2p, dp, gather, expert, context, checkpoint };
+enum class TaskKind : std::uint8_t { compute, p2p, dp, gather, expert, context, checkpoint, power_sample };
 
 /// One SimGrid activity's meaning. Activities carry their task index in set_data().
 struct Task {
@@ -55,8 +56,11 @@ class Simulation {
       throw InfeasibleError("the jobs need " + std::to_string(next) + " GPUs; the cluster has " +
                             std::to_string(cluster.total_gpus()));
     }
-    platform_ = build_platform(cluster, next, &options.checkpoint);
+    const bool metered = options.power_period_s > 0;
+    const auto wattage = metered ? prepare_energy_plugins(cluster, jobs, plans_) : std::vector<std::string>{};
+    platform_ = build_platform(cluster, next, &options.checkpoint, metered ? &wattage : nullptr);
     fail_cables(platform_, cluster, options.failed);
+    if (metered) meter_ = PowerMeter(platform_, cluster, jobs, plans_, options.power_period_s);
     if (options.checkpoint.enabled && options.write_checkpoint) {
       std::vector<JobCheckpoint> checkpoints;
       for (size_t j = 0; j < jobs.size(); ++j) {
@@ -73,6 +77,7 @@ class Simulation {
     sg4::Activity::on_completion_cb([this](sg4::Activity const& a) { on_complete(a); });
     checkpoint_.begin(launch_);
     for (size_t s = 0; s < stages_.size(); ++s) try_start(static_cast<int>(s));
+    meter_.begin(tick_);
     sg4::Engine::get_instance()->run();
     return finish();
   }
@@ -102,6 +107,7 @@ class Simulation {
     tasks_.push_back(t);
     alive_.push_back(a);
     a->set_data(reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)));
+    if (t.kind != TaskKind::power_sample) ++in_flight_;
     return id;
   }
   int new_pending(const Pending& p) {
@@ -179,6 +185,7 @@ class Simulation {
       if (peer != st.replica && dst_node != src_node) start_flow(TaskKind::expert, st.job, pid, src_node, dst_node, bytes);
     }
     if (pending_[pid].remaining == 0) return false;
+    meter_.slot_communicating(plan, st.stage, st.replica, true);
     return true;
   }
 
@@ -190,23 +197,9 @@ class Simulation {
     const int dest = slot_of(job, hop.stage, from.replica);
     Pending p{0, job, dest, op.forward, hop.chunk * plan.mb + op.micro_batch, sg4::Engine::get_clock()};
     const int pid = new_pending(p);
-    // One flow per pair of nodes: the GPUs of a node send over their rails at once (rail-merged fabric).
-    std::vector<std::pair<std::pair<int, int>, double>> by_nodes;
-    for (int c = 0; c < plan.cp; ++c) {
-      for (int t = 0; t < plan.tp; ++t) {
-        const int src = plan.rank(from.replica, from.stage, c, t);
-        const int dst = plan.rank(from.replica, hop.stage, c, t);
-        if (plan.same_node(src, dst)) continue;  // NVLink: costed in the op (node model)
-        const std::pair<int, int> key{plan.node_of(src), plan.node_of(dst)};
-        auto it = std::find_if(by_nodes.begin(), by_nodes.end(), [&](const auto& e) { return e.first == key; });
-        if (it == by_nodes.end()) {
-          by_nodes.push_back({key, plan.p2p_bytes});
-        } else {
-          it->second += plan.p2p_bytes;
-        }
-      }
+    for (const NodeFlow& f : plan.p2p_flows(from.replica, from.stage, hop.stage)) {
+      start_flow(TaskKind::p2p, job, pid, f.src_node, f.dst_node, f.bytes);
     }
-    for (const auto& [nodes, bytes] : by_nodes) start_flow(TaskKind::p2p, job, pid, nodes.first, nodes.second, bytes);
     if (pending_[pid].remaining == 0) arrive(pid);
   }
 
@@ -236,6 +229,7 @@ class Simulation {
     const Task task = tasks_[id];
     graveyard_.push_back(std::move(alive_[id]));
     const double now = sg4::Engine::get_clock();
+    if (task.kind != TaskKind::power_sample) --in_flight_;
     switch (task.kind) {
       case TaskKind::compute:
         stages_[task.slot].busy_s += now - a.get_start_time();
@@ -252,6 +246,7 @@ class Simulation {
         if (--pending_[task.slot].remaining == 0) {
           StageState& st = stages_[pending_[task.slot].dest_slot];
           st.expert_s += sg4::Engine::get_clock() - pending_[task.slot].start_s;
+          meter_.slot_communicating(plans_[st.job], st.stage, st.replica, false);
           start_compute(pending_[task.slot].dest_slot);
         }
         break;
@@ -266,7 +261,12 @@ class Simulation {
           for (int s = 0; s < slots; ++s) try_start(plan_first_slot_[task.job] + s);
         }
         break;
+      case TaskKind::power_sample:
+        meter_.tick(in_flight_ > 0, tick_);
+        break;
     }
+    // Nothing left in flight after this completion's consequences: the run's work is done.
+    if (in_flight_ == 0) meter_.finish();
   }
 
   void finish_op(int slot, double now) {
@@ -281,37 +281,26 @@ class Simulation {
     send(st.job, slot, op);
     if (st.cursor >= plan.ops_per_stage()) {
       st.pipe_end_s = now;
-      if (++stage_done_[st.job][st.stage] == plan.dp) start_dp_phase(st.job, st.stage);
+      if (++stage_done_[st.job][st.stage] == plan.dp) start_ring_phase(TaskKind::dp, st.job, st.stage);
     }
     try_start(slot);
   }
 
-  /// Data-parallel gradient reduction of one stage: NCCL's hierarchical pattern, inter-node rings over the
-  /// nodes, one ring per GPU position in the node, each carrying 1/r of the gradients.
-  void start_dp_phase(int job, int stage) {
+  /// Data-parallel gradient reduction (TaskKind::dp) or ZeRO parameter gather (TaskKind::gather) of one stage:
+  /// NCCL's hierarchical pattern, inter-node rings over the nodes, one ring per GPU position in the node, each
+  /// carrying 1/r of the gradients or parameters.
+  void start_ring_phase(TaskKind kind, int job, int stage) {
     const JobPlan& plan = plans_[job];
     Pending p{0, job, stage, true, 0, sg4::Engine::get_clock()};
     const int pid = new_pending(p);
+    const double bytes = kind == TaskKind::dp ? plan.dp_flow_bytes : plan.gather_flow_bytes;
+    if (kind == TaskKind::dp) meter_.stage_communicating(plan, stage, true);
     for (const auto& ring : plan.dp_rings(stage)) {
       for (size_t k = 0; k < ring.nodes.size(); ++k) {
-        start_flow(TaskKind::dp, job, pid, ring.nodes[k], ring.nodes[(k + 1) % ring.nodes.size()],
-                   ring.gpu_rings * plan.dp_flow_bytes);
+        start_flow(kind, job, pid, ring.nodes[k], ring.nodes[(k + 1) % ring.nodes.size()], ring.gpu_rings * bytes);
       }
     }
-    if (pending_[pid].remaining == 0) finish_phase(pid, TaskKind::dp);
-  }
-
-  void start_gather_phase(int job, int stage) {
-    const JobPlan& plan = plans_[job];
-    Pending p{0, job, stage, true, 0, sg4::Engine::get_clock()};
-    const int pid = new_pending(p);
-    for (const auto& ring : plan.dp_rings(stage)) {
-      for (size_t k = 0; k < ring.nodes.size(); ++k) {
-        start_flow(TaskKind::gather, job, pid, ring.nodes[k], ring.nodes[(k + 1) % ring.nodes.size()],
-                   ring.gpu_rings * plan.gather_flow_bytes);
-      }
-    }
-    if (pending_[pid].remaining == 0) finish_phase(pid, TaskKind::gather);
+    if (pending_[pid].remaining == 0) finish_phase(pid, kind);
   }
 
   void finish_phase(int pid, TaskKind kind) {
@@ -324,13 +313,14 @@ class Simulation {
       end.dp_start_s = p.start_s;
       end.dp_end_s = now + plan.dp_intra_s;
       if (plan.zero >= 1) {
-        start_gather_phase(p.job, p.dest_slot);
+        start_ring_phase(TaskKind::gather, p.job, p.dest_slot);
         return;
       }
       end.gather_end_s = end.dp_end_s;
     } else {
       end.gather_end_s = now + plan.gather_intra_s;
     }
+    meter_.stage_communicating(plan, p.dest_slot, false);
   }
 
   DesRunResult finish();
@@ -350,7 +340,13 @@ class Simulation {
   std::unordered_map<std::int64_t, StageEnd> stage_ends_;
   TraceWriter trace_;
   long long activities_ = 0;
+  long long in_flight_ = 0;  ///< started activities whose completion is not handled yet, power samples aside
   CheckpointTraffic checkpoint_;
+  PowerMeter meter_;
+  const PowerMeter::Launch tick_ = [this](const sg4::ExecPtr& timer) {
+    new_task({TaskKind::power_sample, 0, 0, 0}, timer);
+    timer->start();
+  };
   /// Starts the checkpoint's timers and flows as tasks of this simulation.
   const CheckpointTraffic::Launch launch_ = [this](const sg4::ActivityPtr& a, int job, CheckpointTraffic::Event e) {
     new_task({TaskKind::checkpoint, job, static_cast<int>(e), 0}, a);
@@ -379,7 +375,11 @@ DesRunResult Simulation::finish() {
   checkpoint_.add_pair_bytes(pair_bytes_);
   const double busy_s = std::max(out.makespan_s, checkpoint_.end_s());
   out.busiest_links = busiest_links(platform_, pair_bytes_, busy_s, options_.top_links);
-  if (!options_.trace_path.empty()) trace_.write(options_.trace_path, "CapSim DES: one training step");
+  for (size_t j = 0; meter_.enabled() && j < out.jobs.size(); ++j) out.jobs[j].power_trace = meter_.trace(j);
+  if (!options_.trace_path.empty()) {
+    if (meter_.enabled()) trace_.power(out.jobs.front().power_trace);
+    trace_.write(options_.trace_path, "CapSim DES: one training step");
+  }
   return out;
 }
 

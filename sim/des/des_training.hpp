@@ -23,6 +23,7 @@ struct DesOptions {
   std::vector<FailedCables> failed;  ///< cables down on chosen routes
   DesCheckpoint checkpoint;          ///< when enabled, the storage endpoints are on the fabric
   bool write_checkpoint = true;      ///< with checkpoint.enabled: every job writes one (else the storage idles)
+  double power_period_s = 0;         ///< > 0: meter power with SimGrid's energy plugins at this period (des_power.hpp)
 };
 
 /// Measured parts of one job's step on its critical (last-finishing) stage, seconds.
@@ -40,6 +41,7 @@ struct DesJobResult {
   double start_s = 0;        ///< when its compute could start (after a checkpoint stall); step_time_s includes it
   double checkpoint_bytes = 0;    ///< checkpoint written during the step; 0 = none
   double checkpoint_write_s = 0;  ///< from the job's first write (time to first byte included) to its last byte
+  PowerTrace power_trace;         ///< with DesOptions::power_period_s > 0 only
 };
 
 /// A link and how loaded it was over the run.

@@ -49,6 +49,26 @@ Hop JobPlan::backward_target(int stage, int chunk) const {
   return {};
 }
 
+std::vector<NodeFlow> JobPlan::p2p_flows(int replica, int from, int to) const {
+  std::vector<NodeFlow> flows;
+  for (int c = 0; c < cp; ++c) {
+    for (int t = 0; t < tp; ++t) {
+      const int src = rank(replica, from, c, t);
+      const int dst = rank(replica, to, c, t);
+      if (same_node(src, dst)) continue;
+      auto it = std::find_if(flows.begin(), flows.end(), [&](const NodeFlow& f) {
+        return f.src_node == node_of(src) && f.dst_node == node_of(dst);
+      });
+      if (it == flows.end()) {
+        flows.push_back({node_of(src), node_of(dst), p2p_bytes});
+      } else {
+        it->bytes += p2p_bytes;
+      }
+    }
+  }
+  return flows;
+}
+
 JobPlan make_job_plan(const hw::ClusterSpec& cluster, const workloads::TrainingJob& job, int first_gpu,
                       const std::vector<double>& slowdown) {
   const auto& p = job.parallelism;

@@ -31,6 +31,13 @@ struct NodeRing {
   double gpu_rings = 1;  ///< how many GPU-level rings this one stands for
 };
 
+/// The bytes one node sends another in one transfer.
+struct NodeFlow {
+  int src_node = 0;
+  int dst_node = 0;
+  double bytes = 0;
+};
+
 /// Everything the DES needs about one job.
 struct JobPlan {
   int tp = 1, cp = 1, dp = 1, pp = 1, vs = 1, mb = 1;
@@ -73,6 +80,10 @@ struct JobPlan {
   int node_of(int rank) const { return rank / gpus_per_node; }
   bool same_node(int a, int b) const { return node_of(a) == node_of(b); }
   const std::vector<NodeRing>& dp_rings(int stage) const { return rings[stage]; }
+  /// The fabric flows of one pipeline transfer of `replica` from stage `from` to stage `to`: one per pair of nodes,
+  /// since the GPUs of a node send over their rails at once (rail-merged fabric). Pairs on one node ride NVLink and
+  /// are costed in the op (node model), so they are left out.
+  std::vector<NodeFlow> p2p_flows(int replica, int from, int to) const;
   /// Replicas in the expert-parallel group of `replica` (ep consecutive replicas, Megatron's layout).
   int ep_group_first(int replica) const { return replica / ep * ep; }
 };

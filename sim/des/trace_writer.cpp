@@ -33,6 +33,10 @@ void TraceWriter::write(const std::string& path, const std::string& title) const
     events.push_back({{"name", e.name}, {"ph", "X"}, {"pid", 1}, {"tid", e.track}, {"ts", e.start_s * 1e6},
                       {"dur", (e.end_s - e.start_s) * 1e6}});
   }
+  for (const auto& p : power_) {
+    events.push_back({{"name", "power"}, {"ph", "C"}, {"pid", 1}, {"ts", p.time_s * 1e6},
+                      {"args", {{"total_W", p.total_W}, {"gpu_W", p.gpu_W}, {"network_W", p.network_W}}}});
+  }
   write_file_atomically(path, nlohmann::json{{"traceEvents", events}, {"displayTimeUnit", "ms"}}.dump());
 }
 

@@ -4,8 +4,10 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "models/hardware/power_model.hpp"
 #include "models/workloads/inference_memory.hpp"
 #include "models/workloads/serving.hpp"
 
@@ -29,6 +31,27 @@ struct TimeSeriesPoint {
   double output_tokens_per_s = 0;
   double ttft_p90_s = 0;  ///< of the requests whose first token came in this interval (0 if none did)
   std::int64_t first_tokens = 0;
+};
+
+/// Power and energy of a serving workload over its run (see serving_power.hpp). Facility figures include the PUE;
+/// "tokens" are output tokens.
+struct ServingPower {
+  double gpu_power_W = 0;       ///< mean board power of one GPU over the run, idle time included
+  double busy_gpu_power_W = 0;  ///< board power of one GPU while its replica runs steps
+  double node_power_W = 0;      ///< mean power of one node at the wall at that activity (GPUs, other parts, PSU loss)
+  double it_power_W = 0;  ///< mean IT power: the GPUs, their share of their nodes' other parts, fabric and storage
+  double facility_power_W = 0;   ///< it_power_W x PUE
+  double pue = 0;                ///< the facility's PUE in effect
+  int nodes = 0;                 ///< nodes the workload's GPUs occupy (a partial node's other parts count pro rata)
+  double energy_J = 0;           ///< facility energy over the run's duration_s
+  double energy_per_step_J = 0;  ///< facility energy of one replica over its mean step, at its busy draw
+  double energy_per_million_tokens_J = 0;              ///< energy_J per million output tokens
+  double carbon_kg = 0;                                ///< CO2e of energy_J at the facility's grid intensity
+  double carbon_per_million_tokens_kg = 0;             ///< carbon_kg per million output tokens
+  double electricity_cost_usd = 0;                     ///< price of energy_J at the facility's electricity price
+  double electricity_cost_per_million_tokens_usd = 0;  ///< electricity_cost_usd per million output tokens
+  hw::GpuActivity activity;  ///< one GPU's time over the run, mean over the GPUs, seconds (sums to about duration_s)
+  std::vector<std::pair<std::string, double>> breakdown_W;  ///< IT power by part, watts, summing to it_power_W
 };
 
 /// Result of one inference workload.
@@ -74,6 +97,8 @@ struct InferenceResult {
 
   double unloaded_ttft_s = 0;  ///< one request alone: prefill of the mean prompt
   double unloaded_tpot_s = 0;  ///< one request alone: a decode step at the mean context
+
+  ServingPower power;  ///< it_power_W = 0 when nothing was simulated (the layout does not fit)
 
   double interval_s = 0;
   std::vector<TimeSeriesPoint> series;

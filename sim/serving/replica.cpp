@@ -5,10 +5,11 @@
 namespace capsim::sim::serving {
 
 Replica::Replica(int index, ReplicaRole role, const workloads::InferenceStepModel& model,
-                 const workloads::ServingSettings& settings, int pp)
+                 const StepActivityModel& activity, const workloads::ServingSettings& settings, int pp)
     : index_(index),
       role_(role),
       model_(&model),
+      activity_model_(&activity),
       scheduler_(settings, model.memory().kv_blocks, std::max(1, pp), role == ReplicaRole::prefill),
       plans_(static_cast<std::size_t>(std::max(1, pp))),
       busy_(static_cast<std::size_t>(std::max(1, pp)), false) {}
@@ -32,6 +33,7 @@ void Replica::start_idle_lanes(double now_s, std::vector<StartedStep>& started) 
     stage_free_s_ = start + t.stage_s;
     busy_[lane] = true;
     busy_s_ += t.stage_s;
+    activity_model_->add(plan.batch, t, activity_);
     ++steps_;
     tokens_scheduled_ += plan.batch.tokens();
     const auto& kv = scheduler_.kv();

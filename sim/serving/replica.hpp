@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/hardware/power_model.hpp"
 #include "models/workloads/inference_step.hpp"
 #include "sim/serving/scheduler.hpp"
+#include "sim/serving/serving_power.hpp"
 
 namespace capsim::sim::serving {
 
@@ -28,7 +30,8 @@ struct StartedStep {
 /// stage time.
 class Replica {
  public:
-  Replica(int index, ReplicaRole role, const workloads::InferenceStepModel& model,
+  /// `model` and `activity` must outlive the replica.
+  Replica(int index, ReplicaRole role, const workloads::InferenceStepModel& model, const StepActivityModel& activity,
           const workloads::ServingSettings& settings, int pp);
 
   int index() const { return index_; }
@@ -42,6 +45,8 @@ class Replica {
 
   const Scheduler& scheduler() const { return scheduler_; }
   double busy_s() const { return busy_s_; }
+  /// How one GPU of the busiest stage spent the steps started so far (idle time not included), seconds.
+  const hw::GpuActivity& step_activity() const { return activity_; }
   std::int64_t steps() const { return steps_; }
   /// Integral of KV blocks in use over time, block-seconds.
   double kv_block_seconds() const { return kv_block_seconds_; }
@@ -53,11 +58,13 @@ class Replica {
   int index_;
   ReplicaRole role_;
   const workloads::InferenceStepModel* model_;
+  const StepActivityModel* activity_model_;
   Scheduler scheduler_;
   std::vector<StepPlan> plans_;  ///< per lane, the step in flight
   std::vector<bool> busy_;
   double stage_free_s_ = 0;  ///< when the first pipeline stage can take the next micro-batch
   double busy_s_ = 0;
+  hw::GpuActivity activity_;
   std::int64_t steps_ = 0;
   std::int64_t tokens_scheduled_ = 0;
   double kv_block_seconds_ = 0;

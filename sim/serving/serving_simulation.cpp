@@ -16,6 +16,7 @@
 #include "sim/serving/replica.hpp"
 #include "sim/serving/router.hpp"
 #include "sim/serving/serving_metrics.hpp"
+#include "sim/serving/serving_power.hpp"
 
 namespace capsim::sim::serving {
 
@@ -67,9 +68,12 @@ class ServingSimulation {
   void start_dirty(double now_s);
   bool user_may_send(double t_s) const;
   void fill_replica_metrics(double end_s, InferenceResult& out) const;
+  void fill_power(InferenceResult& out) const;
 
+  const hw::ClusterSpec& cluster_;
   const workloads::InferenceJob& job_;
   workloads::InferenceStepModel model_;
+  StepActivityModel activity_;
   std::vector<Replica> replicas_;
   Router front_;
   Router back_;
@@ -91,8 +95,10 @@ class ServingSimulation {
 
 ServingSimulation::ServingSimulation(const hw::ClusterSpec& cluster, const workloads::InferenceJob& job,
                                      std::uint64_t seed)
-    : job_(job),
+    : cluster_(cluster),
+      job_(job),
       model_(cluster, job),
+      activity_(cluster, job),
       front_(job.router, range(0, disaggregated(job) ? job.prefill_replicas : job.replicas)),
       back_(job.router, range(disaggregated(job) ? job.prefill_replicas : 0, job.replicas)),
       arrivals_(job.load, stream_seed(seed, 0)),
@@ -102,7 +108,7 @@ ServingSimulation::ServingSimulation(const hw::ClusterSpec& cluster, const workl
     const ReplicaRole role = !disaggregated(job)        ? ReplicaRole::mixed
                              : i < job.prefill_replicas ? ReplicaRole::prefill
                                                         : ReplicaRole::decode;
-    replicas_.emplace_back(i, role, model_, job.serving, job.pp);
+    replicas_.emplace_back(i, role, model_, activity_, job.serving, job.pp);
   }
   dirty_.assign(replicas_.size(), 0);
   const auto& load = job.load;
@@ -230,6 +236,7 @@ InferenceResult ServingSimulation::run() {
   const double end_s = all_done ? last_completion_s_ : now;
   fill_request_metrics(requests_, end_s, job_.report_interval_s, out);
   fill_replica_metrics(end_s, out);
+  fill_power(out);
   out.unloaded_ttft_s = model_.unloaded_prefill_s(std::max(1, job_.input_tokens));
   out.unloaded_tpot_s = model_.unloaded_tpot_s(job_.input_tokens + job_.output_tokens / 2.0);
   if (duration_s_ > 0 && job_.load.duration_s <= 0 && job_.load.requests <= 0) {
@@ -255,6 +262,13 @@ void ServingSimulation::fill_replica_metrics(double end_s, InferenceResult& out)
   if (blocks > 0) out.kv_utilization_mean = block_seconds / (blocks * span);
   out.busy_share = busy / (static_cast<double>(replicas_.size()) * span);
   if (out.steps > 0) out.mean_step_tokens = tokens / static_cast<double>(out.steps);
+}
+
+void ServingSimulation::fill_power(InferenceResult& out) const {
+  std::vector<hw::GpuActivity> busy;
+  busy.reserve(replicas_.size());
+  for (const Replica& rep : replicas_) busy.push_back(rep.step_activity());
+  out.power = serving_power(cluster_, job_, busy, out.duration_s, out.output_tokens_per_s * out.duration_s, out.steps);
 }
 
 }  // namespace

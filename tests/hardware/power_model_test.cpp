@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "models/hardware/gpu_catalog.hpp"
 #include "planner/run.hpp"
 #include "planner/scenario.hpp"
@@ -51,6 +53,48 @@ TEST(PowerModel, ComputeAndMemorySharesComeFromTheGpuSpec) {
   PowerSpec capped;
   capped.gpu_power_cap_W = 600;
   EXPECT_DOUBLE_EQ(node_peak_W(gpu, 8, 8, capped), node_peak_W(h100(), 8, 8, capped));
+}
+
+TEST(PowerModel, ACapBelowTheDrawOfTheWorkSlowsIt) {
+  const GpuSpec& gpu = h100();
+  EXPECT_DOUBLE_EQ(power_capped_speed(gpu, 0, 1.0), 1.0);      // no cap
+  EXPECT_DOUBLE_EQ(power_capped_speed(gpu, 700, 1.0), 1.0);    // the cap is TDP
+  const double memory_draw = gpu.idle_W + gpu.memory_power_share * (gpu.tdp_W - gpu.idle_W);
+  EXPECT_DOUBLE_EQ(power_capped_speed(gpu, memory_draw + 1, gpu.memory_power_share), 1.0);  // does not bind
+  // Compute-bound work draws TDP: a 500 W cap leaves (500 - idle) / (700 - idle) of the dynamic power, and speed
+  // follows it by the 1/2.5 power.
+  const double expected = std::pow((500 - gpu.idle_W) / (700 - gpu.idle_W), 1 / 2.5);
+  EXPECT_NEAR(power_capped_speed(gpu, 500, 1.0), expected, 1e-12);
+  EXPECT_LT(power_capped_speed(gpu, 400, 1.0), power_capped_speed(gpu, 500, 1.0));
+}
+
+TEST(PowerModel, ApplyPowerCapSlowsGemmsAndKeepsTheSource) {
+  GpuSpec gpu = h100();
+  const double bf16 = gpu.gemm_efficiency_cap(Precision::bf16);
+  const double hbm = gpu.hbm_achieved_Bps;
+  apply_power_cap(gpu, 450);
+  EXPECT_NEAR(gpu.gemm_efficiency_cap(Precision::bf16), bf16 * power_capped_speed(h100(), 450, 1.0), 1e-12);
+  EXPECT_NE(gpu.sources.at("max_gemm_efficiency.bf16").find("power cap"), std::string::npos);
+  EXPECT_DOUBLE_EQ(gpu.hbm_achieved_Bps, hbm);  // 450 W is above what streaming HBM draws
+  GpuSpec uncapped = h100();
+  apply_power_cap(uncapped, 0);
+  EXPECT_DOUBLE_EQ(uncapped.gemm_efficiency_cap(Precision::bf16), bf16);
+}
+
+TEST(PowerModel, ACappedScenarioTrainsSlowerAndSaysWhy) {
+  const auto doc = [](const std::string& power) {
+    return R"({"schema": "capsim/scenario/v1", "name": "cap", "cluster": {"gpu": "h100-sxm5-80gb", "nodes": 4)" +
+           power + R"(}, "workloads": [{"name": "w", "kind": "training", "model": {"preset": "llama3-8b"},
+      "parallelism": {"tp": 1, "pp": 1, "dp": 32, "micro_batch": 1, "global_batch": 256}, "precision": "bf16"}]})";
+  };
+  const auto free = planner::run_scenario(planner::load_scenario_text(doc(""), "a.json")).training.front();
+  const auto capped = planner::run_scenario(
+      planner::load_scenario_text(doc(R"(, "power": {"gpu_power_cap": "450 W"})"), "b.json")).training.front();
+  EXPECT_GT(capped.step_time_s, 1.05 * free.step_time_s);
+  EXPECT_LT(capped.power.gpu_power_W, free.power.gpu_power_W);
+  bool noted = false;
+  for (const auto& note : capped.notes) noted = noted || note.find("GPU power cap 450 W") != std::string::npos;
+  EXPECT_TRUE(noted);
 }
 
 // MLPerf Training v4.0: about 2.2-2.6 kW before training starts on one 8 x H100 node (reference/facility.md).

@@ -84,5 +84,50 @@ TEST(DesOptions, AnUnknownCheckpointModeListsTheChoices) {
   EXPECT_NE(ds[0].message.find("\"async\""), std::string::npos) << ds[0].message;
 }
 
+TEST(DesOptions, PowerTraceIsOffUnlessAskedAndTakesTrueOrAPeriod) {
+  EXPECT_FALSE(load_scenario(base(), "scenario.json").simulation.des.power_trace.enabled);
+  json doc = base();
+  doc["simulation"]["des"] = {{"power_trace", true}};
+  const sim::DesPowerTrace on = load_scenario(doc, "scenario.json").simulation.des.power_trace;
+  EXPECT_TRUE(on.enabled);
+  EXPECT_EQ(on.period_s, 0);  // the engine samples every step / 200
+  doc["simulation"]["des"]["power_trace"] = "2 ms";
+  const sim::DesPowerTrace every = load_scenario(doc, "scenario.json").simulation.des.power_trace;
+  EXPECT_TRUE(every.enabled);
+  EXPECT_DOUBLE_EQ(every.period_s, 2e-3);
+  doc["simulation"]["des"]["power_trace"] = 0.5;
+  EXPECT_DOUBLE_EQ(load_scenario(doc, "scenario.json").simulation.des.power_trace.period_s, 0.5);
+  doc["simulation"]["des"]["power_trace"] = false;
+  EXPECT_FALSE(load_scenario(doc, "scenario.json").simulation.des.power_trace.enabled);
+}
+
+TEST(DesOptions, ABadPowerTraceNamesItsPathAndWhatItTakes) {
+  json doc = base();
+  doc["simulation"]["des"] = {{"power_trace", "often"}};
+  auto ds = problems_in(doc);
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].file, "scenario.json");
+  EXPECT_EQ(ds[0].pointer, "/simulation/des/power_trace");
+  EXPECT_FALSE(ds[0].hint.empty());
+
+  doc["simulation"]["des"]["power_trace"] = {{"period", "1 ms"}};
+  ds = problems_in(doc);
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].pointer, "/simulation/des/power_trace");
+  EXPECT_NE(ds[0].message.find("expected true, false or a sampling period"), std::string::npos) << ds[0].message;
+  EXPECT_NE(ds[0].hint.find("\"1 ms\""), std::string::npos) << ds[0].hint;
+
+  doc["simulation"]["des"]["power_trace"] = "0 s";
+  ds = problems_in(doc);
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].pointer, "/simulation/des/power_trace");
+  EXPECT_NE(ds[0].hint.find("use a value"), std::string::npos) << ds[0].hint;
+
+  doc["simulation"]["des"]["power_trace"] = "5 GB";
+  ds = problems_in(doc);
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].pointer, "/simulation/des/power_trace");
+}
+
 }  // namespace
 }  // namespace capsim::planner
