@@ -43,10 +43,6 @@ std::string slo_text(const workloads::Slo& slo) {
   return s;
 }
 
-/// "0.512 kg" below a tonne, else "3 t", as the training summary prints carbon.
-std::string carbon_text(double kg) {
-  return kg < 1e3 ? fmt::format("{:.3g} kg", kg) : fmt::format("{:.0f} t", kg / 1e3);
-}
 
 /// The Power and Energy lines of a simulated run.
 void print_power(const sim::serving::ServingPower& pw, double duration_s, std::ostream& out) {
@@ -56,7 +52,7 @@ void print_power(const sim::serving::ServingPower& pw, double duration_s, std::o
                      units::format_power(pw.busy_gpu_power_W), format_percent(idle),
                      units::format_power(pw.facility_power_W), pw.pue);
   out << fmt::format("  {:<16}{} per million output tokens ({} CO2e, {}); {} over the run, {} per step\n", "Energy",
-                     units::format_energy(pw.energy_per_million_tokens_J), carbon_text(pw.carbon_per_million_tokens_kg),
+                     units::format_energy(pw.energy_per_million_tokens_J), units::format_mass(pw.carbon_per_million_tokens_kg),
                      units::format_money(pw.electricity_cost_per_million_tokens_usd), units::format_energy(pw.energy_J),
                      units::format_energy(pw.energy_per_step_J));
 }

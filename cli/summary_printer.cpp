@@ -128,7 +128,7 @@ void print_training(const workloads::TrainingJob& job, const sim::TrainingResult
     if (pw.energy_to_train_J > 0) {
       const double kg = pw.carbon_to_train_kg;
       energy += fmt::format("; {} to train, {} CO2e, {} of electricity", units::format_energy(pw.energy_to_train_J),
-                            kg < 1e3 ? fmt::format("{:.3g} kg", kg) : fmt::format("{:.0f} t", kg / 1e3),
+                            units::format_mass(kg),
                             units::format_money(pw.electricity_cost_usd));
     }
     out << fmt::format("  {:<16}{}\n", "Energy", energy);

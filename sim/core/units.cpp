@@ -423,6 +423,12 @@ std::string format_money(double usd) {
   return sign + "$" + format_scaled(a, kScales, 0, "");
 }
 
+std::string format_mass(double kg) {
+  if (!std::isfinite(kg)) return std::isnan(kg) ? "nan kg" : "inf kg";
+  if (std::fabs(kg) < 1e3) return sig3(kg) + " kg";
+  return (kg < 0 ? "-" : "") + group_thousands(std::round(std::fabs(kg) / 1e3)) + " t";
+}
+
 std::string format_percent(double ratio) {
   const double pct = ratio * 100;
   return printf_string(pct, std::isfinite(pct) && std::fabs(pct) >= 1e6 ? -1 : 1) + "%";

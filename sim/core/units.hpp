@@ -52,6 +52,9 @@ std::string format_energy(double joules);
 std::string format_count(double count);
 /// Formats USD: "$1,234", "$2.49", "$1.20M".
 std::string format_money(double usd);
+/// Mass of CO2e and the like: "512 kg" (3 significant digits) below a tonne, else whole tonnes with thousands
+/// separators ("15,438 t").
+std::string format_mass(double kg);
 /// Formats a ratio as a percentage with one decimal: "45.3%".
 std::string format_percent(double ratio);
 

@@ -271,3 +271,11 @@ TEST(Units, FormatsEnergyInWattHours) {
 
 }  // namespace
 }  // namespace capsim::units
+
+TEST(UnitsFormat, MassInKilogramsBelowATonneAndGroupedTonnesAbove) {
+  using capsim::units::format_mass;
+  EXPECT_EQ(format_mass(0.512), "0.512 kg");
+  EXPECT_EQ(format_mass(355), "355 kg");
+  EXPECT_EQ(format_mass(17'000), "17 t");
+  EXPECT_EQ(format_mass(15'437'800), "15,438 t");
+}
