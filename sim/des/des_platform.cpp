@@ -93,7 +93,8 @@ DesPlatform build_platform(const hw::ClusterSpec& cluster, int gpus, const DesCh
       // The node's storage client: its link is the per-node bound on checkpoint traffic.
       const std::string name = "client-" + std::to_string(node);
       sg4::Host* host = zone->create_host(name, kHostSpeed);
-      auto* up = zone->create_link(name + "-up", client_cap);
+      // Named for the busiest-links report (the fabric's links are renamed there: fabric_link_name()).
+      auto* up = zone->create_link("node " + std::to_string(node) + " storage client (up)", client_cap);
       zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(up)}, false);
       platform.storage_clients[node] = host;
     }

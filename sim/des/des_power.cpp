@@ -21,13 +21,12 @@ std::string watts_text(double w) {
   return buffer;
 }
 
-/// The tier-0 leaf of a fat-tree link named "link_from_CHILD_PARENT_ID_UP|DOWN" (SimGrid 3.32's FatTreeZone numbers
-/// its leaves 0..leaves-1 and its switches from 2 x leaves - 1 down), or -1 for a link between switches. Returns -2
+/// The SimGrid-tree leaf (node or storage endpoint) of the fat-tree link `name`, -1 for a link between switches, -2
 /// for a link that is not the fat-tree's.
-int leaf_of(const std::string& name, int leaves) {
-  int child = -1;
-  if (name.rfind("link_from_", 0) != 0 || std::sscanf(name.c_str(), "link_from_%d_", &child) != 1) return -2;
-  return child < leaves ? child : -1;
+int leaf_of(const std::string& name, const FatTreeShape& shape) {
+  const std::optional<FabricLinkEnds> e = decode_fabric_link(shape, name);
+  if (!e) return -2;
+  return e->tier == 0 ? static_cast<int>(e->child_pos) : -1;
 }
 
 /// A link's `wattage_range`, "idle:busy".
@@ -128,7 +127,7 @@ PowerMeter::PowerMeter(const DesPlatform& platform, const hw::ClusterSpec& clust
   const FatTreeShape& shape = platform.shape;
   std::vector<sg4::Link*> upper;
   for (sg4::Link* link : sg4::Engine::get_instance()->get_all_links()) {
-    const int leaf = leaf_of(link->get_name(), shape.leaves);
+    const int leaf = leaf_of(link->get_name(), shape);
     if (leaf == -1) upper.push_back(link);
     const int node = leaf >= 0 ? shape.leaf_role(leaf) : -1;
     if (node >= 0 && node < shape.nodes) links_.push_back(link);

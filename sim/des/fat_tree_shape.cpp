@@ -1,6 +1,7 @@
 #include "sim/des/fat_tree_shape.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include "models/network/clos_plan.hpp"
 #include "models/network/fabric_factory.hpp"
@@ -90,6 +91,104 @@ FatTreeShape with_storage(FatTreeShape s) {
   s.leaves = 1;
   for (unsigned d : s.down) s.leaves *= static_cast<int>(d);
   return s;
+}
+
+namespace {
+
+/// Reads an unsigned decimal at `text[at]` followed by `end`; advances `at` past both.
+bool read_field(const std::string& text, size_t& at, char end, long& value) {
+  const char* first = text.data() + at;
+  const char* last = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(first, last, value);
+  if (ec != std::errc() || ptr == first || ptr == last || *ptr != end || value < 0) return false;
+  at = static_cast<size_t>(ptr - text.data()) + 1;
+  return true;
+}
+
+}  // namespace
+
+std::optional<FabricLinkEnds> decode_fabric_link(const FatTreeShape& s, const std::string& name) {
+  // SimGrid 3.32's FatTreeZone (src/kernel/routing/FatTreeZone.cpp) names the two directions of a cable
+  // "link_from_<child>_<parent>_<n>_UP|DOWN" (add_link) and keeps no public map from a link to its switches, so
+  // the ids are decoded here:
+  // - leaves (level 0) have ids 0..leaves-1 in leaf order (create_fatTree_zone -> add_processing_node(i));
+  // - switches count down from 2 x leaves - 1, level 1 first, each level by position (generate_switches); level
+  //   l + 1 has prod(up[0..l]) x prod(down[l+1..]) of them. A parent is always a switch, so its id alone gives its
+  //   level, and the child sits one level below it;
+  // - <n> counts cables in creation order: level by level, each child by position, its parents by position, then
+  //   the `number[l]` parallel cables to each (build_upper_levels -> connect_node_to_parents). Only the cable
+  //   number is taken from it, after checking it agrees with the ids (one fat-tree per process: the counter is a
+  //   static starting at 0).
+  // tests/des/link_names_test.cpp pins this on live 2- and 3-tier platforms.
+  static const std::string prefix = "link_from_";
+  if (name.rfind(prefix, 0) != 0) return std::nullopt;
+  size_t at = prefix.size();
+  long child = 0, parent = 0, serial = 0;
+  if (!read_field(name, at, '_', child) || !read_field(name, at, '_', parent) || !read_field(name, at, '_', serial)) {
+    return std::nullopt;
+  }
+  const std::string dir = name.substr(at);
+  if (dir != "UP" && dir != "DOWN") return std::nullopt;
+
+  const auto levels = static_cast<long>(s.levels);
+  if (levels < 1 || s.down.size() != s.levels || s.up.size() != s.levels || s.number.size() != s.levels) return std::nullopt;
+  std::vector<long> per_level(levels + 1, 1);  // nodes by level, 0 = leaves
+  for (long l = 0; l < levels; ++l) per_level[0] *= s.down[l];
+  for (long l = 0; l < levels; ++l) {
+    for (long j = 0; j <= l; ++j) per_level[l + 1] *= s.up[j];
+    for (long j = l + 1; j < levels; ++j) per_level[l + 1] *= s.down[j];
+  }
+  const long leaves = per_level[0];
+  // The parent's level and position.
+  long rank = 2 * leaves - 1 - parent;  // switches in creation order
+  if (rank < 0) return std::nullopt;
+  long parent_level = 1;
+  while (parent_level <= levels && rank >= per_level[parent_level]) rank -= per_level[parent_level++];
+  if (parent_level > levels) return std::nullopt;
+  const long parent_pos = rank;
+  const long tier = parent_level - 1;  // the cable's lower level
+  long child_pos = child;
+  if (tier > 0) {
+    child_pos = 2 * leaves - 1 - child;
+    for (long l = 1; l < tier; ++l) child_pos -= per_level[l];
+  }
+  if (child_pos < 0 || child_pos >= per_level[tier]) return std::nullopt;
+  // The cable number, from the serial: cables of lower tiers, then `up x number` per child.
+  const long cables = s.number[tier];
+  long offset = serial;
+  for (long l = 0; l < tier; ++l) offset -= per_level[l] * s.up[l] * static_cast<long>(s.number[l]);
+  if (offset < 0 || offset / (static_cast<long>(s.up[tier]) * cables) != child_pos) return std::nullopt;
+  const long cable = offset % cables;
+
+  return FabricLinkEnds{static_cast<int>(tier), child_pos, parent_pos, cable, dir == "UP"};
+}
+
+std::string fabric_link_name(const FatTreeShape& s, const std::string& name) {
+  const std::optional<FabricLinkEnds> e = decode_fabric_link(s, name);
+  if (!e) return name;
+  const auto levels = static_cast<long>(s.levels);
+  const auto describe = [&](long level, long pos) -> std::string {
+    if (level == 0) {
+      const int role = s.leaf_role(static_cast<int>(pos));
+      return role >= 0 ? "node " + std::to_string(role) : "storage " + std::to_string(-1 - role);
+    }
+    if (level == 1) {
+      if (s.group_storage_leaves == 0 || levels == 1) return "leaf " + std::to_string(pos);
+      // with_storage() adds one leaf switch at the end of every group of down[1].
+      const long span = s.down[1];
+      const long group = pos / span;
+      const long offset_in_group = pos % span;
+      if (offset_in_group == span - 1) return "storage leaf " + std::to_string(group);
+      return "leaf " + std::to_string(group * (span - 1) + offset_in_group);
+    }
+    return (level == 2 ? "spine " : "core ") + std::to_string(pos);
+  };
+  const std::string lower = describe(e->tier, e->child_pos);
+  const std::string upper = describe(e->tier + 1, e->parent_pos);
+  const bool up = e->up;
+  std::string text = up ? lower + " -> " + upper + " (up" : upper + " -> " + lower + " (down";
+  if (s.number[e->tier] > 1) text += ", cable " + std::to_string(e->cable);
+  return text + ")";
 }
 
 }  // namespace capsim::sim::des

@@ -9,6 +9,8 @@
 /// simulated flows per transfer at one instead of one per GPU, which is what lets 16,384 GPUs run in under a minute
 /// on SimGrid 3.32 (its running-activity list is scanned on every completion).
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "models/hardware/cluster.hpp"
@@ -53,5 +55,27 @@ FatTreeShape fat_tree_shape(const hw::ClusterSpec& cluster, int nodes);
 /// ports are the endpoints. A storage leaf switch has the uplinks of a compute leaf (the fabric's oversubscription
 /// included). Compute nodes keep their order but move to new leaf ids on 3 tiers: use node_leaf().
 FatTreeShape with_storage(FatTreeShape shape);
+
+/// Where one SimGrid fat-tree link sits: the cable between a level-`tier` element at `child_pos` (tier 0: a leaf of
+/// the SimGrid tree, i.e. a node or storage endpoint) and the switch one level up at `parent_pos`.
+struct FabricLinkEnds {
+  int tier = 0;       ///< the cable's lower level
+  long child_pos = 0;
+  long parent_pos = 0;
+  long cable = 0;     ///< which of the parallel cables between the two
+  bool up = true;     ///< the direction toward the parent
+};
+
+/// Decodes the SimGrid fat-tree link `simgrid_name` of the fabric built from `shape`; empty when it is not one of
+/// that fat-tree's links.
+std::optional<FabricLinkEnds> decode_fabric_link(const FatTreeShape& shape, const std::string& simgrid_name);
+
+/// A readable name for the SimGrid fat-tree link `simgrid_name` of the fabric built from `shape`, in the direction
+/// its traffic flows: "node 17 -> leaf 2 (up)", "spine 12 -> leaf 3 (down)", "storage leaf 0 -> spine 3 (up)",
+/// "core 40 -> spine 5 (down, cable 1)" (a cable number only where switches are joined by parallel cables).
+/// Nodes and storage endpoints are numbered as DesPlatform numbers them; leaf switches count compute leaves and
+/// storage leaves apart; spines and cores by their position across the whole tree. A name that is not one of that
+/// fat-tree's links comes back unchanged.
+std::string fabric_link_name(const FatTreeShape& shape, const std::string& simgrid_name);
 
 }  // namespace capsim::sim::des

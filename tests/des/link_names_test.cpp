@@ -1,0 +1,159 @@
+// Readable names of the DES fabric's links (fat_tree_shape.hpp: fabric_link_name), checked on live SimGrid
+// platforms: the routes SimGrid computes must cross the links the names say.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <simgrid/s4u.hpp>
+
+#include "models/hardware/gpu_catalog.hpp"
+#include "sim/des/child_process.hpp"
+#include "sim/des/des_engine.hpp"
+#include "sim/des/des_platform.hpp"
+
+namespace capsim::sim::des {
+namespace {
+
+hw::ClusterSpec h100(int nodes) {
+  return hw::default_cluster(*hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), nodes);
+}
+
+/// On 16-port switches (fat_tree_shape_test.cpp has the arithmetic): 16 nodes make 2 tiers, leaves of 8 nodes;
+/// 32 nodes 3 tiers in one pod of 4 leaves, 2 parallel cables from each leaf to each spine; 96 nodes 2 pods.
+hw::ClusterSpec radix16(int nodes) {
+  auto c = h100(nodes);
+  c.scale_out.radix = 16;
+  return c;
+}
+
+const std::regex& readable() {
+  static const std::regex pattern(
+      R"(((node|storage) \d+|(storage )?leaf \d+|spine \d+|core \d+) -> ((node|storage) \d+|(storage )?leaf \d+|spine \d+|core \d+) \((up|down)(, cable \d+)?\)|node \d+ storage client \(up\))");
+  return pattern;
+}
+
+/// The readable names along the route between fabric ports `from` and `to` (DesPlatform::port numbering), one a
+/// line, followed by the shape's tiers.
+std::string route_names(const hw::ClusterSpec& cluster, bool storage, size_t from, size_t to) {
+  return run_in_child_process([&] {
+    auto engine = start_engine();
+    DesCheckpoint checkpoint;
+    checkpoint.enabled = storage;
+    const DesPlatform platform = build_platform(cluster, cluster.total_gpus(), &checkpoint);
+    std::vector<simgrid::s4u::Link*> route;
+    double latency = 0;
+    platform.port(from)->route_to(platform.port(to), route, &latency);
+    std::string out = "levels " + std::to_string(platform.shape.levels) + "\n";
+    // Every fat-tree link direction gets a readable name of its own.
+    std::set<std::string> seen;
+    for (const auto* link : simgrid::s4u::Engine::get_instance()->get_all_links()) {
+      if (link->get_name().rfind("link_from_", 0) != 0) continue;  // not the fat-tree's
+      const std::string name = fabric_link_name(platform.shape, link->get_name());
+      if (!std::regex_match(name, readable()) || !seen.insert(name).second) out += "BAD " + name + "\n";
+    }
+    for (const auto* link : route) out += fabric_link_name(platform.shape, link->get_name()) + "\n";
+    return out;
+  });
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+TEST(FabricLinkNames, TwoTierRouteNamesTheLinksItClimbsAndDescends) {
+  const auto names = lines(route_names(radix16(16), false, 0, 15));
+  ASSERT_EQ(names.size(), 5u) << ::testing::PrintToString(names);
+  EXPECT_EQ(names[0], "levels 2");
+  EXPECT_EQ(names[1], "node 0 -> leaf 0 (up)");
+  EXPECT_TRUE(std::regex_match(names[2], std::regex(R"(leaf 0 -> spine \d+ \(up\))"))) << names[2];
+  EXPECT_TRUE(std::regex_match(names[3], std::regex(R"(spine \d+ -> leaf 1 \(down\))"))) << names[3];
+  EXPECT_EQ(names[4], "leaf 1 -> node 15 (down)");
+  // Up and down through the same spine.
+  EXPECT_EQ(names[2].substr(names[2].find("spine"), 8), names[3].substr(0, 8));
+}
+
+TEST(FabricLinkNames, ParallelCablesBetweenSwitchesAreNumbered) {
+  const auto names = lines(route_names(radix16(32), false, 0, 31));
+  ASSERT_EQ(names.size(), 5u) << ::testing::PrintToString(names);
+  EXPECT_EQ(names[0], "levels 3");
+  EXPECT_EQ(names[1], "node 0 -> leaf 0 (up)");
+  EXPECT_TRUE(std::regex_match(names[2], std::regex(R"(leaf 0 -> spine \d+ \(up, cable [01]\))"))) << names[2];
+  EXPECT_TRUE(std::regex_match(names[3], std::regex(R"(spine \d+ -> leaf 3 \(down, cable [01]\))"))) << names[3];
+  EXPECT_EQ(names[4], "leaf 3 -> node 31 (down)");
+}
+
+TEST(FabricLinkNames, ThreeTierRouteWithStorageNamesEveryTier) {
+  // Node 0 (pod 0) to node 95 (pod 1, its 4th leaf: leaf 11 once storage leaves are counted apart): over a core.
+  auto names = lines(route_names(radix16(96), true, 0, 95));
+  ASSERT_EQ(names.size(), 7u) << ::testing::PrintToString(names);
+  EXPECT_EQ(names[0], "levels 3");
+  EXPECT_EQ(names[1], "node 0 -> leaf 0 (up)");
+  EXPECT_TRUE(std::regex_match(names[2], std::regex(R"(leaf 0 -> spine \d+ \(up\))"))) << names[2];
+  EXPECT_TRUE(std::regex_match(names[3], std::regex(R"(spine \d+ -> core \d+ \(up\))"))) << names[3];
+  EXPECT_TRUE(std::regex_match(names[4], std::regex(R"(core \d+ -> spine \d+ \(down\))"))) << names[4];
+  EXPECT_TRUE(std::regex_match(names[5], std::regex(R"(spine \d+ -> leaf 11 \(down\))"))) << names[5];
+  EXPECT_EQ(names[6], "leaf 11 -> node 95 (down)");
+  // Node 0 to storage endpoint 0 (port 96, on pod 0's storage leaf switch), and storage endpoint 8 (pod 1's).
+  names = lines(route_names(radix16(96), true, 0, 96));
+  ASSERT_EQ(names.size(), 5u) << ::testing::PrintToString(names);
+  EXPECT_TRUE(std::regex_match(names[3], std::regex(R"(spine \d+ -> storage leaf 0 \(down\))"))) << names[3];
+  EXPECT_EQ(names[4], "storage leaf 0 -> storage 0 (down)");
+  names = lines(route_names(radix16(96), true, 104, 0));
+  ASSERT_EQ(names.size(), 7u) << ::testing::PrintToString(names);
+  EXPECT_EQ(names[1], "storage 8 -> storage leaf 1 (up)");
+  EXPECT_EQ(names[6], "leaf 0 -> node 0 (down)");
+}
+
+TEST(FabricLinkNames, ANameThatIsNotTheFatTreesComesBackUnchanged) {
+  const FatTreeShape shape = fat_tree_shape(radix16(16), 16);
+  for (const std::string name : {"gpu-3-nvl-up", "node 2 storage client (up)", "link_from_0_15_0_SIDEWAYS",
+                                 "link_from_99999_15_0_UP", "link_from_0_1_0_UP"}) {
+    EXPECT_EQ(fabric_link_name(shape, name), name);
+  }
+}
+
+/// A mixture-of-experts job whose all-to-all spans every node.
+workloads::TrainingJob moe_job(int nodes) {
+  workloads::TrainingJob j;
+  j.name = "moe";
+  auto& m = j.model;
+  m.name = "moe";
+  m.layers = 4;
+  m.hidden = 4096;
+  m.heads = 32;
+  m.kv_heads = 8;
+  m.vocab = 32000;
+  m.seq_len = 4096;
+  m.gated_mlp = true;
+  m.experts = nodes;
+  m.top_k = 2;
+  m.expert_ffn_hidden = 4096;
+  m.ffn_hidden = 4096;
+  auto& p = j.parallelism;
+  p.tp = 8;
+  p.dp = nodes;
+  p.ep = nodes;
+  p.global_batch = nodes * 2;
+  p.sequence_parallel = true;
+  return j;
+}
+
+TEST(FabricLinkNames, EveryBusiestLinkOfAStepHasAReadableName) {
+  for (int nodes : {16, 96}) {
+    const TrainingResult r = DesEngine().run_training(radix16(nodes), moe_job(nodes));
+    ASSERT_FALSE(r.busiest_links.empty());
+    for (const auto& link : r.busiest_links) {
+      EXPECT_TRUE(std::regex_match(link.name, readable())) << link.name;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace capsim::sim::des
