@@ -93,6 +93,7 @@ bool MainWindow::open_scenario(const QString& path) {
   std::vector<std::string> problems;
   try {
     scenario_ = planner::load_scenario_file(path.toStdString());
+    hardware_ = hardware_baseline_file(path.toStdString());
   } catch (const InputError& e) {
     for (const Diagnostic& d : e.diagnostics()) problems.push_back(d.to_string());
   } catch (const Error& e) {
@@ -109,7 +110,7 @@ bool MainWindow::open_scenario(const QString& path) {
     return false;
   }
   training_index_ = first_training_index(*scenario_);
-  panel_->set_scenario(path, *scenario_, training_index_);
+  panel_->set_scenario(path, *scenario_, hardware_, training_index_);
   setWindowTitle(QStringLiteral("CapSim - %1").arg(QString::fromStdString(scenario_->name)));
   rerun();
   return true;
@@ -135,7 +136,7 @@ void MainWindow::rerun() {
   }
   const WhatIf w = panel_->what_if();
   panel_->show_gpus(gpus_needed(*scenario_, training_index_, w), scenario_->cluster.total_gpus());
-  const WhatIfOutcome outcome = evaluate_what_if(*scenario_, training_index_, w, panel_->engine());
+  const WhatIfOutcome outcome = evaluate_what_if(*scenario_, hardware_, training_index_, w, panel_->engine());
   panel_->show_problems(outcome.problems);
   if (!outcome.result) {
     show_no_result(QStringLiteral("this layout cannot run (see the panel)"));
@@ -180,7 +181,7 @@ void MainWindow::export_dialog() {
 
 void MainWindow::reset_what_if() {
   if (!scenario_) return;
-  panel_->set_scenario(path_, *scenario_, training_index_);
+  panel_->set_scenario(path_, *scenario_, hardware_, training_index_);
   rerun();
 }
 

@@ -6,6 +6,7 @@
 #include <QMainWindow>
 #include <optional>
 
+#include "gui/what_if.hpp"
 #include "planner/scenario.hpp"
 
 namespace capsim::gui {
@@ -56,6 +57,7 @@ class MainWindow : public QMainWindow {
   void show_no_result(const QString& why);
 
   std::optional<planner::Scenario> scenario_;
+  HardwareBaseline hardware_;  ///< scenario_'s clusters before any power cap (what_if.hpp says why)
   int training_index_ = -1;  ///< index in scenario_->workloads of the edited training workload
   QString path_;
 

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <variant>
 
+#include "models/hardware/calibration_profile.hpp"
 #include "sim/core/units.hpp"
 
 namespace capsim::gui {
@@ -81,6 +82,16 @@ ScenarioPanel::ScenarioPanel(QWidget* parent) : QWidget(parent) {
   zero_->addItem(QStringLiteral("2: + gradients"), 2);
   zero_->addItem(QStringLiteral("3: + weights"), 3);
   precision_ = add_combo(form, "precision", QStringLiteral("Precision"), QStringLiteral("math precision of the GEMMs"));
+  power_cap_ = add_spin(form, "gpu_power_cap", QStringLiteral("GPU power cap"), 2000,
+                        QStringLiteral("board power limit (nvidia-smi -pl)"));
+  power_cap_->setMinimum(0);  // 0 shows "none": no cap
+  power_cap_->setSpecialValueText(QStringLiteral("none"));
+  power_cap_->setSuffix(QStringLiteral(" W"));
+  power_cap_->setSingleStep(25);
+  figures_ = add_combo(form, "hardware_figures", QStringLiteral("Hardware figures"),
+                       QStringLiteral("which GPU figures the models read"));
+  figures_->addItem(QStringLiteral("datasheet"), static_cast<int>(HardwareFigures::datasheet));
+  figures_->addItem(QStringLiteral("measured profile"), static_cast<int>(HardwareFigures::measured));
   gpus_ = new QLabel(what_if_box);
   form->addRow(QStringLiteral("GPUs used"), gpus_);
   reset_ = new QPushButton(QStringLiteral("Reset to file values"), what_if_box);
@@ -123,7 +134,8 @@ QComboBox* ScenarioPanel::add_combo(QFormLayout* form, const char* key, const QS
   return box;
 }
 
-void ScenarioPanel::set_scenario(const QString& path, const planner::Scenario& scenario, int index) {
+void ScenarioPanel::set_scenario(const QString& path, const planner::Scenario& scenario,
+                                 const HardwareBaseline& hardware, int index) {
   const QSignalBlocker blockers[] = {QSignalBlocker(engine_),
                                      QSignalBlocker(tp_),
                                      QSignalBlocker(pp_),
@@ -133,7 +145,9 @@ void ScenarioPanel::set_scenario(const QString& path, const planner::Scenario& s
                                      QSignalBlocker(virtual_stages_),
                                      QSignalBlocker(recompute_),
                                      QSignalBlocker(zero_),
-                                     QSignalBlocker(precision_)};
+                                     QSignalBlocker(precision_),
+                                     QSignalBlocker(power_cap_),
+                                     QSignalBlocker(figures_)};
   file_->setText(QFileInfo(path).fileName());
   file_->setToolTip(path);
   const hw::ClusterSpec& c = scenario.cluster;
@@ -150,13 +164,38 @@ void ScenarioPanel::set_scenario(const QString& path, const planner::Scenario& s
   for (const auto& [precision, peak] : c.gpu.peak_flops) {
     precision_->addItem(to_qstring(hw::to_string(precision)), static_cast<int>(precision));
   }
+  const hw::GpuSpec& sheet = hardware.datasheet.gpu;
+  const QString gpu_id = QString::fromStdString(sheet.id);
+  power_cap_->setMaximum(sheet.tdp_W > 0 ? static_cast<int>(sheet.tdp_W) : 2000);
+  power_cap_->setToolTip(
+      QStringLiteral("Board power limit (nvidia-smi -pl), watts: none, or above the GPU's idle draw (%1) up to its "
+                     "TDP (%2).\nA cap lowers power and slows compute-bound kernels (the clock drops until the "
+                     "power fits).")
+          .arg(QString::fromStdString(units::format_power(sheet.idle_W)),
+               QString::fromStdString(units::format_power(sheet.tdp_W))));
+  measured_available_ = hardware.measured.has_value();
+  if (measured_available_) {
+    const QString source = hardware.measured_source == hw::kBuiltinProfile
+                               ? QStringLiteral("the calibration profile CapSim ships for the %1").arg(gpu_id)
+                               : QStringLiteral("the calibration profile %1")
+                                     .arg(QString::fromStdString(hardware.measured_source));
+    figures_->setToolTip(QStringLiteral("datasheet: the catalog's figures for the %1\nmeasured profile: %2 (GEMM "
+                                        "efficiency, HBM bandwidth, attention, idle power and power shares)")
+                             .arg(gpu_id, source));
+  } else {
+    QStringList have;
+    for (const auto& p : hw::builtin_profiles()) have << QString::fromStdString(p.gpu);
+    figures_->setToolTip(QStringLiteral("CapSim ships no measured profile for the %1 (only for %2).\nMeasure one "
+                                        "with `capsim calibrate --out FILE` and name it in cluster.calibration.")
+                             .arg(gpu_id, have.join(QStringLiteral(", "))));
+  }
   if (index < 0) {
     workload_->setText(QStringLiteral("This scenario has no training workload to edit."));
     set_editors_enabled(false);
     return;
   }
   const auto& job = std::get<workloads::TrainingJob>(scenario.workloads[static_cast<std::size_t>(index)]);
-  const WhatIf w = what_if_of(job);
+  const WhatIf w = what_if_of(scenario, hardware, index);
   workload_->setText(QStringLiteral("Workload <b>%1</b>: %2 parameters, %3 tokens")
                          .arg(QString::fromStdString(job.name).toHtmlEscaped(),
                               QString::fromStdString(units::format_count(job.model.parameters())),
@@ -173,6 +212,8 @@ void ScenarioPanel::set_scenario(const QString& path, const planner::Scenario& s
     precision_->addItem(to_qstring(hw::to_string(w.precision)), static_cast<int>(w.precision));
   }
   select_data(precision_, static_cast<int>(w.precision));
+  power_cap_->setValue(static_cast<int>(w.gpu_power_cap_W + 0.5));
+  select_data(figures_, static_cast<int>(w.figures));
   set_editors_enabled(true);
 }
 
@@ -196,6 +237,8 @@ WhatIf ScenarioPanel::what_if() const {
   w.recompute = static_cast<workloads::Recompute>(recompute_->currentData().toInt());
   w.zero = zero_->currentData().toInt();
   w.precision = static_cast<hw::Precision>(precision_->currentData().toInt());
+  w.gpu_power_cap_W = power_cap_->value();
+  w.figures = static_cast<HardwareFigures>(figures_->currentData().toInt());
   return w;
 }
 
@@ -222,9 +265,10 @@ QString ScenarioPanel::problem_text() const { return problems_->text(); }
 
 void ScenarioPanel::set_editors_enabled(bool enabled) {
   for (QWidget* w : std::initializer_list<QWidget*>{tp_, pp_, dp_, micro_batch_, global_batch_, virtual_stages_,
-                                                    recompute_, zero_, precision_, reset_}) {
+                                                    recompute_, zero_, precision_, power_cap_, reset_}) {
     w->setEnabled(enabled);
   }
+  figures_->setEnabled(enabled && measured_available_);
 }
 
 }  // namespace capsim::gui

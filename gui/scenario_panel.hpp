@@ -20,17 +20,18 @@ class QSpinBox;
 namespace capsim::gui {
 
 /// Scenario facts, engine choice and what-if editors. Child widgets are named after the scenario keys ("tp", "pp",
-/// "dp", "micro_batch", "global_batch", "virtual_stages", "recompute", "zero", "precision", "engine") so tests and
-/// accessibility tools can find them.
+/// "dp", "micro_batch", "global_batch", "virtual_stages", "recompute", "zero", "precision", "gpu_power_cap",
+/// "hardware_figures", "engine") so tests and accessibility tools can find them.
 class ScenarioPanel : public QWidget {
   Q_OBJECT
 
  public:
   explicit ScenarioPanel(QWidget* parent = nullptr);
 
-  /// Shows `scenario` (read from `path`) and fills the editors from training workload `index` (-1: none, editors
-  /// disabled). Emits nothing.
-  void set_scenario(const QString& path, const planner::Scenario& scenario, int index);
+  /// Shows `scenario` (read from `path`, uncapped clusters in `hardware`) and fills the editors from training workload
+  /// `index` (-1: none, editors disabled). Emits nothing.
+  void set_scenario(const QString& path, const planner::Scenario& scenario, const HardwareBaseline& hardware,
+                    int index);
   /// Shows that no scenario is loaded.
   void clear_scenario();
   /// The editors' current values.
@@ -70,6 +71,9 @@ class ScenarioPanel : public QWidget {
   QComboBox* recompute_ = nullptr;
   QComboBox* zero_ = nullptr;
   QComboBox* precision_ = nullptr;
+  QSpinBox* power_cap_ = nullptr;
+  QComboBox* figures_ = nullptr;
+  bool measured_available_ = false;  ///< the cluster's GPU has a measured profile (else figures_ stays disabled)
   QLabel* gpus_ = nullptr;
   QPushButton* reset_ = nullptr;
   QLabel* problems_ = nullptr;

@@ -4,8 +4,12 @@
 #include <exception>
 #include <variant>
 
+#include "models/hardware/calibration_profile.hpp"
+#include "models/hardware/power_model.hpp"
+#include "planner/json_reader.hpp"
 #include "planner/run.hpp"
 #include "sim/core/error.hpp"
+#include "sim/core/units.hpp"
 
 namespace capsim::gui {
 
@@ -69,7 +73,60 @@ void check_layout(const workloads::TrainingJob& job, const WhatIf& w, std::vecto
   }
 }
 
+/// The loader's rules for `cluster.power.gpu_power_cap` (planner/facility_scenario.cpp), worded the same way.
+void check_power_cap(const hw::GpuSpec& gpu, double cap_W, std::vector<std::string>& out) {
+  if (cap_W == 0) return;
+  if (cap_W < 0) {
+    out.push_back("a GPU power cap of " + units::format_power(cap_W) + " is negative: use 0 for no cap");
+  } else if (gpu.tdp_W > 0 && cap_W > gpu.tdp_W) {
+    out.push_back("a cap of " + units::format_power(cap_W) + " is above the " + gpu.id + "'s TDP of " +
+                  units::format_power(gpu.tdp_W) + ": use at most " + units::format_power(gpu.tdp_W) +
+                  ", or none for no cap");
+  } else if (cap_W <= gpu.idle_W) {
+    out.push_back("a cap of " + units::format_power(cap_W) + " is not above the GPU's idle draw of " +
+                  units::format_power(gpu.idle_W) + ": a GPU cannot run below its idle power; use e.g. half its TDP");
+  }
+}
+
 }  // namespace
+
+HardwareBaseline hardware_baseline(const nlohmann::json& doc, const std::string& file) {
+  nlohmann::json uncapped = doc;
+  bool names_profile = false;
+  if (uncapped.is_object() && uncapped.contains("cluster") && uncapped["cluster"].is_object()) {
+    nlohmann::json& cluster = uncapped["cluster"];
+    if (cluster.contains("power") && cluster["power"].is_object()) cluster["power"].erase("gpu_power_cap");
+    names_profile = cluster.contains("calibration");
+  }
+  nlohmann::json datasheet = uncapped;
+  if (names_profile) datasheet["cluster"].erase("calibration");
+
+  HardwareBaseline out;
+  out.datasheet = planner::load_scenario(datasheet, file).cluster;
+  if (names_profile) {
+    out.measured = planner::load_scenario(uncapped, file).cluster;
+    out.file_figures = HardwareFigures::measured;
+    const nlohmann::json& named = uncapped["cluster"]["calibration"];
+    out.measured_source = named.is_string() ? named.get<std::string>() : hw::kBuiltinProfile;
+  } else if (const hw::CalibrationProfile* profile = hw::builtin_profile(out.datasheet.gpu.id)) {
+    // What `"calibration": "builtin"` would have done (planner/scenario.cpp): the GPU figures and measured curves.
+    hw::ClusterSpec measured = out.datasheet;
+    hw::apply_profile(measured.gpu, *profile);
+    for (const auto& curve : profile->collectives) measured.scale_out.nccl_tests.push_back(curve);
+    out.measured = std::move(measured);
+    out.measured_source = hw::kBuiltinProfile;
+  }
+  return out;
+}
+
+HardwareBaseline hardware_baseline_file(const std::string& path) {
+  std::vector<Diagnostic> found;
+  std::string text;
+  std::optional<nlohmann::json> doc;
+  if (planner::read_text_file(path, text, path, "", found)) doc = planner::parse_json_text(text, path, found);
+  if (!doc) throw InputError(found);
+  return hardware_baseline(*doc, path);
+}
 
 int first_training_index(const planner::Scenario& scenario) {
   for (std::size_t i = 0; i < scenario.workloads.size(); ++i) {
@@ -101,7 +158,20 @@ long long gpus_needed(const planner::Scenario& scenario, int index, const WhatIf
   return need;
 }
 
-std::vector<std::string> check_what_if(const planner::Scenario& scenario, int index, const WhatIf& w) {
+WhatIf what_if_of(const planner::Scenario& scenario, const HardwareBaseline& hardware, int index) {
+  WhatIf w = what_if_of(training_job(scenario, index));
+  w.gpu_power_cap_W = scenario.cluster.power.gpu_power_cap_W;
+  w.figures = hardware.file_figures;
+  return w;
+}
+
+const hw::ClusterSpec* chosen_cluster(const HardwareBaseline& hardware, const WhatIf& w) {
+  if (w.figures == HardwareFigures::datasheet) return &hardware.datasheet;
+  return hardware.measured ? &*hardware.measured : nullptr;
+}
+
+std::vector<std::string> check_what_if(const planner::Scenario& scenario, const HardwareBaseline& hardware, int index,
+                                       const WhatIf& w) {
   std::vector<std::string> out;
   if (index < 0 || static_cast<std::size_t>(index) >= scenario.workloads.size() ||
       !std::holds_alternative<workloads::TrainingJob>(scenario.workloads[static_cast<std::size_t>(index)])) {
@@ -120,6 +190,15 @@ std::vector<std::string> check_what_if(const planner::Scenario& scenario, int in
   if (!out.empty()) return out;  // the divisibility rules below assume positive factors
 
   check_layout(training_job(scenario, index), w, out);
+  const hw::ClusterSpec* cluster = chosen_cluster(hardware, w);
+  if (cluster == nullptr) {
+    std::string have;
+    for (const auto& p : hw::builtin_profiles()) have += (have.empty() ? "" : ", ") + p.gpu;
+    out.push_back("CapSim ships no measured profile for " + hardware.datasheet.gpu.id + " (it has: " + have +
+                  "): use datasheet figures, or measure one with `capsim calibrate` and name it in the scenario");
+    cluster = &hardware.datasheet;
+  }
+  check_power_cap(cluster->gpu, w.gpu_power_cap_W, out);
   const hw::GpuSpec& gpu = scenario.cluster.gpu;
   if (!gpu.supports(w.precision)) {
     out.push_back("the " + gpu.id + " has no " + std::string(hw::to_string(w.precision)) + " math");
@@ -133,7 +212,13 @@ std::vector<std::string> check_what_if(const planner::Scenario& scenario, int in
   return out;
 }
 
-void apply_what_if(planner::Scenario& scenario, int index, const WhatIf& w) {
+void apply_what_if(planner::Scenario& scenario, const HardwareBaseline& hardware, int index, const WhatIf& w) {
+  // A fresh copy of the uncapped cluster every time: the cap is applied once, after the profile, as the loader does.
+  const hw::ClusterSpec* cluster = chosen_cluster(hardware, w);
+  if (cluster == nullptr) throw InfeasibleError("no measured profile for " + hardware.datasheet.gpu.id);
+  scenario.cluster = *cluster;
+  scenario.cluster.power.gpu_power_cap_W = w.gpu_power_cap_W;
+  hw::apply_power_cap(scenario.cluster.gpu, w.gpu_power_cap_W);
   auto& job = std::get<workloads::TrainingJob>(scenario.workloads.at(static_cast<std::size_t>(index)));
   workloads::Parallelism& p = job.parallelism;
   p.tp = w.tp;
@@ -147,12 +232,13 @@ void apply_what_if(planner::Scenario& scenario, int index, const WhatIf& w) {
   job.precision = w.precision;
 }
 
-WhatIfOutcome evaluate_what_if(const planner::Scenario& base, int index, const WhatIf& w, const std::string& engine) {
+WhatIfOutcome evaluate_what_if(const planner::Scenario& base, const HardwareBaseline& hardware, int index,
+                               const WhatIf& w, const std::string& engine) {
   WhatIfOutcome outcome;
-  outcome.problems = check_what_if(base, index, w);
+  outcome.problems = check_what_if(base, hardware, index, w);
   if (!outcome.problems.empty()) return outcome;
   planner::Scenario scenario = base;
-  apply_what_if(scenario, index, w);
+  apply_what_if(scenario, hardware, index, w);
   // Results come back in the order of the training workloads; ours is preceded by the training jobs before it.
   std::size_t result_slot = 0;
   for (int i = 0; i < index; ++i) {

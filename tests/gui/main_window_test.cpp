@@ -9,7 +9,10 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTemporaryDir>
 #include <QTest>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "gui/breakdown_chart.hpp"
 #include "gui/headline_bar.hpp"
@@ -36,6 +39,10 @@ QString summary_value(const SummaryTableModel& model, const QString& label) {
 
 QSpinBox* spin(MainWindow& window, const char* name) {
   return window.scenario_panel()->findChild<QSpinBox*>(QString::fromLatin1(name));
+}
+
+QComboBox* combo(MainWindow& window, const char* name) {
+  return window.scenario_panel()->findChild<QComboBox*>(QString::fromLatin1(name));
 }
 
 }  // namespace
@@ -101,6 +108,55 @@ class MainWindowTest : public QObject {
     QCOMPARE(summary_value(*window.summary_model(), QStringLiteral("GPUs")), QStringLiteral("1024"));
   }
 
+  void the_power_cap_and_hardware_figures_rerun_and_restore() {
+    MainWindow window;
+    QVERIFY(window.open_scenario(kScenario));
+    QSpinBox* cap = spin(window, "gpu_power_cap");
+    QComboBox* figures = combo(window, "hardware_figures");
+    QVERIFY(cap != nullptr && figures != nullptr);
+    QCOMPARE(cap->value(), 0);
+    QCOMPARE(cap->text(), QStringLiteral("none"));
+    QCOMPARE(cap->maximum(), 700);  // the H100's TDP
+    QVERIFY(cap->toolTip().contains(QStringLiteral("idle draw")));
+    QVERIFY(figures->isEnabled());
+    QCOMPARE(figures->currentText(), QStringLiteral("datasheet"));
+    const QString step = window.headline_bar()->value_of(QStringLiteral("Step time"));
+
+    cap->setValue(400);
+    QVERIFY(window.scenario_panel()->problem_text().isEmpty());
+    QVERIFY(window.headline_bar()->value_of(QStringLiteral("Step time")) != step);
+    cap->setValue(50);  // not above the idle draw: red text, as the loader words it
+    QVERIFY(window.scenario_panel()->problem_text().contains(QStringLiteral("idle draw")));
+    cap->setValue(0);
+    QCOMPARE(window.headline_bar()->value_of(QStringLiteral("Step time")), step);
+
+    figures->setCurrentIndex(figures->findText(QStringLiteral("measured profile")));
+    QVERIFY(window.scenario_panel()->problem_text().isEmpty());
+    QVERIFY(window.headline_bar()->value_of(QStringLiteral("Step time")) != step);
+    window.scenario_panel()->findChild<QPushButton*>(QStringLiteral("reset"))->click();
+    QCOMPARE(figures->currentText(), QStringLiteral("datasheet"));
+    QCOMPARE(window.headline_bar()->value_of(QStringLiteral("Step time")), step);
+  }
+
+  void hardware_figures_are_disabled_without_a_profile() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    std::ifstream in(CAPSIM_GUI_TEST_FIXTURES "/llama3_70b_pretrain.json");
+    nlohmann::json doc = nlohmann::json::parse(in);
+    doc["cluster"]["gpu"] = "a100-sxm4-80gb";
+    doc["workloads"].erase(1);  // the chat replicas run FP8, which the A100 lacks
+    const QString path = dir.filePath(QStringLiteral("a100.json"));
+    std::ofstream(path.toStdString()) << doc.dump(2);
+    MainWindow window;
+    QVERIFY(window.open_scenario(path));
+    QComboBox* figures = combo(window, "hardware_figures");
+    QVERIFY(!figures->isEnabled());
+    QCOMPARE(figures->currentText(), QStringLiteral("datasheet"));
+    QVERIFY(figures->toolTip().contains(QStringLiteral("no measured profile for the a100-sxm4-80gb")));
+    QCOMPARE(spin(window, "gpu_power_cap")->maximum(), 400);  // the A100 SXM's TDP
+    QVERIFY(spin(window, "gpu_power_cap")->isEnabled());
+  }
+
   void a_bad_scenario_file_shows_its_json_path() {
     MainWindow window;
     QVERIFY(!window.open_scenario(QStringLiteral(CAPSIM_GUI_TEST_FIXTURES "/tp_not_dividing_heads.json")));
@@ -124,6 +180,12 @@ class MainWindowTest : public QObject {
     const QString breakdown_png = QStringLiteral(CAPSIM_GUI_TEST_OUTPUT_DIR "/capsim-gui-breakdown.png");
     QVERIFY(window.export_breakdown_png(breakdown_png));
     QVERIFY(QFileInfo(breakdown_png).size() > 0);
+
+    // A power cap with the measured profile, so a person can check the new editors.
+    spin(window, "gpu_power_cap")->setValue(450);
+    combo(window, "hardware_figures")->setCurrentIndex(1);
+    QVERIFY(window.grab().save(QStringLiteral(CAPSIM_GUI_TEST_OUTPUT_DIR "/capsim-gui-power-cap.png"), "PNG"));
+    window.scenario_panel()->findChild<QPushButton*>(QStringLiteral("reset"))->click();
 
     // The invalid-layout state, so a person can check the red text reads well.
     spin(window, "tp")->setValue(6);
