@@ -1,3 +1,4 @@
+#include "tests/des/moe_test_job.hpp"
 #include "sim/des/des_engine.hpp"
 
 #include <gtest/gtest.h>
@@ -16,6 +17,8 @@
 #include "sim/des/child_process.hpp"
 #include "sim/des/des_ring.hpp"
 
+using capsim::sim::des::testing::moe_job;
+
 namespace capsim::sim {
 namespace {
 
@@ -30,31 +33,6 @@ hw::ClusterSpec h100_cluster(int nodes) {
   return hw::default_cluster(*hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), nodes);
 }
 
-/// A small mixture-of-experts job whose expert-parallel group spans every node (tp 8 = one node per replica).
-workloads::TrainingJob moe_job(int nodes) {
-  workloads::TrainingJob j;
-  j.name = "moe";
-  auto& m = j.model;
-  m.name = "moe";
-  m.layers = 8;
-  m.hidden = 4096;
-  m.heads = 32;
-  m.kv_heads = 8;
-  m.vocab = 32000;
-  m.seq_len = 4096;
-  m.gated_mlp = true;
-  m.experts = nodes;
-  m.top_k = 2;
-  m.expert_ffn_hidden = 4096;
-  m.ffn_hidden = 4096;
-  auto& p = j.parallelism;
-  p.tp = 8;
-  p.dp = nodes;
-  p.ep = nodes;
-  p.global_batch = nodes * 2;
-  p.sequence_parallel = true;
-  return j;
-}
 
 TEST(DesEngine, AgreesWithAnalyticalWithinFivePercentOnEveryMegatronRow) {
   const std::string dir = std::string(CAPSIM_SOURCE_DIR) + "/scenarios/validation/megatron-sc21";

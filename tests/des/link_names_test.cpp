@@ -10,10 +10,13 @@
 
 #include <simgrid/s4u.hpp>
 
+#include "tests/des/moe_test_job.hpp"
 #include "models/hardware/gpu_catalog.hpp"
 #include "sim/des/child_process.hpp"
 #include "sim/des/des_engine.hpp"
 #include "sim/des/des_platform.hpp"
+
+using capsim::sim::des::testing::moe_job;
 
 namespace capsim::sim::des {
 namespace {
@@ -119,35 +122,10 @@ TEST(FabricLinkNames, ANameThatIsNotTheFatTreesComesBackUnchanged) {
   }
 }
 
-/// A mixture-of-experts job whose all-to-all spans every node.
-workloads::TrainingJob moe_job(int nodes) {
-  workloads::TrainingJob j;
-  j.name = "moe";
-  auto& m = j.model;
-  m.name = "moe";
-  m.layers = 4;
-  m.hidden = 4096;
-  m.heads = 32;
-  m.kv_heads = 8;
-  m.vocab = 32000;
-  m.seq_len = 4096;
-  m.gated_mlp = true;
-  m.experts = nodes;
-  m.top_k = 2;
-  m.expert_ffn_hidden = 4096;
-  m.ffn_hidden = 4096;
-  auto& p = j.parallelism;
-  p.tp = 8;
-  p.dp = nodes;
-  p.ep = nodes;
-  p.global_batch = nodes * 2;
-  p.sequence_parallel = true;
-  return j;
-}
 
 TEST(FabricLinkNames, EveryBusiestLinkOfAStepHasAReadableName) {
   for (int nodes : {16, 96}) {
-    const TrainingResult r = DesEngine().run_training(radix16(nodes), moe_job(nodes));
+    const TrainingResult r = DesEngine().run_training(radix16(nodes), moe_job(nodes, 4));
     ASSERT_FALSE(r.busiest_links.empty());
     for (const auto& link : r.busiest_links) {
       EXPECT_TRUE(std::regex_match(link.name, readable())) << link.name;
