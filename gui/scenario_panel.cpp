@@ -1,5 +1,7 @@
 #include "gui/scenario_panel.hpp"
 
+#include <cstdlib>
+
 #include <QComboBox>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -88,6 +90,7 @@ ScenarioPanel::ScenarioPanel(QWidget* parent) : QWidget(parent) {
   power_cap_->setSpecialValueText(QStringLiteral("none"));
   power_cap_->setSuffix(QStringLiteral(" W"));
   power_cap_->setSingleStep(25);
+  connect(power_cap_, &QSpinBox::valueChanged, this, &ScenarioPanel::skip_caps_below_idle);
   figures_ = add_combo(form, "hardware_figures", QStringLiteral("Hardware figures"),
                        QStringLiteral("which GPU figures the models read"));
   figures_->addItem(QStringLiteral("datasheet"), static_cast<int>(HardwareFigures::datasheet));
@@ -167,6 +170,8 @@ void ScenarioPanel::set_scenario(const QString& path, const planner::Scenario& s
   const hw::GpuSpec& sheet = hardware.datasheet.gpu;
   const QString gpu_id = QString::fromStdString(sheet.id);
   power_cap_->setMaximum(sheet.tdp_W > 0 ? static_cast<int>(sheet.tdp_W) : 2000);
+  const int step = power_cap_->singleStep();
+  lowest_cap_W_ = (static_cast<int>(sheet.idle_W) / step + 1) * step;
   power_cap_->setToolTip(
       QStringLiteral("Board power limit (nvidia-smi -pl), watts: none, or above the GPU's idle draw (%1) up to its "
                      "TDP (%2).\nA cap lowers power and slows compute-bound kernels (the clock drops until the "
@@ -213,6 +218,7 @@ void ScenarioPanel::set_scenario(const QString& path, const planner::Scenario& s
   }
   select_data(precision_, static_cast<int>(w.precision));
   power_cap_->setValue(static_cast<int>(w.gpu_power_cap_W + 0.5));
+  previous_cap_W_ = power_cap_->value();
   select_data(figures_, static_cast<int>(w.figures));
   set_editors_enabled(true);
 }
@@ -269,6 +275,14 @@ void ScenarioPanel::set_editors_enabled(bool enabled) {
     w->setEnabled(enabled);
   }
   figures_->setEnabled(enabled && measured_available_);
+}
+
+void ScenarioPanel::skip_caps_below_idle(int cap_W) {
+  const int previous = previous_cap_W_;
+  previous_cap_W_ = cap_W;
+  const bool stepped = std::abs(cap_W - previous) == power_cap_->singleStep();
+  if (!stepped || cap_W <= 0 || cap_W >= lowest_cap_W_) return;
+  power_cap_->setValue(previous == 0 ? lowest_cap_W_ : 0);  // runs the what-if again with the valid value
 }
 
 }  // namespace capsim::gui

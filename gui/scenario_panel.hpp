@@ -54,6 +54,9 @@ class ScenarioPanel : public QWidget {
   void reset_requested();
 
  private:
+  /// Steps of the cap between "none" and the lowest cap the GPU can run at jump over the invalid range: up from
+  /// "none" to the lowest valid cap, down from it to "none". Typed values are left to the checks.
+  void skip_caps_below_idle(int cap_W);
   QSpinBox* add_spin(QFormLayout* form, const char* key, const QString& label, int max, const QString& tip);
   QComboBox* add_combo(QFormLayout* form, const char* key, const QString& label, const QString& tip);
   void set_editors_enabled(bool enabled);
@@ -72,6 +75,8 @@ class ScenarioPanel : public QWidget {
   QComboBox* zero_ = nullptr;
   QComboBox* precision_ = nullptr;
   QSpinBox* power_cap_ = nullptr;
+  int lowest_cap_W_ = 0;   ///< the lowest cap the GPU can run at: the first step above its idle draw
+  int previous_cap_W_ = 0;  ///< the cap before the last change (0 = none)
   QComboBox* figures_ = nullptr;
   bool measured_available_ = false;  ///< the cluster's GPU has a measured profile (else figures_ stays disabled)
   QLabel* gpus_ = nullptr;

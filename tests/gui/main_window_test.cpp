@@ -153,6 +153,12 @@ class MainWindowTest : public QObject {
     QVERIFY(!figures->isEnabled());
     QCOMPARE(figures->currentText(), QStringLiteral("datasheet"));
     QVERIFY(figures->toolTip().contains(QStringLiteral("no measured profile for the a100-sxm4-80gb")));
+    // Stepping up from "none" skips the caps at or below the idle draw; stepping back down returns to "none".
+    QSpinBox* a100_cap = spin(window, "gpu_power_cap");
+    a100_cap->stepBy(1);
+    QCOMPARE(a100_cap->value(), 75);  // the first 25 W step above the A100's 60 W idle draw
+    a100_cap->stepBy(-1);
+    QCOMPARE(a100_cap->value(), 0);
     QCOMPARE(spin(window, "gpu_power_cap")->maximum(), 400);  // the A100 SXM's TDP
     QVERIFY(spin(window, "gpu_power_cap")->isEnabled());
   }
