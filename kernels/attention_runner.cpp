@@ -5,6 +5,8 @@
 
 #include "kernels/attention_runner.hpp"
 
+#include "kernels/bf16_host.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <functional>
@@ -31,21 +33,7 @@ using sdpa::reference_attention;
 using enum sdpa::Uid;
 
 // ---------------------------------------------------------------------------------------------------------------
-// Host data: BF16 conversion, random operands, results
-
-std::uint16_t to_bf16(float value) {
-  std::uint32_t bits = 0;
-  std::memcpy(&bits, &value, sizeof bits);
-  bits += 0x7fffu + ((bits >> 16) & 1u);  // round to nearest even (inputs are finite)
-  return static_cast<std::uint16_t>(bits >> 16);
-}
-
-float from_bf16(std::uint16_t value) {
-  const std::uint32_t bits = static_cast<std::uint32_t>(value) << 16;
-  float out = 0.0f;
-  std::memcpy(&out, &bits, sizeof out);
-  return out;
-}
+// Host data: random operands, results (BF16 conversion: bf16_host.hpp)
 
 // SplitMix64 finalizer (Steele, Lea, Flood 2014), as gemm_fill.cu uses on the device.
 std::uint64_t mix64(std::uint64_t x) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "kernels/bench_common.hpp"
+#include "kernels/bf16_host.hpp"
 #include "kernels/nccl_loader.hpp"
 
 namespace capsim::bench {
@@ -202,21 +203,6 @@ int iters_all_ranks(const std::function<void()>& enqueue, const Ranks& ranks, do
   return static_cast<int>(std::clamp(std::ceil(min_sample_s / one_s), 1.0, 1000.0));
 }
 
-/// `value` rounded to BF16 (nearest even); exact for the small integers of the verification.
-std::uint16_t bf16_bits(float value) {
-  std::uint32_t word = 0;
-  std::memcpy(&word, &value, sizeof word);
-  word += 0x7fffu + ((word >> 16) & 1u);
-  return static_cast<std::uint16_t>(word >> 16);
-}
-
-float bf16_value(std::uint16_t bits) {
-  const std::uint32_t word = static_cast<std::uint32_t>(bits) << 16;
-  float value = 0.0f;
-  std::memcpy(&value, &word, sizeof value);
-  return value;
-}
-
 /// All-reduces known values once (rank r holds (r + 1) * (j % 7 + 1) at element j) and checks the sum on every GPU,
 /// so that a collective that did nothing cannot report a bandwidth.
 void verify_all_reduce(const NcclLibrary& nccl, const Clique& clique, const Ranks& ranks) {
@@ -227,7 +213,7 @@ void verify_all_reduce(const NcclLibrary& nccl, const Clique& clique, const Rank
       throw capsim::Error("cannot allocate the verification buffers");
     }
     for (std::size_t j = 0; j < kVerifyCount; ++j) {
-      host[j] = bf16_bits(static_cast<float>((rank->device + 1) * static_cast<int>(j % 7 + 1)));
+      host[j] = to_bf16(static_cast<float>((rank->device + 1) * static_cast<int>(j % 7 + 1)));
     }
     check_cuda(cudaMemcpy(rank->send.data(), host.data(), kVerifyCount * kBf16, cudaMemcpyHostToDevice), "cudaMemcpy");
     check_cuda(cudaMemset(rank->recv.data(), 0xff, kVerifyCount * kBf16), "cudaMemset");  // NaN
@@ -238,7 +224,7 @@ void verify_all_reduce(const NcclLibrary& nccl, const Clique& clique, const Rank
     check_cuda(cudaMemcpy(host.data(), rank->recv.data(), kVerifyCount * kBf16, cudaMemcpyDeviceToHost), "cudaMemcpy");
     for (std::size_t j = 0; j < kVerifyCount; ++j) {
       const double expected = n * (n + 1.0) / 2.0 * static_cast<double>(j % 7 + 1);
-      const double got = bf16_value(host[j]);
+      const double got = from_bf16(host[j]);
       if (!(std::fabs(got - expected) <= 0.01 * expected)) {
         throw capsim::Error("all-reduce verification failed on GPU " + std::to_string(rank->device) + " at element " +
                             std::to_string(j) + ": got " + std::to_string(got) + ", expected " +

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "kernels/bench_common.hpp"
+#include "kernels/bf16_host.hpp"
 #include "kernels/ops_kernels.hpp"
 
 namespace capsim::bench {
@@ -160,13 +161,6 @@ void fill_inputs(Op op, const Tensors& t, const Footprint& f, int blocks, cudaSt
 
 // ---- host reference -------------------------------------------------------------------------------------------
 
-float bf16_to_float(std::uint16_t bits) {
-  const std::uint32_t word = static_cast<std::uint32_t>(bits) << 16;
-  float value = 0.0f;
-  std::memcpy(&value, &word, sizeof value);
-  return value;
-}
-
 /// The tensors of a verification run, copied to the host as floats.
 struct HostTensors {
   std::vector<float> x, b, params, out;
@@ -177,7 +171,7 @@ std::vector<float> download_bf16(const DeviceBuffer& buffer, std::size_t bytes, 
   check_cuda(cudaMemcpyAsync(bits.data(), buffer.data(), bytes, cudaMemcpyDeviceToHost, stream), "cudaMemcpyAsync");
   check_cuda(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
   std::vector<float> values(bits.size());
-  for (std::size_t i = 0; i < bits.size(); ++i) values[i] = bf16_to_float(bits[i]);
+  for (std::size_t i = 0; i < bits.size(); ++i) values[i] = from_bf16(bits[i]);
   return values;
 }
 
