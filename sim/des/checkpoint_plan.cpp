@@ -113,4 +113,16 @@ EndpointAssignment assign_endpoints(const std::vector<JobCheckpoint>& jobs, int 
   return a;
 }
 
+std::vector<std::vector<int>> endpoints_by_node(const std::vector<JobCheckpoint>& jobs,
+                                                const EndpointAssignment& assignment, int nodes) {
+  std::vector<std::vector<int>> out(static_cast<size_t>(std::max(0, nodes)));
+  for (size_t j = 0; j < jobs.size(); ++j) {
+    for (size_t w = 0; w < jobs[j].writes.size(); ++w) {
+      const int node = jobs[j].writes[w].node;
+      if (node >= 0 && node < nodes) out[node].push_back(assignment.endpoint[j][w]);
+    }
+  }
+  return out;
+}
+
 }  // namespace capsim::sim::des

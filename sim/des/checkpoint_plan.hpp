@@ -10,7 +10,7 @@
 
 namespace capsim::sim::des {
 
-/// What one node writes: the shards of its GPUs together, since the rails are merged (fat_tree_shape.hpp).
+/// What one node writes: the shards of its GPUs together (its NICs share the flows: DesPlatform::storage_sources).
 struct NodeWrite {
   int node = 0;
   double bytes = 0;
@@ -46,5 +46,9 @@ struct EndpointAssignment {
 
 /// Spreads the writes of `jobs` round-robin over `endpoints` (>= 1) storage endpoints.
 EndpointAssignment assign_endpoints(const std::vector<JobCheckpoint>& jobs, int endpoints);
+
+/// The storage endpoints each of `nodes` nodes writes to under `assignment` of `jobs`' writes (by node).
+std::vector<std::vector<int>> endpoints_by_node(const std::vector<JobCheckpoint>& jobs,
+                                                const EndpointAssignment& assignment, int nodes);
 
 }  // namespace capsim::sim::des

@@ -16,7 +16,7 @@ namespace {
 sg4::Link* endpoint_link(const DesPlatform& platform, int endpoint) {
   std::vector<sg4::Link*> route;
   double latency = 0;
-  platform.node_ports.front()->route_to(platform.storage_hosts[endpoint], route, &latency);
+  platform.nics.front()->route_to(platform.storage_hosts[endpoint], route, &latency);
   if (route.empty()) throw Error("no route to storage endpoint " + std::to_string(endpoint));
   return route.back();
 }
@@ -92,19 +92,22 @@ void CheckpointTraffic::start_timer(int job, Event event, double seconds, const 
 
 void CheckpointTraffic::open(int job, const Launch& launch) {
   const JobCheckpoint& jc = jobs_[job];
-  remaining_[job] = static_cast<int>(jc.writes.size());
+  remaining_[job] = 0;
   if (jc.writes.empty()) {
     on_complete(job, Event::written, launch);
     return;
   }
   for (size_t w = 0; w < jc.writes.size(); ++w) {
     const int endpoint = endpoints_.endpoint[job][w];
-    // One flow carries all of the node's writes; it leaves from the node's storage client when the tier bounds
-    // the bandwidth of one node.
-    sg4::CommPtr comm =
-        sg4::Comm::sendto_init(platform_->storage_source(jc.writes[w].node), platform_->storage_hosts[endpoint]);
-    comm->set_payload_size(jc.writes[w].bytes);
-    launch(comm, job, Event::written);
+    // The node's write to one endpoint leaves from its storage client when the tier bounds the bandwidth of one
+    // node, else from all its NICs at once.
+    const std::vector<size_t> sources = platform_->storage_sources(jc.writes[w].node);
+    for (size_t source : sources) {
+      sg4::CommPtr comm = sg4::Comm::sendto_init(platform_->port(source), platform_->storage_hosts[endpoint]);
+      comm->set_payload_size(jc.writes[w].bytes / static_cast<double>(sources.size()));
+      ++remaining_[job];
+      launch(comm, job, Event::written);
+    }
   }
 }
 
@@ -119,12 +122,16 @@ double CheckpointTraffic::end_s() const {
 }
 
 void CheckpointTraffic::add_pair_bytes(std::unordered_map<std::uint64_t, double>& pair_bytes) const {
-  const auto nodes = static_cast<std::uint64_t>(platform_ == nullptr ? 0 : platform_->node_ports.size());
+  if (platform_ == nullptr) return;
   for (size_t j = 0; j < jobs_.size(); ++j) {
     for (size_t w = 0; w < jobs_[j].writes.size(); ++w) {
-      const auto src = static_cast<std::uint64_t>(jobs_[j].writes[w].node);
-      const auto dst = nodes + static_cast<std::uint64_t>(endpoints_.endpoint[j][w]);
-      pair_bytes[(src << 32) | dst] += jobs_[j].writes[w].bytes;
+      const int endpoint = endpoints_.endpoint[j][w];
+      const auto dst = static_cast<std::uint64_t>(platform_->storage_port(endpoint));
+      const std::vector<size_t> sources = platform_->storage_sources(jobs_[j].writes[w].node);
+      for (size_t source : sources) {
+        pair_bytes[(static_cast<std::uint64_t>(source) << 32) | dst] +=
+            jobs_[j].writes[w].bytes / static_cast<double>(sources.size());
+      }
     }
   }
 }

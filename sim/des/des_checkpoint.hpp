@@ -52,7 +52,7 @@ class CheckpointTraffic {
   CheckpointOutcome outcome(int job) const { return jobs_.empty() ? CheckpointOutcome{} : outcomes_[job]; }
   /// When the last write of any job ended (0 without a checkpoint).
   double end_s() const;
-  /// Adds the bytes of every write to `pair_bytes` (source node << 32 | destination port, DesPlatform::port()).
+  /// Adds the bytes of every write to `pair_bytes` (source port << 32 | destination port, DesPlatform::port()).
   void add_pair_bytes(std::unordered_map<std::uint64_t, double>& pair_bytes) const;
 
  private:

@@ -1,6 +1,7 @@
 #include "sim/des/des_platform.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include <simgrid/s4u.hpp>
@@ -35,7 +36,8 @@ sg4::Host* create_gpu_host(sg4::NetZone* zone, const std::string& name, const st
 }  // namespace
 
 DesPlatform build_platform(const hw::ClusterSpec& cluster, int gpus, const DesCheckpoint* storage,
-                           const std::vector<std::string>* gpu_wattage) {
+                           const std::vector<std::string>* gpu_wattage,
+                           const std::vector<std::vector<int>>* client_endpoints) {
   // LV08 (SimGrid's default) models TCP: latency x13, a window bound and 5% cross-traffic. RDMA fabrics have none
   // of that (reference/simgrid-3.32.md).
   sg4::Engine::set_config("network/model:CM02");
@@ -48,72 +50,95 @@ DesPlatform build_platform(const hw::ClusterSpec& cluster, int gpus, const DesCh
   platform.shape = fat_tree_shape(cluster, nodes);
   const bool attach = storage != nullptr && storage->enabled;
   if (attach) platform.shape = with_storage(platform.shape);
-  const double client_cap = attach ? storage_client_cap_Bps(storage->tier) : 0.0;
-  platform.gpu_hosts.assign(gpus, nullptr);
-  platform.node_ports.assign(nodes, nullptr);
-  platform.storage_hosts.assign(platform.shape.storage_endpoints(), nullptr);
-  if (client_cap > 0) platform.storage_clients.assign(nodes, nullptr);
   const FatTreeShape& shape = platform.shape;
-  const double hop_latency = cluster.scale_out.latency_s / (2.0 * shape.levels);
-  // GPU-to-switch links inside a node: NVLink. Fabric flows start and end at the node's gateway GPU, so they never
-  // cross these; they exist so every GPU is a routable host.
-  const double nvlink_bw = std::max(cluster.scale_up.bw_Bps, shape.link_bw_Bps);
+  const int rails = shape.rails;
+  const double client_cap = attach ? storage_client_cap_Bps(storage->tier) : 0.0;
+  platform.nics.assign(static_cast<size_t>(nodes) * rails, nullptr);
+  platform.live_rail.resize(platform.nics.size());
+  for (size_t i = 0; i < platform.live_rail.size(); ++i) platform.live_rail[i] = static_cast<int>(i % rails);
+  platform.storage_hosts.assign(shape.storage_endpoints(), nullptr);
 
-  auto make_node = [&](sg4::NetZone* fabric, const std::vector<unsigned long>& /*coord*/, unsigned long id) {
-    const int node = shape.leaf_role(static_cast<int>(id));
-    if (node < 0) {
-      // A storage endpoint: one host on its own fabric link, whose bandwidth is set once the writes are known. It
-      // sits in a zone of its own, as a node's GPUs do: SimGrid 3.32 misroutes between a host nested in a sub-zone
-      // and one placed directly in the fat-tree zone.
-      const std::string name = "storage-" + std::to_string(-1 - node);
-      auto* zone = sg4::create_star_zone(name);
-      zone->set_parent(fabric);
-      sg4::Host* host = zone->create_host(name, kStorageHostSpeed);
-      zone->seal();
-      platform.storage_hosts[-1 - node] = host;
-      return std::make_pair(zone->get_netpoint(), host->get_netpoint());
+  // Few zones, because every host and link constructor searches every zone for its name: the fabric, whose leaves
+  // are plain hosts (SimGrid 3.32 misroutes between a host nested in a sub-zone and one placed directly in the
+  // fat-tree zone, so no leaf is a zone), and beside it the GPUs, which never send anything themselves.
+  auto* root = sg4::create_full_zone("cluster");
+  auto* gpu_zone = sg4::create_empty_zone("gpus");
+  gpu_zone->set_parent(root);
+  platform.gpu_hosts.reserve(gpus);
+  for (int rank = 0; rank < gpus; ++rank) {
+    platform.gpu_hosts.push_back(create_gpu_host(gpu_zone, "gpu-" + std::to_string(rank),
+                                                 gpu_wattage != nullptr ? &(*gpu_wattage)[rank] : nullptr));
+  }
+  // The power meter's timers run on a host of their own: nothing else computes there, so they never wait.
+  if (gpu_wattage != nullptr) platform.meter = gpu_zone->create_host("power-meter", kHostSpeed);
+  gpu_zone->seal();
+
+  auto make_leaf = [&](sg4::NetZone* fabric, const std::vector<unsigned long>& /*coord*/, unsigned long id) {
+    const LeafRole role = shape.leaf_role(static_cast<int>(id));
+    sg4::Host* host = nullptr;
+    if (role.kind == LeafRole::Kind::storage) {
+      // Its fabric cable's bandwidth is set once the writes are known (des_checkpoint.cpp).
+      host = fabric->create_host("storage-" + std::to_string(role.storage), kStorageHostSpeed);
+      platform.storage_hosts[role.storage] = host;
+    } else if (role.kind == LeafRole::Kind::nic) {
+      host = fabric->create_host("node-" + std::to_string(role.node) + "-nic-" + std::to_string(role.rail), kHostSpeed);
+      platform.nics[platform.nic_port(role.node, role.rail)] = host;
+    } else {
+      host = fabric->create_host("port-" + std::to_string(id), kHostSpeed);
     }
-    auto* zone = sg4::create_star_zone("node-" + std::to_string(node));
-    zone->set_parent(fabric);
-    sg4::Host* gateway = nullptr;
-    for (int local = 0; local < gpn; ++local) {
-      const int rank = node * gpn + local;
-      const bool real = node < nodes && rank < gpus;
-      const std::string name = (real ? "gpu-" + std::to_string(rank) : "pad-" + std::to_string(rank));
-      const bool profiled = real && gpu_wattage != nullptr;
-      sg4::Host* host = create_gpu_host(zone, name, profiled ? &(*gpu_wattage)[rank] : nullptr);
-      auto* up = zone->create_link(name + "-nvl-up", nvlink_bw)->set_latency(cluster.scale_up.latency_s);
-      auto* down = zone->create_link(name + "-nvl-down", nvlink_bw)->set_latency(cluster.scale_up.latency_s);
-      zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(up)}, false);
-      zone->add_route(nullptr, host->get_netpoint(), nullptr, nullptr, {sg4::LinkInRoute(down)}, false);
-      if (real) platform.gpu_hosts[rank] = host;
-      if (local == 0) gateway = host;
-    }
-    if (client_cap > 0 && node < nodes) {
-      // The node's storage client: its link is the per-node bound on checkpoint traffic.
-      const std::string name = "client-" + std::to_string(node);
-      sg4::Host* host = zone->create_host(name, kHostSpeed);
-      // Named for the busiest-links report (the fabric's links are renamed there: fabric_link_name()).
-      auto* up = zone->create_link("node " + std::to_string(node) + " storage client (up)", client_cap);
-      zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(up)}, false);
-      platform.storage_clients[node] = host;
-    }
-    // The power meter's timers run on a host of their own: nothing else computes there, so they never wait.
-    if (gpu_wattage != nullptr && node == 0) platform.meter = zone->create_host("power-meter", kHostSpeed);
-    zone->seal();
-    if (node < nodes) platform.node_ports[node] = gateway;
-    return std::make_pair(zone->get_netpoint(), gateway->get_netpoint());
+    return std::make_pair(host->get_netpoint(), static_cast<simgrid::kernel::routing::NetPoint*>(nullptr));
   };
+  const double hop_latency = cluster.scale_out.latency_s / (2.0 * shape.levels);
   sg4::FatTreeParams params(shape.levels, shape.down, shape.up, shape.number);
-  auto* fabric = sg4::create_fatTree_zone("fabric", nullptr, params, sg4::ClusterCallbacks(make_node),
-                                          shape.link_bw_Bps, hop_latency, sg4::Link::SharingPolicy::SPLITDUPLEX);
+  auto* fabric = sg4::create_fatTree_zone("fabric", root, params, sg4::ClusterCallbacks(make_leaf), shape.link_bw_Bps,
+                                          hop_latency, sg4::Link::SharingPolicy::SPLITDUPLEX);
+  if (client_cap > 0) {
+    // A node's storage client: its route to each storage endpoint it writes to is its own link, then that of one
+    // of the node's NICs. Bypass routes hold them, since the fat-tree routes only between its leaves.
+    platform.storage_clients.assign(nodes, nullptr);
+    std::vector<sg4::Link*> route;
+    for (int node = 0; node < nodes; ++node) {
+      const std::string name = "node " + std::to_string(node) + " storage client";
+      sg4::Host* client = fabric->create_host("client-" + std::to_string(node), kHostSpeed);
+      // Named for the busiest-links report (the fabric's links are renamed there: fabric_link_name()).
+      sg4::Link* up = fabric->create_link(name + " (up)", client_cap);
+      platform.storage_clients[node] = client;
+      if (client_endpoints == nullptr || node >= static_cast<int>(client_endpoints->size())) continue;
+      for (int e : (*client_endpoints)[node]) {
+        route.clear();
+        double latency = 0;
+        platform.nics[platform.nic_port(node, e % rails)]->route_to(platform.storage_hosts[e], route, &latency);
+        std::vector<sg4::LinkInRoute> links{sg4::LinkInRoute(up)};
+        for (sg4::Link* l : route) links.emplace_back(l);
+        fabric->add_bypass_route(client->get_netpoint(), platform.storage_hosts[e]->get_netpoint(), nullptr, nullptr,
+                                 links);
+      }
+    }
+  }
   fabric->seal();
+  root->seal();
   return platform;
 }
 
-void fail_cables(const DesPlatform& platform, const hw::ClusterSpec& cluster, const std::vector<FailedCables>& failed) {
-  const int rails = std::max(1, cluster.scale_out.nics_per_node);
-  const int nodes = static_cast<int>(platform.node_ports.size());
+namespace {
+
+/// Every uplink of the switch at the lower end of `link` (a fabric uplink): the links from that switch to any parent.
+std::vector<sg4::Link*> switch_uplinks(const FatTreeShape& shape, const sg4::Link* link) {
+  const std::optional<FabricLinkEnds> ends = decode_fabric_link(shape, link->get_name());
+  std::vector<sg4::Link*> out;
+  if (!ends) return out;
+  for (sg4::Link* l : sg4::Engine::get_instance()->get_all_links()) {
+    const std::optional<FabricLinkEnds> e = decode_fabric_link(shape, l->get_name());
+    if (e && e->up && e->tier == ends->tier && e->child_pos == ends->child_pos) out.push_back(l);
+  }
+  return out;
+}
+
+}  // namespace
+
+void fail_cables(DesPlatform& platform, const std::vector<FailedCables>& failed) {
+  const int rails = platform.rails();
+  const int nodes = platform.nodes();
   for (const FailedCables& f : failed) {
     if (f.from_node < 0 || f.from_node >= nodes || f.to_node < 0 || f.to_node >= nodes || f.from_node == f.to_node) {
       throw InfeasibleError("failed cables between nodes " + std::to_string(f.from_node) + " and " +
@@ -121,19 +146,34 @@ void fail_cables(const DesPlatform& platform, const hw::ClusterSpec& cluster, co
     }
     std::vector<sg4::Link*> route;
     double latency = 0;
-    platform.node_ports[f.from_node]->route_to(platform.node_ports[f.to_node], route, &latency);
+    platform.nics[platform.nic_port(f.from_node, 0)]->route_to(platform.nics[platform.nic_port(f.to_node, 0)], route,
+                                                                &latency);
     const int up_links = static_cast<int>(route.size()) / 2;
     if (f.tier < 0 || f.tier >= up_links) {
       throw InfeasibleError("the route from node " + std::to_string(f.from_node) + " to node " +
                             std::to_string(f.to_node) + " climbs " + std::to_string(up_links) + " tiers; tier " +
                             std::to_string(f.tier) + " is not on it");
     }
-    if (f.cables < 1 || f.cables >= rails) {
-      throw InfeasibleError("failing " + std::to_string(f.cables) + " cables of a bundle of " + std::to_string(rails) +
-                            " is outside 1.." + std::to_string(rails - 1));
+    if (f.tier == 0) {
+      if (f.cables < 1 || f.cables >= rails) {
+        throw InfeasibleError("failing " + std::to_string(f.cables) + " of node " + std::to_string(f.from_node) +
+                              "'s " + std::to_string(rails) + " NIC cables is outside 1.." + std::to_string(rails - 1));
+      }
+      // Rails 0..cables-1 go dark; their traffic takes the working NICs in turn.
+      for (int r = 0; r < rails; ++r) {
+        const int live = r < f.cables ? f.cables + r % (rails - f.cables) : r;
+        platform.live_rail[platform.nic_port(f.from_node, r)] = live;
+      }
+      continue;
     }
-    sg4::Link* link = route[f.tier];
-    link->set_bandwidth(link->get_bandwidth() * (rails - f.cables) / rails);
+    const std::vector<sg4::Link*> uplinks = switch_uplinks(platform.shape, route[f.tier]);
+    const int count = static_cast<int>(uplinks.size());
+    if (f.cables < 1 || f.cables >= count) {
+      throw InfeasibleError("failing " + std::to_string(f.cables) + " of the " + std::to_string(count) +
+                            " uplinks of the tier-" + std::to_string(f.tier) + " switch is outside 1.." +
+                            std::to_string(count - 1));
+    }
+    for (sg4::Link* l : uplinks) l->set_bandwidth(l->get_bandwidth() * (count - f.cables) / count);
   }
 }
 

@@ -1,10 +1,12 @@
 #pragma once
 /// @file des_platform.hpp
-/// Builds the SimGrid platform of a cluster: every GPU a host inside its node (a star zone), nodes as the leaves of
-/// a fat-tree of rail-merged switches (see fat_tree_shape.hpp), and optionally storage endpoints as more leaves.
+/// Builds the SimGrid platform of a cluster: every NIC a host at a leaf of the fat-tree (fat_tree_shape.hpp), every
+/// cable a split-duplex link, and optionally storage endpoints as more leaves. Every GPU is a host too, in a zone of
+/// its own beside the fabric: its traffic leaves through the NIC of its rail, and its pstates carry the power trace.
 /// Must run inside a DES child process (one simgrid::s4u::Engine per process).
 
 #include <memory>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -19,32 +21,55 @@ class Host;
 
 namespace capsim::sim::des {
 
-/// Speed of every GPU host, in SimGrid flops/s. Compute activities carry `duration_s x kHostSpeed` flops.
+/// Speed of every host, in SimGrid flops/s (the power meter's timers run on one).
 constexpr double kHostSpeed = 1e9;
 /// Speed of a storage endpoint host. It runs timers only, each bounded to kHostSpeed, so that many can run at once
 /// without slowing each other.
 constexpr double kStorageHostSpeed = 1e6 * kHostSpeed;
 
 /// The built platform. Host pointers are cached: SimGrid 3.32 looks names up by scanning every zone.
+///
+/// Ports number every endpoint a flow can start or end at: NIC `rail` of node `node` is `node x rails + rail`, then
+/// the storage endpoints, then the nodes' storage clients.
 struct DesPlatform {
   FatTreeShape shape;
-  std::vector<simgrid::s4u::Host*> gpu_hosts;   ///< by Megatron global rank
-  std::vector<simgrid::s4u::Host*> node_ports;  ///< by node: the GPU host that is the node's gateway to the fabric
+  std::vector<simgrid::s4u::Host*> nics;           ///< by node x rails + rail: the fabric's leaves
+  std::vector<simgrid::s4u::Host*> gpu_hosts;      ///< by Megatron global rank; they run nothing (pstates only)
   std::vector<simgrid::s4u::Host*> storage_hosts;  ///< by storage endpoint; empty without storage
-  /// By node: a host behind a link of the storage tier's per-node client bandwidth, from which the node's
-  /// checkpoint flows leave (host-to-host comms ignore Comm::set_rate in SimGrid 3.32); empty when unbounded.
+  /// By node: a host whose route to every storage endpoint starts with a link of the storage tier's per-node client
+  /// bandwidth, then leaves through one of the node's NICs (host-to-host comms ignore Comm::set_rate in SimGrid
+  /// 3.32); empty when unbounded.
   std::vector<simgrid::s4u::Host*> storage_clients;
-  /// With GPU energy profiles: a host in node 0 that runs nothing but the power meter's timers (des_power.hpp).
+  /// By node x rails + rail: the rail whose NIC carries that rail's traffic. Itself, unless the NIC's cable failed
+  /// (fail_cables): then NCCL's PXN moves the data over NVLink to a GPU whose NIC works.
+  std::vector<int> live_rail;
+  /// With GPU energy profiles: a host that runs nothing but the power meter's timers (des_power.hpp).
   simgrid::s4u::Host* meter = nullptr;
 
-  /// Where node `node`'s storage traffic starts: its client host, else its fabric port.
-  simgrid::s4u::Host* storage_source(int node) const {
-    return storage_clients.empty() ? node_ports[node] : storage_clients[node];
-  }
-
-  /// Endpoint `index` of a flow: node `index`, or storage endpoint `index - nodes` past the nodes.
+  int rails() const { return shape.rails; }
+  int nodes() const { return shape.nodes; }
+  size_t nic_port(int node, int rail) const { return static_cast<size_t>(node) * shape.rails + rail; }
+  size_t storage_port(int endpoint) const { return nics.size() + endpoint; }
+  size_t client_port(int node) const { return nics.size() + storage_hosts.size() + node; }
   simgrid::s4u::Host* port(size_t index) const {
-    return index < node_ports.size() ? node_ports[index] : storage_hosts[index - node_ports.size()];
+    if (index < nics.size()) return nics[index];
+    index -= nics.size();
+    return index < storage_hosts.size() ? storage_hosts[index] : storage_clients[index - storage_hosts.size()];
+  }
+  /// The ports of rail `rail`'s share of a transfer from node `src` to node `dst`: the NICs of working rails, the
+  /// same rail at both ends whenever it works at both.
+  std::pair<size_t, size_t> rail_ports(int src, int dst, int rail) const {
+    const int from = live_rail[nic_port(src, rail)];
+    const int to = live_rail[nic_port(dst, from)];
+    return {nic_port(src, from), nic_port(dst, to)};
+  }
+  /// Where node `node`'s checkpoint writes start: its client host when the tier bounds a node's bandwidth, else
+  /// every NIC of the node, each sending its share (through the working NICs).
+  std::vector<size_t> storage_sources(int node) const {
+    if (!storage_clients.empty()) return {client_port(node)};
+    std::vector<size_t> ports;
+    for (int r = 0; r < shape.rails; ++r) ports.push_back(nic_port(node, live_rail[nic_port(node, r)]));
+    return ports;
   }
 };
 
@@ -54,17 +79,22 @@ std::unique_ptr<simgrid::s4u::Engine> start_engine();
 
 /// Configures the network model (CM02, no TCP window, no cross-traffic: InfiniBand/RoCE/NVLink are not TCP) and
 /// builds the platform for the nodes that hold the first `gpus` GPUs of `cluster`. With an enabled `storage`, also
-/// its tier's endpoints (fat_tree_shape.hpp's with_storage()), each a host on a fabric link of its own, and, when
+/// its tier's endpoints (fat_tree_shape.hpp's with_storage()), each a host on a fabric cable of its own, and, when
 /// the tier bounds what one node can write, each node's storage client host (DesPlatform::storage_clients). With
 /// `gpu_wattage` (by GPU rank: a `wattage_per_state` property for SimGrid's host energy plugin, one comma-separated
 /// group per pstate), every GPU host gets that many pstates of the same speed and the property, and the platform a
-/// meter host. The energy plugins must be initialized before (des_power.hpp).
+/// meter host. The energy plugins must be initialized before (des_power.hpp). `client_endpoints` (by node: the
+/// storage endpoints it writes to, checkpoint_plan.hpp's endpoints_by_node) says which routes the storage clients
+/// need; without it they get none.
 DesPlatform build_platform(const hw::ClusterSpec& cluster, int gpus, const DesCheckpoint* storage = nullptr,
-                           const std::vector<std::string>* gpu_wattage = nullptr);
+                           const std::vector<std::string>* gpu_wattage = nullptr,
+                           const std::vector<std::vector<int>>* client_endpoints = nullptr);
 
-/// Takes failed cables out of their rail-merged links: the link keeps the bandwidth of the cables left. Static
-/// routing keeps the flows on it, as a bundle with fewer members would (ECMP rehashing is not modelled). Throws
-/// capsim::InfeasibleError for a node, tier or cable count the platform does not have.
-void fail_cables(const DesPlatform& platform, const hw::ClusterSpec& cluster, const std::vector<FailedCables>& failed);
+/// Fails cables. Tier 0: `cables` of node `from_node`'s NIC cables (rails 0 to cables - 1); their traffic moves to
+/// the node's working NICs (DesPlatform::live_rail). Higher tiers: `cables` of the uplinks of the tier's switch on
+/// rail 0's route from `from_node` to `to_node`; ECMP spreads their flows over the rest, so with static routing
+/// every uplink of that switch keeps (uplinks - cables) / uplinks of its bandwidth. Throws capsim::InfeasibleError
+/// for a node, tier or cable count the platform does not have.
+void fail_cables(DesPlatform& platform, const std::vector<FailedCables>& failed);
 
 }  // namespace capsim::sim::des

@@ -40,8 +40,8 @@ int nodes_of(const JobPlan& plan) {
 }  // namespace
 
 std::string GpuPowerStates::wattage_per_state() const {
-  const std::string busy = watts_text(busy_W);
-  return watts_text(wait_W) + ":" + busy + ":" + busy + "," + watts_text(comm_W) + ":" + busy + ":" + busy;
+  const auto state = [](double w) { return watts_text(w) + ":" + watts_text(w) + ":" + watts_text(w); };
+  return state(wait_W) + "," + state(comm_W) + "," + state(busy_W);
 }
 
 GpuPowerStates gpu_power_states(const hw::ClusterSpec& cluster, const workloads::TrainingJob& job,
@@ -86,7 +86,7 @@ FabricWattage fabric_wattage(const hw::ClusterSpec& cluster, const FatTreeShape&
   // A one-node cluster has no scale-out switches (the DES still builds a fabric to route on), as the analytical
   // engine counts it (analytical_engine.cpp, fabric_tiers).
   if (cluster.nodes <= 1) return w;
-  w.node_link_W = nics * port_W / 2.0;
+  w.node_link_W = port_W / 2.0;
   const double upper_ports = static_cast<double>(shape.nodes) * nics * 2.0 * (static_cast<double>(shape.levels) - 1);
   w.upper_link_W = upper_directions > 0 ? upper_ports * port_W / static_cast<double>(upper_directions) : 0.0;
   return w;
@@ -116,6 +116,8 @@ PowerMeter::PowerMeter(const DesPlatform& platform, const hw::ClusterSpec& clust
     for (int s = 0; s < plan.pp; ++s) {
       for (int d = 0; d < plan.dp; ++d) leads.push_back(platform.gpu_hosts[plan.rank(d, s, 0, 0)]);
     }
+    flags_.emplace_back(leads.size(), 0);
+    first_gpu_.push_back(plan.first_gpu);
     group_gpus_.push_back(plan.tp * plan.cp);
     network_share_.push_back(nodes_of(plan));
     all_nodes += nodes_of(plan);
@@ -129,8 +131,7 @@ PowerMeter::PowerMeter(const DesPlatform& platform, const hw::ClusterSpec& clust
   for (sg4::Link* link : sg4::Engine::get_instance()->get_all_links()) {
     const int leaf = leaf_of(link->get_name(), shape);
     if (leaf == -1) upper.push_back(link);
-    const int node = leaf >= 0 ? shape.leaf_role(leaf) : -1;
-    if (node >= 0 && node < shape.nodes) links_.push_back(link);
+    if (leaf >= 0 && shape.leaf_role(leaf).kind == LeafRole::Kind::nic) links_.push_back(link);
   }
   const FabricWattage w = fabric_wattage(cluster, shape, static_cast<long>(upper.size()));
   for (sg4::Link* link : links_) link->set_property("wattage_range", range_text(w.node_link_W));
@@ -191,13 +192,37 @@ void PowerMeter::finish() {
   finished_ = true;
 }
 
-void PowerMeter::stage_communicating(const JobPlan& plan, int stage, bool on) const {
+void PowerMeter::stage_communicating(const JobPlan& plan, int stage, bool on) {
   for (int d = 0; d < plan.dp; ++d) slot_communicating(plan, stage, d, on);
 }
 
-void PowerMeter::slot_communicating(const JobPlan& plan, int stage, int replica, bool on) const {
+namespace {
+constexpr std::uint8_t kComputing = 1;
+constexpr std::uint8_t kCommunicating = 2;
+}  // namespace
+
+void PowerMeter::slot_communicating(const JobPlan& plan, int stage, int replica, bool on) {
+  set_flag(plan, stage, replica, kCommunicating, on);
+}
+
+void PowerMeter::slot_computing(const JobPlan& plan, int stage, int replica, bool on) {
+  set_flag(plan, stage, replica, kComputing, on);
+}
+
+void PowerMeter::set_flag(const JobPlan& plan, int stage, int replica, std::uint8_t flag, bool on) {
   if (!enabled()) return;
-  platform_->gpu_hosts[plan.rank(replica, stage, 0, 0)]->set_pstate(on ? kCommPstate : kWaitPstate);
+  const int job = job_index(plan);
+  const size_t slot = static_cast<size_t>(stage) * plan.dp + replica;
+  std::uint8_t& f = flags_[job][slot];
+  f = on ? static_cast<std::uint8_t>(f | flag) : static_cast<std::uint8_t>(f & ~flag);
+  sg4::Host* host = leads_[job][slot];
+  const unsigned long pstate = (f & kComputing) != 0 ? kBusyPstate : (f & kCommunicating) != 0 ? kCommPstate : kWaitPstate;
+  if (host->get_pstate() != pstate) host->set_pstate(pstate);
+}
+
+int PowerMeter::job_index(const JobPlan& plan) const {
+  const auto it = std::find(first_gpu_.begin(), first_gpu_.end(), plan.first_gpu);
+  return static_cast<int>(it - first_gpu_.begin());
 }
 
 PowerTrace PowerMeter::trace(int job) const {

@@ -3,16 +3,16 @@
 /// Power over simulated time in the DES (`simulation.des.power_trace`), from SimGrid 3.32's energy plugins.
 ///
 /// What the plugins measure:
-/// - host energy plugin: every GPU host carries a `wattage_per_state` profile (GpuPowerStates). It draws busy_W while
-///   an op's Exec runs on it, and while nothing runs the idle figure of its pstate: waiting (pstate 0) or exposed
-///   fabric communication (pstate 1, set by the scheduler around gradient reductions, parameter gathers and expert
-///   all-to-alls). The plugin integrates that over the run.
+/// - host energy plugin: every GPU host carries a `wattage_per_state` profile (GpuPowerStates) and runs nothing: its
+///   pstate says what it does. Busy (pstate 2) while an op computes (the scheduler runs ops as kernel timers, not
+///   Execs), else exposed fabric communication (pstate 1, set around gradient reductions, parameter gathers and
+///   expert all-to-alls), else waiting (pstate 0). The plugin integrates each pstate's idle figure over the run.
 /// - link energy plugin: every fabric link direction carries a `wattage_range` (fabric_wattage) and the
 ///   plugin integrates it with the link's load.
 ///
 /// What is added here, not measured by SimGrid:
-/// - one Exec stands for its whole tensor- and context-parallel group (des_training.cpp runs one per stage slot, on
-///   the group's first GPU), so that host's energy counts once per GPU of the group;
+/// - one op stands for its whole tensor- and context-parallel group (des_training.cpp runs one per stage slot), so
+///   the pstates of the group's first GPU host count once per GPU of the group;
 /// - the node overhead (CPUs, memory, NICs, scale-up switches, fans, drives: constant at the job's figures from
 ///   models/hardware/power_model, as the analytical engine computes them), the PSU loss on GPUs and overhead, and the
 ///   job's share of the storage servers.
@@ -21,6 +21,7 @@
 
 #include <simgrid/forward.h>
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -37,15 +38,18 @@ namespace capsim::sim::des {
 constexpr unsigned long kWaitPstate = 0;
 /// Pstate of a GPU host whose stage waits on exposed fabric communication.
 constexpr unsigned long kCommPstate = 1;
+/// Pstate of a GPU host while an op computes.
+constexpr unsigned long kBusyPstate = 2;
 
 /// Power states of one GPU of a job, watts (models/hardware/power_model's gpu_power_W for each activity).
 struct GpuPowerStates {
   double wait_W = 0;  ///< nothing executing, pstate kWaitPstate: the power model's waiting-in-job draw
   double comm_W = 0;  ///< nothing executing, pstate kCommPstate: the power model's communication draw
-  double busy_W = 0;  ///< an op executing: its mix of compute-bound, memory-bound and node-local (NVLink) time
+  double busy_W = 0;  ///< pstate kBusyPstate, an op computing: its mix of compute-bound, memory-bound and
+                      ///< node-local (NVLink) time
 
-  /// The host's `wattage_per_state` property, "Idle:Epsilon:AllCores" per pstate. A GPU host has one core and runs
-  /// one op at a time, so Epsilon = AllCores = busy_W.
+  /// The host's `wattage_per_state` property, "Idle:Epsilon:AllCores" per pstate. Nothing executes on a GPU host,
+  /// so only the idle figures count; Epsilon and AllCores repeat them.
   std::string wattage_per_state() const;
 };
 
@@ -67,8 +71,8 @@ JobOverhead job_overhead(const hw::ClusterSpec& cluster, const workloads::Traini
 /// Switch-port power of the DES fabric per link direction, watts. Idle and busy alike: the catalog gives one
 /// per-port figure (a loaded switch's typical power with its optics), and switch power hardly follows traffic.
 struct FabricWattage {
-  /// A node's link to its leaf stands for the node's `nics_per_node` cables (fat_tree_shape.hpp), each with one
-  /// switch port (the NIC end is in the node's overhead); each direction carries half.
+  /// A NIC's cable to its leaf has one switch port (the NIC end is in the node's overhead); each direction carries
+  /// half.
   double node_link_W = 0;
   /// Above the leaves the DES gives every leaf switch the uplinks of a full one, more than a cabled fabric of few
   /// nodes has. The upper tiers together carry the ports the analytical fabric_power_W counts, two per NIC and tier
@@ -106,10 +110,12 @@ class PowerMeter {
   void tick(bool work_left, const Launch& launch);
   /// The last simulated activity ended: records the last, shorter sample. Later calls and ticks do nothing.
   void finish();
-  /// Puts the GPUs of stage `stage` of `plan` (every replica) into the communicating or the waiting pstate.
-  void stage_communicating(const JobPlan& plan, int stage, bool on) const;
+  /// Marks the GPUs of stage `stage` of `plan` (every replica) as communicating over the fabric, or not.
+  void stage_communicating(const JobPlan& plan, int stage, bool on);
   /// Same for the GPUs of one stage slot.
-  void slot_communicating(const JobPlan& plan, int stage, int replica, bool on) const;
+  void slot_communicating(const JobPlan& plan, int stage, int replica, bool on);
+  /// Marks the GPUs of one stage slot as computing an op, or not. Computing wins over communicating.
+  void slot_computing(const JobPlan& plan, int stage, int replica, bool on);
   /// The trace of job `job` (in `plans` order).
   PowerTrace trace(int job) const;
 
@@ -122,9 +128,16 @@ class PowerMeter {
   };
   Reading read() const;
   void record(const Reading& now);
+  /// Which of the metered jobs `plan` is.
+  int job_index(const JobPlan& plan) const;
+  /// Sets or clears `flag` (computing, communicating) of a stage slot and puts its lead host in the pstate the flags
+  /// call for.
+  void set_flag(const JobPlan& plan, int stage, int replica, std::uint8_t flag, bool on);
 
   const DesPlatform* platform_ = nullptr;
-  std::vector<std::vector<simgrid::s4u::Host*>> leads_;  ///< by job: the host of every stage slot's Exec
+  std::vector<std::vector<simgrid::s4u::Host*>> leads_;  ///< by job: the first GPU host of every stage slot
+  std::vector<std::vector<std::uint8_t>> flags_;         ///< by job and slot: computing (1) and communicating (2)
+  std::vector<int> first_gpu_;                           ///< by job: its plan's first GPU, which identifies it
   std::vector<double> group_gpus_;                       ///< by job: GPUs one Exec stands for (tp x cp)
   std::vector<double> network_share_;                    ///< by job: its nodes over all jobs' nodes
   std::vector<simgrid::s4u::Link*> links_;               ///< fabric link directions with a wattage

@@ -20,7 +20,8 @@ double simulate_ring_all_reduce(const hw::ClusterSpec& cluster, int nodes, doubl
   std::vector<sg4::CommPtr> alive;
   auto start_step = [&] {
     for (int k = 0; k < nodes; ++k) {
-      sg4::CommPtr c = sg4::Comm::sendto_init(platform.node_ports[k], platform.node_ports[(k + 1) % nodes]);
+      sg4::CommPtr c = sg4::Comm::sendto_init(platform.nics[platform.nic_port(k, 0)],
+                                              platform.nics[platform.nic_port((k + 1) % nodes, 0)]);
       c->set_payload_size(bytes / nodes);
       alive.push_back(c);
       ++in_flight;

@@ -7,8 +7,8 @@
 
 namespace capsim::sim::des {
 
-/// Seconds for a ring all-reduce of `bytes` per rank over `nodes` nodes (one rank per node, each step moving
-/// bytes / nodes to the next node, 2(nodes-1) steps). Must run inside a DES child process.
+/// Seconds for a ring all-reduce of `bytes` per rank over `nodes` nodes (one rank per node, on rail 0's NICs, each
+/// step moving bytes / nodes to the next node, 2(nodes-1) steps). Must run inside a DES child process.
 double simulate_ring_all_reduce(const hw::ClusterSpec& cluster, int nodes, double bytes);
 
 }  // namespace capsim::sim::des

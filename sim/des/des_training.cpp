@@ -7,6 +7,7 @@
 
 #include <sys/resource.h>
 
+#include <simgrid/kernel/Timer.hpp>
 #include <simgrid/s4u.hpp>
 
 #include "sim/core/error.hpp"
@@ -23,14 +24,14 @@ namespace sg4 = simgrid::s4u;
 
 namespace {
 
-enum class TaskKind : std::uint8_t { compute, p2p, dp, gather, expert, context, checkpoint, power_sample };
+enum class TaskKind : std::uint8_t { p2p, dp, gather, expert, context, checkpoint, power_sample };
 
 /// One SimGrid activity's meaning. Activities carry their task index in set_data().
 struct Task {
   TaskKind kind;
   int job;
-  int slot;   ///< stage slot (compute), transfer / phase index, or CheckpointTraffic::Event
-  int op;     ///< op index (compute)
+  int slot;       ///< stage slot (context), transfer / phase index, or CheckpointTraffic::Event
+  int peer = -1;  ///< expert: the receiving member of the exchange
 };
 
 /// Flows that together deliver one pipeline transfer or one collective phase.
@@ -41,7 +42,25 @@ struct Pending {
   bool forward = true;
   int arrival = 0;
   double start_s = 0;
+  int round = 0;               ///< expert exchanges: the peer offset of the round in flight
+  double bytes = 0;            ///< expert exchanges: bytes to each peer
+  std::uint64_t exchange = 0;  ///< expert exchanges: the group's ExpertExchange
 };
+
+/// One expert all-to-all of an EP group (one op of one stage), by member (replica - first).
+struct ExpertExchange {
+  int first = 0;
+  std::vector<int> inbound;  ///< flows still to arrive
+  std::vector<std::uint8_t> sent;
+  std::vector<std::uint8_t> finished;
+  std::vector<int> pid;  ///< the member's Pending, -1 before it arrives
+  int done = 0;          ///< members finished
+  int local = 0;         ///< members whose every peer shares their node (they never join)
+};
+
+/// Rounds of an expert all-to-all (peers) a replica keeps in flight, as NCCL spreads grouped send/recv over its
+/// channels.
+constexpr int kExpertRoundsInFlight = 4;
 
 class Simulation {
  public:
@@ -58,14 +77,22 @@ class Simulation {
     }
     const bool metered = options.power_period_s > 0;
     const auto wattage = metered ? prepare_energy_plugins(cluster, jobs, plans_) : std::vector<std::string>{};
-    platform_ = build_platform(cluster, next, &options.checkpoint, metered ? &wattage : nullptr);
-    fail_cables(platform_, cluster, options.failed);
-    if (metered) meter_ = PowerMeter(platform_, cluster, jobs, plans_, options.power_period_s);
-    if (options.checkpoint.enabled && options.write_checkpoint) {
-      std::vector<JobCheckpoint> checkpoints;
+    const bool writes = options.checkpoint.enabled && options.write_checkpoint;
+    std::vector<JobCheckpoint> checkpoints;
+    std::vector<std::vector<int>> client_endpoints;
+    if (writes) {
       for (size_t j = 0; j < jobs.size(); ++j) {
         checkpoints.push_back(job_checkpoint(jobs[j], plans_[j].first_gpu, cluster.gpus_per_node));
       }
+      const int nodes = (next + cluster.gpus_per_node - 1) / cluster.gpus_per_node;
+      const int endpoints = with_storage(fat_tree_shape(cluster, nodes)).storage_endpoints();
+      client_endpoints = endpoints_by_node(checkpoints, assign_endpoints(checkpoints, endpoints), nodes);
+    }
+    platform_ = build_platform(cluster, next, &options.checkpoint, metered ? &wattage : nullptr,
+                               writes ? &client_endpoints : nullptr);
+    fail_cables(platform_, options.failed);
+    if (metered) meter_ = PowerMeter(platform_, cluster, jobs, plans_, options.power_period_s);
+    if (writes) {
       checkpoint_ = CheckpointTraffic(platform_, options.checkpoint, std::move(checkpoints));
     }
     for (size_t j = 0; j < plans_.size(); ++j) add_stages(static_cast<int>(j));
@@ -135,14 +162,15 @@ class Simulation {
     const Op op = plan.op(st.stage, st.cursor);
     const double duration = (op.forward ? plan.forward_s(st.stage, op.chunk) : plan.backward_s(st.stage, op.chunk)) *
                             plan.stage_slowdown[static_cast<size_t>(st.stage) * plan.dp + st.replica];
-    sg4::Host* host = platform_.gpu_hosts[plan.rank(st.replica, st.stage, 0, 0)];
-    sg4::ExecPtr exec = sg4::Exec::init();
-    exec->set_flops_amount(duration * kHostSpeed)->set_host(host);
-    new_task({TaskKind::compute, st.job, slot, st.cursor}, exec);
+    const double start = sg4::Engine::get_clock();
+    // A kernel timer, not an Exec: nothing else runs on a GPU host, and SimGrid 3.32 files every activity started
+    // here in one std::list that each completion scans; a timer costs a heap operation.
+    simgrid::kernel::timer::Timer::set(start + duration, [this, slot, start] { on_compute_done(slot, start); });
+    meter_.slot_computing(plan, st.stage, st.replica, true);
+    ++in_flight_;
     st.cursor++;
     st.outstanding = 1;
-    st.op_start_s = sg4::Engine::get_clock();
-    exec->start();
+    st.op_start_s = start;
     ++activities_;
     if (plan.cp_bytes_per_layer > 0) start_context_exchange(slot, op);
   }
@@ -158,35 +186,110 @@ class Simulation {
       const int a = plan.node_of(plan.rank(st.replica, st.stage, c, 0));
       const int b = plan.node_of(plan.rank(st.replica, st.stage, (c + 1) % plan.cp, 0));
       if (a == b) continue;
-      sg4::CommPtr comm = sg4::Comm::sendto_init(platform_.node_ports[a], platform_.node_ports[b]);
-      comm->set_payload_size(bytes);
-      new_task({TaskKind::context, st.job, slot, 0}, comm);
-      pair_bytes_[(static_cast<std::uint64_t>(a) << 32) | static_cast<std::uint32_t>(b)] += bytes;
-      ++st.outstanding;
-      comm->start();
-      ++activities_;
+      st.outstanding += start_rail_flows({TaskKind::context, st.job, slot}, a, b, bytes);
     }
   }
 
-  /// Expert-parallel all-to-all of the op's layers, as flows from this replica's node to each peer replica's node
-  /// (the layers' dispatch and combine aggregated into one phase before the compute). False if every peer shares
-  /// the node.
+  /// Expert-parallel all-to-all of the op's layers (dispatch and combine aggregated into one exchange before the
+  /// compute), scheduled as NCCL schedules grouped send/recv: in round k this replica's node sends to the node of
+  /// the replica k places after it in the EP group, over every rail, kExpertRoundsInFlight rounds at a time. It is
+  /// a collective: a replica's exchange ends when it has sent everything and received everything its peers send it.
+  /// The window also bounds the flows in flight, which SimGrid 3.32 scans at every completion and its max-min
+  /// solver shares bandwidth among. False if every peer shares the node.
   bool start_expert_exchange(int slot, const Op& op) {
     StageState& st = stages_[slot];
     const JobPlan& plan = plans_[st.job];
-    const double layers = plan.layers_per_chunk[static_cast<size_t>(st.stage) * plan.vs + op.chunk];
-    const double bytes = plan.ep_bytes_per_layer * layers * (op.forward ? 1.0 : plan.ep_backward_passes);
-    Pending p{0, st.job, slot, op.forward, 0, sg4::Engine::get_clock()};
-    const int pid = new_pending(p);
-    const int src_node = plan.node_of(plan.rank(st.replica, st.stage, 0, 0));
     const int first = plan.ep_group_first(st.replica);
-    for (int peer = first; peer < first + plan.ep; ++peer) {
-      const int dst_node = plan.node_of(plan.rank(peer, st.stage, 0, 0));
-      if (peer != st.replica && dst_node != src_node) start_flow(TaskKind::expert, st.job, pid, src_node, dst_node, bytes);
+    const int me = st.replica - first;
+    if (fabric_peers(plan, st.stage, first, me) == 0) return false;
+    const double layers = plan.layers_per_chunk[static_cast<size_t>(st.stage) * plan.vs + op.chunk];
+    Pending p{0, st.job, slot, op.forward, 0, sg4::Engine::get_clock()};
+    p.bytes = plan.ep_bytes_per_layer * layers * (op.forward ? 1.0 : plan.ep_backward_passes);
+    p.exchange = (static_cast<std::uint64_t>(st.job) << 56) | (static_cast<std::uint64_t>(st.stage) << 40) |
+                 (static_cast<std::uint64_t>(first) << 20) | static_cast<std::uint64_t>(st.cursor);
+    const int pid = new_pending(p);
+    ExpertExchange& x = exchanges_[p.exchange];
+    if (x.inbound.empty()) {
+      x.first = first;
+      x.inbound.resize(plan.ep);
+      for (int m = 0; m < plan.ep; ++m) {
+        const int peers = fabric_peers(plan, st.stage, first, m);
+        x.inbound[m] = peers * platform_.rails();
+        x.local += peers == 0 ? 1 : 0;
+      }
+      x.sent.assign(plan.ep, 0);
+      x.finished.assign(plan.ep, 0);
+      x.pid.assign(plan.ep, -1);
     }
-    if (pending_[pid].remaining == 0) return false;
+    x.pid[me] = pid;
+    for (int w = 0; w < kExpertRoundsInFlight && next_expert_round(pid); ++w) {
+    }
     meter_.slot_communicating(plan, st.stage, st.replica, true);
     return true;
+  }
+
+  /// Members of EP group `first` (at stage `stage`) on another node than member `member`.
+  static int fabric_peers(const JobPlan& plan, int stage, int first, int member) {
+    const int node = plan.node_of(plan.rank(first + member, stage, 0, 0));
+    int peers = 0;
+    for (int m = 0; m < plan.ep; ++m) peers += plan.node_of(plan.rank(first + m, stage, 0, 0)) != node ? 1 : 0;
+    return peers;
+  }
+
+  /// Node of the member of expert exchange `pid`'s group that its round `round` sends to.
+  int expert_peer(const Pending& p, int round) const {
+    const StageState& st = stages_[p.dest_slot];
+    const JobPlan& plan = plans_[st.job];
+    const int first = plan.ep_group_first(st.replica);
+    return first + (st.replica - first + round) % plan.ep;
+  }
+
+  /// Starts the next round of expert exchange `pid` that crosses the fabric; false when none is left.
+  bool next_expert_round(int pid) {
+    Pending& p = pending_[pid];
+    const StageState& st = stages_[p.dest_slot];
+    const JobPlan& plan = plans_[st.job];
+    const int src_node = plan.node_of(plan.rank(st.replica, st.stage, 0, 0));
+    while (++p.round < plan.ep) {
+      const int dst_node = plan.node_of(plan.rank(expert_peer(p, p.round), st.stage, 0, 0));
+      if (dst_node == src_node) continue;
+      const int peer = expert_peer(p, p.round) - plan.ep_group_first(st.replica);
+      p.remaining += start_rail_flows({TaskKind::expert, st.job, pid, peer}, src_node, dst_node, p.bytes);
+      return true;
+    }
+    return false;
+  }
+
+  /// A flow of expert exchange `pid` to member `receiver` ended: the receiver has that much less to wait for, and
+  /// the sender's next round starts once fewer than kExpertRoundsInFlight rounds' worth of flows are in flight.
+  void on_expert_flow(int pid, int receiver) {
+    Pending& p = pending_[pid];
+    ExpertExchange& x = exchanges_[p.exchange];
+    --x.inbound[receiver];
+    const int me = stages_[p.dest_slot].replica - x.first;
+    --p.remaining;
+    while (p.remaining < kExpertRoundsInFlight * platform_.rails() && next_expert_round(pid)) {
+    }
+    if (p.remaining == 0) x.sent[me] = 1;
+    const std::uint64_t key = p.exchange;
+    finish_expert_member(key, receiver);
+    finish_expert_member(key, me);
+  }
+
+  /// Member `member` of exchange `key` goes on to its compute once it has sent and received everything.
+  void finish_expert_member(std::uint64_t key, int member) {
+    auto it = exchanges_.find(key);
+    if (it == exchanges_.end()) return;
+    ExpertExchange& x = it->second;
+    if (x.finished[member] || !x.sent[member] || x.inbound[member] > 0) return;
+    x.finished[member] = 1;
+    const Pending& p = pending_[x.pid[member]];
+    StageState& st = stages_[p.dest_slot];
+    st.expert_s += sg4::Engine::get_clock() - p.start_s;
+    meter_.slot_communicating(plans_[st.job], st.stage, st.replica, false);
+    const int slot = p.dest_slot;
+    if (++x.done == static_cast<int>(x.finished.size()) - x.local) exchanges_.erase(it);
+    start_compute(slot);
   }
 
   void send(int job, int from_slot, const Op& op) {
@@ -203,15 +306,38 @@ class Simulation {
     if (pending_[pid].remaining == 0) arrive(pid);
   }
 
-  /// A flow between the gateways of nodes `src` and `dst`.
+  /// The flows of a transfer of `bytes` from node `src` to node `dst`: one per rail, each NIC sending its share, as
+  /// NCCL spreads inter-node traffic over the rails. Returns how many it started.
+  int start_rail_flows(const Task& task, int src, int dst, double bytes) {
+    const int rails = platform_.rails();
+    const double share = bytes / rails;
+    for (int r = 0; r < rails; ++r) {
+      const auto [from, to] = platform_.rail_ports(src, dst, r);
+      sg4::CommPtr comm = sg4::Comm::sendto_init(platform_.port(from), platform_.port(to));
+      comm->set_payload_size(share);
+      new_task(task, comm);
+      pair_bytes_[(static_cast<std::uint64_t>(from) << 32) | static_cast<std::uint32_t>(to)] += share;
+      comm->start();
+      ++activities_;
+    }
+    return rails;
+  }
+
+  /// A transfer between nodes `src` and `dst` that counts towards pending transfer or phase `pid`.
   void start_flow(TaskKind kind, int job, int pid, int src, int dst, double bytes) {
-    sg4::CommPtr comm = sg4::Comm::sendto_init(platform_.node_ports[src], platform_.node_ports[dst]);
-    comm->set_payload_size(bytes);
-    new_task({kind, job, pid, 0}, comm);
-    pending_[pid].remaining++;
-    pair_bytes_[(static_cast<std::uint64_t>(src) << 32) | static_cast<std::uint32_t>(dst)] += bytes;
-    comm->start();
-    ++activities_;
+    pending_[pid].remaining += start_rail_flows({kind, job, pid}, src, dst, bytes);
+  }
+
+  /// An op's compute timer fired.
+  void on_compute_done(int slot, double start) {
+    --in_flight_;
+    const double now = sg4::Engine::get_clock();
+    StageState& st = stages_[slot];
+    meter_.slot_computing(plans_[st.job], st.stage, st.replica, false);
+    st.busy_s += now - start;
+    st.exec_end_s = now;
+    if (--st.outstanding == 0) finish_op(slot, now);
+    if (in_flight_ == 0) meter_.finish();
   }
 
   void arrive(int pid) {
@@ -231,11 +357,6 @@ class Simulation {
     const double now = sg4::Engine::get_clock();
     if (task.kind != TaskKind::power_sample) --in_flight_;
     switch (task.kind) {
-      case TaskKind::compute:
-        stages_[task.slot].busy_s += now - a.get_start_time();
-        stages_[task.slot].exec_end_s = now;
-        if (--stages_[task.slot].outstanding == 0) finish_op(task.slot, now);
-        break;
       case TaskKind::context:
         if (--stages_[task.slot].outstanding == 0) finish_op(task.slot, now);
         break;
@@ -243,12 +364,7 @@ class Simulation {
         if (--pending_[task.slot].remaining == 0) arrive(task.slot);
         break;
       case TaskKind::expert:
-        if (--pending_[task.slot].remaining == 0) {
-          StageState& st = stages_[pending_[task.slot].dest_slot];
-          st.expert_s += sg4::Engine::get_clock() - pending_[task.slot].start_s;
-          meter_.slot_communicating(plans_[st.job], st.stage, st.replica, false);
-          start_compute(pending_[task.slot].dest_slot);
-        }
+        on_expert_flow(task.slot, task.peer);
         break;
       case TaskKind::dp:
       case TaskKind::gather:
@@ -338,18 +454,19 @@ class Simulation {
   std::vector<Pending> pending_;
   std::unordered_map<std::uint64_t, double> pair_bytes_;
   std::unordered_map<std::int64_t, StageEnd> stage_ends_;
+  std::unordered_map<std::uint64_t, ExpertExchange> exchanges_;
   TraceWriter trace_;
   long long activities_ = 0;
   long long in_flight_ = 0;  ///< started activities whose completion is not handled yet, power samples aside
   CheckpointTraffic checkpoint_;
   PowerMeter meter_;
   const PowerMeter::Launch tick_ = [this](const sg4::ExecPtr& timer) {
-    new_task({TaskKind::power_sample, 0, 0, 0}, timer);
+    new_task({TaskKind::power_sample, 0, 0}, timer);
     timer->start();
   };
   /// Starts the checkpoint's timers and flows as tasks of this simulation.
   const CheckpointTraffic::Launch launch_ = [this](const sg4::ActivityPtr& a, int job, CheckpointTraffic::Event e) {
-    new_task({TaskKind::checkpoint, job, static_cast<int>(e), 0}, a);
+    new_task({TaskKind::checkpoint, job, static_cast<int>(e)}, a);
     a->start();
     ++activities_;
   };

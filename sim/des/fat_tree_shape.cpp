@@ -29,24 +29,31 @@ FatTreeShape fat_tree_shape(const hw::ClusterSpec& cluster, int nodes) {
 
   FatTreeShape s;
   s.nodes = nodes;
-  s.link_bw_Bps = rails * so.nic_bw_Bps * so.nic_efficiency;
+  s.rails = rails;
+  s.link_bw_Bps = so.nic_bw_Bps * so.nic_efficiency;
   const auto u = [](long v) { return static_cast<unsigned>(std::max(1L, v)); };
   if (plan.tiers <= 1) {
+    // One switch: a single rail (plan_clos builds no one-tier fabric for several).
     s.levels = 1;
-    s.down = {u(nodes)};
+    s.down = {u(1L * nodes * rails)};
     s.up = {1};
     s.number = {1};
+    s.rail_leaves = nodes * rails;
   } else if (plan.tiers == 2) {
+    // Every leaf of every rail reaches every spine. One leaf per rail holds every node: no padding leaves.
     s.levels = 2;
-    // One leaf per rail holds every node: no padding leaves.
-    s.down = {u(plan.leaves_per_group == 1 ? nodes : plan.leaf_down), u(plan.leaves_per_group)};
+    const long per_leaf = plan.leaves_per_group == 1 ? nodes : plan.leaf_down;
+    s.down = {u(per_leaf), u(plan.leaves)};
     s.up = {1, u(plan.leaf_up / std::max(1, plan.leaf_spine_links))};
     s.number = {1, u(plan.leaf_spine_links)};
+    s.rail_leaves = static_cast<int>(per_leaf * plan.leaves_per_group);
   } else {
+    // Pods belong to one rail; spine j of every pod, whatever its rail, joins core group j.
     s.levels = 3;
-    s.down = {u(plan.leaf_down), u(plan.leaves_per_pod), u(plan.pods_per_group)};
+    s.down = {u(plan.leaf_down), u(plan.leaves_per_pod), u(plan.pods)};
     s.up = {1, u(plan.spines_per_pod), u(plan.cores_per_group)};
     s.number = {1, u(plan.leaf_spine_links), u(plan.spine_core_links)};
+    s.rail_leaves = static_cast<int>(1L * plan.leaf_down * plan.leaves_per_pod * plan.pods_per_group);
   }
   s.leaves = 1;
   for (unsigned d : s.down) s.leaves *= static_cast<int>(d);
@@ -54,9 +61,10 @@ FatTreeShape fat_tree_shape(const hw::ClusterSpec& cluster, int nodes) {
   return s;
 }
 
-int FatTreeShape::node_leaf(int node) const {
+int FatTreeShape::nic_leaf(int node, int rail) const {
   const int g = std::max(1, group_compute_leaves);
-  return node / g * (g + group_storage_leaves) + node % g;
+  const int slot = rail * rail_leaves + node;
+  return slot / g * (g + group_storage_leaves) + slot % g;
 }
 
 int FatTreeShape::storage_leaf(int endpoint) const {
@@ -65,12 +73,24 @@ int FatTreeShape::storage_leaf(int endpoint) const {
          endpoint % per_group;
 }
 
-int FatTreeShape::leaf_role(int leaf) const {
+LeafRole FatTreeShape::leaf_role(int leaf) const {
   const int span = std::max(1, group_compute_leaves + group_storage_leaves);
   const int group = leaf / span;
   const int offset = leaf % span;
-  if (offset < group_compute_leaves) return group * group_compute_leaves + offset;
-  return -1 - (group * group_storage_leaves + offset - group_compute_leaves);
+  LeafRole role;
+  if (offset >= group_compute_leaves) {
+    role.kind = LeafRole::Kind::storage;
+    role.storage = group * group_storage_leaves + offset - group_compute_leaves;
+    return role;
+  }
+  const int slot = group * group_compute_leaves + offset;
+  const int rail = slot / std::max(1, rail_leaves);
+  const int node = slot % std::max(1, rail_leaves);
+  if (rail >= rails || node >= nodes) return role;
+  role.kind = LeafRole::Kind::nic;
+  role.node = node;
+  role.rail = rail;
+  return role;
 }
 
 FatTreeShape with_storage(FatTreeShape s) {
@@ -169,8 +189,10 @@ std::string fabric_link_name(const FatTreeShape& s, const std::string& name) {
   const auto levels = static_cast<long>(s.levels);
   const auto describe = [&](long level, long pos) -> std::string {
     if (level == 0) {
-      const int role = s.leaf_role(static_cast<int>(pos));
-      return role >= 0 ? "node " + std::to_string(role) : "storage " + std::to_string(-1 - role);
+      const LeafRole role = s.leaf_role(static_cast<int>(pos));
+      if (role.kind == LeafRole::Kind::storage) return "storage " + std::to_string(role.storage);
+      if (role.kind == LeafRole::Kind::padding) return "port " + std::to_string(pos);
+      return "node " + std::to_string(role.node) + " nic " + std::to_string(role.rail);
     }
     if (level == 1) {
       if (s.group_storage_leaves == 0 || levels == 1) return "leaf " + std::to_string(pos);

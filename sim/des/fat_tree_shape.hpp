@@ -2,12 +2,11 @@
 /// @file fat_tree_shape.hpp
 /// How the DES lays a cluster out as a SimGrid fat-tree zone (pure arithmetic, no SimGrid).
 ///
-/// The leaves are nodes. A DGX-class node has one NIC per GPU, each on its own rail (one leaf switch per rail in a
-/// rail-optimized fabric). The rails are symmetric, so the DES merges them: a fabric link stands for the node's
-/// `nics_per_node` parallel cables and carries their summed bandwidth, and a switch for the same switch of every
-/// rail. A flow then carries the traffic of all of a node's GPUs towards one peer node. This keeps the number of
-/// simulated flows per transfer at one instead of one per GPU, which is what lets 16,384 GPUs run in under a minute
-/// on SimGrid 3.32 (its running-activity list is scanned on every completion).
+/// The leaves are NIC ports: every GPU's NIC cable is a split-duplex link of its own, and so is every switch-to-switch
+/// cable. A DGX-class node has one NIC per GPU, each on its own rail; the fabric model (models/network/clos_plan.hpp)
+/// gives every rail its own leaves (and, on three tiers, its own pods) under spines or cores that all rails share.
+/// SimGrid's fat-tree numbers leaves under leaf switches in order, so the leaves are laid out rail-major: the first
+/// `rail_leaves` are rail 0 of nodes 0, 1, ... (then padding), the next rail 1, and so on.
 
 #include <optional>
 #include <string>
@@ -17,36 +16,47 @@
 
 namespace capsim::sim::des {
 
+/// What one SimGrid fat-tree leaf is.
+struct LeafRole {
+  enum class Kind { nic, padding, storage } kind = Kind::padding;
+  int node = -1;     ///< nic: the node
+  int rail = -1;     ///< nic: its rail (NIC index in the node)
+  int storage = -1;  ///< storage: the endpoint
+};
+
 /// SimGrid FatTreeParams (levels, down, up, number), read bottom-up.
 struct FatTreeShape {
   unsigned levels = 1;
   std::vector<unsigned> down;
   std::vector<unsigned> up;
   std::vector<unsigned> number;
-  int leaves = 0;  ///< product of `down`: leaves beyond the cluster's nodes (and storage) are padding
+  int leaves = 0;  ///< product of `down`: leaves beyond the cluster's NICs (and storage) are padding
   int nodes = 0;
-  double link_bw_Bps = 0;  ///< one (rail-merged) fabric link
+  int rails = 1;        ///< NICs per node, each on its own rail
+  int rail_leaves = 0;  ///< leaf slots per rail: the nodes, then padding up to a whole number of leaf switches
+  double link_bw_Bps = 0;  ///< one cable (a NIC's line rate at the fabric's efficiency)
   // Storage endpoints (with_storage()): the leaves are groups, a pod on 3 tiers or the whole tree otherwise, and each
   // group ends with its storage leaves. Without storage there is one group of compute leaves.
   int groups = 1;
-  int group_compute_leaves = 0;  ///< nodes and padding in each group
+  int group_compute_leaves = 0;  ///< NIC ports and padding in each group
   int group_storage_leaves = 0;  ///< storage endpoints at the end of each group; 0 = no storage on the fabric
 
   /// Storage endpoints on the fabric.
   int storage_endpoints() const { return groups * group_storage_leaves; }
-  /// SimGrid leaf id of compute node `node` (leaves are numbered bottom-up, the first `down[0]` under leaf switch 0).
-  int node_leaf(int node) const;
+  /// SimGrid leaf id of NIC `rail` of node `node` (leaves are numbered bottom-up, the first `down[0]` under leaf
+  /// switch 0).
+  int nic_leaf(int node, int rail) const;
   /// SimGrid leaf id of storage endpoint `endpoint`.
   int storage_leaf(int endpoint) const;
-  /// What leaf `leaf` holds: a node index (>= `nodes` for padding), or -1 - e for storage endpoint e.
-  int leaf_role(int leaf) const;
+  /// What leaf `leaf` holds.
+  LeafRole leaf_role(int leaf) const;
 };
 
 /// Storage endpoints a single-switch fabric gets (deeper trees get a whole storage leaf switch of them).
 constexpr int kSingleSwitchStorageEndpoints = 8;
 
 /// The fat-tree the fabric model plans for `cluster` (models/network/clos_plan.hpp: tiers, radix, port splits,
-/// per-tier oversubscription), for `nodes` nodes, as SimGrid parameters with one rail-merged tree. Throws
+/// per-tier oversubscription), for `nodes` nodes, as SimGrid parameters with one leaf per NIC. Throws
 /// capsim::InfeasibleError when no such fabric can be built.
 FatTreeShape fat_tree_shape(const hw::ClusterSpec& cluster, int nodes);
 
@@ -57,7 +67,7 @@ FatTreeShape fat_tree_shape(const hw::ClusterSpec& cluster, int nodes);
 FatTreeShape with_storage(FatTreeShape shape);
 
 /// Where one SimGrid fat-tree link sits: the cable between a level-`tier` element at `child_pos` (tier 0: a leaf of
-/// the SimGrid tree, i.e. a node or storage endpoint) and the switch one level up at `parent_pos`.
+/// the SimGrid tree, i.e. a NIC or storage endpoint) and the switch one level up at `parent_pos`.
 struct FabricLinkEnds {
   int tier = 0;       ///< the cable's lower level
   long child_pos = 0;
@@ -71,11 +81,11 @@ struct FabricLinkEnds {
 std::optional<FabricLinkEnds> decode_fabric_link(const FatTreeShape& shape, const std::string& simgrid_name);
 
 /// A readable name for the SimGrid fat-tree link `simgrid_name` of the fabric built from `shape`, in the direction
-/// its traffic flows: "node 17 -> leaf 2 (up)", "spine 12 -> leaf 3 (down)", "storage leaf 0 -> spine 3 (up)",
+/// its traffic flows: "node 17 nic 3 -> leaf 2 (up)", "spine 12 -> leaf 3 (down)", "storage leaf 0 -> spine 3 (up)",
 /// "core 40 -> spine 5 (down, cable 1)" (a cable number only where switches are joined by parallel cables).
-/// Nodes and storage endpoints are numbered as DesPlatform numbers them; leaf switches count compute leaves and
-/// storage leaves apart; spines and cores by their position across the whole tree. A name that is not one of that
-/// fat-tree's links comes back unchanged.
+/// Nodes and storage endpoints are numbered as DesPlatform numbers them; leaf switches count compute leaves (rail
+/// by rail) and storage leaves apart; spines and cores by their position across the whole tree. A name that is not
+/// one of that fat-tree's links comes back unchanged.
 std::string fabric_link_name(const FatTreeShape& shape, const std::string& simgrid_name);
 
 }  // namespace capsim::sim::des

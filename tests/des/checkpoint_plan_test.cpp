@@ -111,20 +111,26 @@ hw::ClusterSpec h100(int nodes) {
   return hw::default_cluster(*hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), nodes);
 }
 
-/// Every node and every storage endpoint has its own leaf, and leaf_role() inverts node_leaf() and storage_leaf().
+/// Every NIC and every storage endpoint has its own leaf, and leaf_role() inverts nic_leaf() and storage_leaf().
 void expect_consistent(const FatTreeShape& s) {
   std::set<int> leaves;
   for (int n = 0; n < s.nodes; ++n) {
-    const int leaf = s.node_leaf(n);
-    EXPECT_EQ(s.leaf_role(leaf), n);
-    leaves.insert(leaf);
+    for (int r = 0; r < s.rails; ++r) {
+      const int leaf = s.nic_leaf(n, r);
+      const LeafRole role = s.leaf_role(leaf);
+      EXPECT_EQ(role.kind, LeafRole::Kind::nic);
+      EXPECT_EQ(role.node, n);
+      EXPECT_EQ(role.rail, r);
+      leaves.insert(leaf);
+    }
   }
   for (int e = 0; e < s.storage_endpoints(); ++e) {
     const int leaf = s.storage_leaf(e);
-    EXPECT_EQ(s.leaf_role(leaf), -1 - e);
+    EXPECT_EQ(s.leaf_role(leaf).kind, LeafRole::Kind::storage);
+    EXPECT_EQ(s.leaf_role(leaf).storage, e);
     leaves.insert(leaf);
   }
-  EXPECT_EQ(static_cast<int>(leaves.size()), s.nodes + s.storage_endpoints());
+  EXPECT_EQ(static_cast<int>(leaves.size()), s.nodes * s.rails + s.storage_endpoints());
   EXPECT_LT(*leaves.rbegin(), s.leaves);
 }
 
@@ -135,7 +141,7 @@ TEST(FatTreeStorage, ThreeTiersGetAStorageLeafSwitchInEveryPod) {
   EXPECT_EQ(s.down[1], plain.down[1] + 1);
   EXPECT_EQ(s.groups, static_cast<int>(plain.down[2]));
   EXPECT_EQ(s.storage_endpoints(), static_cast<int>(plain.down[0] * plain.down[2]));
-  EXPECT_LE(s.storage_endpoints(), 128);  // tens of hosts, not thousands
+  EXPECT_LE(s.storage_endpoints(), 512);  // hundreds of hosts (a storage leaf in each of 16 pods), not thousands
   expect_consistent(s);
 }
 
@@ -157,17 +163,23 @@ TEST(FatTreeStorage, ASingleSwitchGetsMorePorts) {
   one.down = {5};
   one.up = {1};
   one.number = {1};
-  one.leaves = one.nodes = one.group_compute_leaves = 5;
+  one.leaves = one.nodes = one.group_compute_leaves = one.rail_leaves = 5;
   const FatTreeShape s = with_storage(one);
   EXPECT_EQ(s.storage_endpoints(), kSingleSwitchStorageEndpoints);
   EXPECT_EQ(s.leaves, 5 + kSingleSwitchStorageEndpoints);
   expect_consistent(s);
 }
 
-TEST(FatTreeStorage, WithoutStorageNodesKeepTheirLeaves) {
+TEST(FatTreeStorage, WithoutStorageTheLeavesAreRailMajor) {
   const FatTreeShape s = fat_tree_shape(h100(2048), 2048);
   EXPECT_EQ(s.storage_endpoints(), 0);
-  for (int n : {0, 1, 1023, 2047}) EXPECT_EQ(s.node_leaf(n), n);
+  EXPECT_EQ(s.rails, 8);
+  EXPECT_EQ(s.rail_leaves, 2048);
+  for (int n : {0, 1, 1023, 2047}) {
+    EXPECT_EQ(s.nic_leaf(n, 0), n);
+    EXPECT_EQ(s.nic_leaf(n, 5), 5 * 2048 + n);
+  }
+  expect_consistent(s);
 }
 
 }  // namespace

@@ -25,8 +25,9 @@ hw::ClusterSpec h100(int nodes) {
   return hw::default_cluster(*hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), nodes);
 }
 
-/// On 16-port switches (fat_tree_shape_test.cpp has the arithmetic): 16 nodes make 2 tiers, leaves of 8 nodes;
-/// 32 nodes 3 tiers in one pod of 4 leaves, 2 parallel cables from each leaf to each spine; 96 nodes 2 pods.
+/// On 16-port switches, per rail (each of the 8 rails has leaves of its own): 16 nodes make 2 tiers, leaves of 8
+/// NICs; 32 nodes 3 tiers in one pod of 4 leaves, 2 parallel cables from each leaf to each spine; 96 nodes 2 pods.
+/// Port numbers are DesPlatform's: NIC r of node n is n x 8 + r, the storage endpoints follow the 8 x nodes NICs.
 hw::ClusterSpec radix16(int nodes) {
   auto c = h100(nodes);
   c.scale_out.radix = 16;
@@ -35,7 +36,7 @@ hw::ClusterSpec radix16(int nodes) {
 
 const std::regex& readable() {
   static const std::regex pattern(
-      R"(((node|storage) \d+|(storage )?leaf \d+|spine \d+|core \d+) -> ((node|storage) \d+|(storage )?leaf \d+|spine \d+|core \d+) \((up|down)(, cable \d+)?\)|node \d+ storage client \(up\))");
+      R"((node \d+ nic \d+|storage \d+|port \d+|(storage )?leaf \d+|spine \d+|core \d+) -> (node \d+ nic \d+|storage \d+|port \d+|(storage )?leaf \d+|spine \d+|core \d+) \((up|down)(, cable \d+)?\)|node \d+ storage client \(up\))");
   return pattern;
 }
 
@@ -56,7 +57,7 @@ std::string route_names(const hw::ClusterSpec& cluster, bool storage, size_t fro
     for (const auto* link : simgrid::s4u::Engine::get_instance()->get_all_links()) {
       if (link->get_name().rfind("link_from_", 0) != 0) continue;  // not the fat-tree's
       const std::string name = fabric_link_name(platform.shape, link->get_name());
-      if (!std::regex_match(name, readable()) || !seen.insert(name).second) out += "BAD " + name + "\n";
+      if (!std::regex_match(name, readable()) || !seen.insert(name).second) out += "BAD " + name + " [" + link->get_name() + "]\n";
     }
     for (const auto* link : route) out += fabric_link_name(platform.shape, link->get_name()) + "\n";
     return out;
@@ -71,47 +72,58 @@ std::vector<std::string> lines(const std::string& text) {
 }
 
 TEST(FabricLinkNames, TwoTierRouteNamesTheLinksItClimbsAndDescends) {
-  const auto names = lines(route_names(radix16(16), false, 0, 15));
+  auto names = lines(route_names(radix16(16), false, 0, 15 * 8));
   ASSERT_EQ(names.size(), 5u) << ::testing::PrintToString(names);
   EXPECT_EQ(names[0], "levels 2");
-  EXPECT_EQ(names[1], "node 0 -> leaf 0 (up)");
+  EXPECT_EQ(names[1], "node 0 nic 0 -> leaf 0 (up)");
   EXPECT_TRUE(std::regex_match(names[2], std::regex(R"(leaf 0 -> spine \d+ \(up\))"))) << names[2];
   EXPECT_TRUE(std::regex_match(names[3], std::regex(R"(spine \d+ -> leaf 1 \(down\))"))) << names[3];
-  EXPECT_EQ(names[4], "leaf 1 -> node 15 (down)");
+  EXPECT_EQ(names[4], "leaf 1 -> node 15 nic 0 (down)");
   // Up and down through the same spine.
   EXPECT_EQ(names[2].substr(names[2].find("spine"), 8), names[3].substr(0, 8));
+  // Rail 3 has leaves of its own (2 per rail: rail 3's are leaves 6 and 7).
+  names = lines(route_names(radix16(16), false, 3, 15 * 8 + 3));
+  ASSERT_EQ(names.size(), 5u) << ::testing::PrintToString(names);
+  EXPECT_EQ(names[1], "node 0 nic 3 -> leaf 6 (up)");
+  EXPECT_EQ(names[4], "leaf 7 -> node 15 nic 3 (down)");
+  // Nodes under one rail leaf talk through it alone.
+  names = lines(route_names(radix16(16), false, 0, 8));
+  ASSERT_EQ(names.size(), 3u) << ::testing::PrintToString(names);
+  EXPECT_EQ(names[1], "node 0 nic 0 -> leaf 0 (up)");
+  EXPECT_EQ(names[2], "leaf 0 -> node 1 nic 0 (down)");
 }
 
 TEST(FabricLinkNames, ParallelCablesBetweenSwitchesAreNumbered) {
-  const auto names = lines(route_names(radix16(32), false, 0, 31));
+  const auto names = lines(route_names(radix16(32), false, 0, 31 * 8));
   ASSERT_EQ(names.size(), 5u) << ::testing::PrintToString(names);
   EXPECT_EQ(names[0], "levels 3");
-  EXPECT_EQ(names[1], "node 0 -> leaf 0 (up)");
+  EXPECT_EQ(names[1], "node 0 nic 0 -> leaf 0 (up)");
   EXPECT_TRUE(std::regex_match(names[2], std::regex(R"(leaf 0 -> spine \d+ \(up, cable [01]\))"))) << names[2];
   EXPECT_TRUE(std::regex_match(names[3], std::regex(R"(spine \d+ -> leaf 3 \(down, cable [01]\))"))) << names[3];
-  EXPECT_EQ(names[4], "leaf 3 -> node 31 (down)");
+  EXPECT_EQ(names[4], "leaf 3 -> node 31 nic 0 (down)");
 }
 
 TEST(FabricLinkNames, ThreeTierRouteWithStorageNamesEveryTier) {
-  // Node 0 (pod 0) to node 95 (pod 1, its 4th leaf: leaf 11 once storage leaves are counted apart): over a core.
-  auto names = lines(route_names(radix16(96), true, 0, 95));
+  // Node 0 (rail 0's pod 0) to node 95 (rail 0's pod 1, its 4th leaf: leaf 11 once storage leaves are counted
+  // apart): over a core.
+  auto names = lines(route_names(radix16(96), true, 0, 95 * 8));
   ASSERT_EQ(names.size(), 7u) << ::testing::PrintToString(names);
   EXPECT_EQ(names[0], "levels 3");
-  EXPECT_EQ(names[1], "node 0 -> leaf 0 (up)");
+  EXPECT_EQ(names[1], "node 0 nic 0 -> leaf 0 (up)");
   EXPECT_TRUE(std::regex_match(names[2], std::regex(R"(leaf 0 -> spine \d+ \(up\))"))) << names[2];
   EXPECT_TRUE(std::regex_match(names[3], std::regex(R"(spine \d+ -> core \d+ \(up\))"))) << names[3];
   EXPECT_TRUE(std::regex_match(names[4], std::regex(R"(core \d+ -> spine \d+ \(down\))"))) << names[4];
   EXPECT_TRUE(std::regex_match(names[5], std::regex(R"(spine \d+ -> leaf 11 \(down\))"))) << names[5];
-  EXPECT_EQ(names[6], "leaf 11 -> node 95 (down)");
-  // Node 0 to storage endpoint 0 (port 96, on pod 0's storage leaf switch), and storage endpoint 8 (pod 1's).
-  names = lines(route_names(radix16(96), true, 0, 96));
+  EXPECT_EQ(names[6], "leaf 11 -> node 95 nic 0 (down)");
+  // Node 0 to storage endpoint 0 (port 768, on pod 0's storage leaf switch), and storage endpoint 8 (pod 1's).
+  names = lines(route_names(radix16(96), true, 0, 768));
   ASSERT_EQ(names.size(), 5u) << ::testing::PrintToString(names);
   EXPECT_TRUE(std::regex_match(names[3], std::regex(R"(spine \d+ -> storage leaf 0 \(down\))"))) << names[3];
   EXPECT_EQ(names[4], "storage leaf 0 -> storage 0 (down)");
-  names = lines(route_names(radix16(96), true, 104, 0));
+  names = lines(route_names(radix16(96), true, 776, 0));
   ASSERT_EQ(names.size(), 7u) << ::testing::PrintToString(names);
   EXPECT_EQ(names[1], "storage 8 -> storage leaf 1 (up)");
-  EXPECT_EQ(names[6], "leaf 0 -> node 0 (down)");
+  EXPECT_EQ(names[6], "leaf 0 -> node 0 nic 0 (down)");
 }
 
 TEST(FabricLinkNames, ANameThatIsNotTheFatTreesComesBackUnchanged) {
@@ -124,7 +136,7 @@ TEST(FabricLinkNames, ANameThatIsNotTheFatTreesComesBackUnchanged) {
 
 
 TEST(FabricLinkNames, EveryBusiestLinkOfAStepHasAReadableName) {
-  for (int nodes : {16, 96}) {
+  for (int nodes : {16, 32}) {
     const TrainingResult r = DesEngine().run_training(radix16(nodes), moe_job(nodes, 4));
     ASSERT_FALSE(r.busiest_links.empty());
     for (const auto& link : r.busiest_links) {
