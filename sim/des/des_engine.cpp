@@ -149,9 +149,10 @@ std::vector<TrainingResult> DesEngine::run_trainings(const hw::ClusterSpec& clus
                                  l.at("utilization").get<double>()});
     }
     // Peak memory stays out of the notes: it varies from run to run, and the notes are part of golden outputs.
-    r.notes.push_back("des: " + std::to_string(run.at("activities").get<long long>()) +
-                      " SimGrid activities; pipeline, data-parallel and cross-node context- and expert-parallel "
-                      "traffic simulated as flows on the fabric, tensor-parallel traffic costed by the node model");
+    r.notes.push_back("des: " + units::format_count(static_cast<double>(run.at("activities").get<long long>())) +
+                      " ops and flows simulated; pipeline, data-parallel and cross-node context- and "
+                      "expert-parallel traffic runs as one flow per rail on the fabric, tensor-parallel traffic is "
+                      "costed by the node model");
     if (const auto& job = run.at("jobs").at(i); job.contains("power")) {
       r.power_trace = power_from_json(job.at("power"));
       if (options_.power_trace.period_s > 0 && r.power_trace.period_s > options_.power_trace.period_s) {

@@ -55,7 +55,7 @@ struct LinkLoad {
 struct DesRunResult {
   std::vector<DesJobResult> jobs;
   std::vector<LinkLoad> busiest_links;
-  long long activities = 0;  ///< SimGrid activities created (compute + flows)
+  long long activities = 0;  ///< ops (kernel timers) and flows (SimGrid comms) simulated
   double makespan_s = 0;
   double peak_memory_bytes = 0;  ///< peak resident memory of the simulating process
 };
