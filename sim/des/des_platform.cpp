@@ -36,8 +36,7 @@ sg4::Host* create_gpu_host(sg4::NetZone* zone, const std::string& name, const st
 }  // namespace
 
 DesPlatform build_platform(const hw::ClusterSpec& cluster, int gpus, const DesCheckpoint* storage,
-                           const std::vector<std::string>* gpu_wattage,
-                           const std::vector<std::vector<int>>* client_endpoints) {
+                           const std::vector<std::string>* gpu_wattage, const std::vector<JobCheckpoint>* writes) {
   // LV08 (SimGrid's default) models TCP: latency x13, a window bound and 5% cross-traffic. RDMA fabrics have none
   // of that (reference/simgrid-3.32.md).
   sg4::Engine::set_config("network/model:CM02");
@@ -96,6 +95,10 @@ DesPlatform build_platform(const hw::ClusterSpec& cluster, int gpus, const DesCh
     // A node's storage client: its route to each storage endpoint it writes to is its own link, then that of one
     // of the node's NICs. Bypass routes hold them, since the fat-tree routes only between its leaves.
     platform.storage_clients.assign(nodes, nullptr);
+    // The endpoints each node writes to, as CheckpointTraffic will assign them.
+    const std::vector<std::vector<int>> client_endpoints =
+        writes == nullptr ? std::vector<std::vector<int>>{}
+                          : endpoints_by_node(*writes, assign_endpoints(*writes, shape.storage_endpoints()), nodes);
     std::vector<sg4::Link*> route;
     for (int node = 0; node < nodes; ++node) {
       const std::string name = "node " + std::to_string(node) + " storage client";
@@ -103,8 +106,8 @@ DesPlatform build_platform(const hw::ClusterSpec& cluster, int gpus, const DesCh
       // Named for the busiest-links report (the fabric's links are renamed there: fabric_link_name()).
       sg4::Link* up = fabric->create_link(name + " (up)", client_cap);
       platform.storage_clients[node] = client;
-      if (client_endpoints == nullptr || node >= static_cast<int>(client_endpoints->size())) continue;
-      for (int e : (*client_endpoints)[node]) {
+      if (node >= static_cast<int>(client_endpoints.size())) continue;
+      for (int e : client_endpoints[node]) {
         route.clear();
         double latency = 0;
         platform.nics[platform.nic_port(node, e % rails)]->route_to(platform.storage_hosts[e], route, &latency);

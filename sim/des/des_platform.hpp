@@ -6,11 +6,12 @@
 /// Must run inside a DES child process (one simgrid::s4u::Engine per process).
 
 #include <memory>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/hardware/cluster.hpp"
+#include "sim/des/checkpoint_plan.hpp"
 #include "sim/des/des_engine.hpp"
 #include "sim/des/fat_tree_shape.hpp"
 
@@ -83,12 +84,11 @@ std::unique_ptr<simgrid::s4u::Engine> start_engine();
 /// the tier bounds what one node can write, each node's storage client host (DesPlatform::storage_clients). With
 /// `gpu_wattage` (by GPU rank: a `wattage_per_state` property for SimGrid's host energy plugin, one comma-separated
 /// group per pstate), every GPU host gets that many pstates of the same speed and the property, and the platform a
-/// meter host. The energy plugins must be initialized before (des_power.hpp). `client_endpoints` (by node: the
-/// storage endpoints it writes to, checkpoint_plan.hpp's endpoints_by_node) says which routes the storage clients
-/// need; without it they get none.
+/// meter host. The energy plugins must be initialized before (des_power.hpp). `writes` (the checkpoints the step
+/// writes) says which storage endpoints each node's client needs a route to; without it they get none.
 DesPlatform build_platform(const hw::ClusterSpec& cluster, int gpus, const DesCheckpoint* storage = nullptr,
                            const std::vector<std::string>* gpu_wattage = nullptr,
-                           const std::vector<std::vector<int>>* client_endpoints = nullptr);
+                           const std::vector<JobCheckpoint>* writes = nullptr);
 
 /// Fails cables. Tier 0: `cables` of node `from_node`'s NIC cables (rails 0 to cables - 1); their traffic moves to
 /// the node's working NICs (DesPlatform::live_rail). Higher tiers: `cables` of the uplinks of the tier's switch on

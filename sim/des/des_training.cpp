@@ -55,7 +55,6 @@ struct ExpertExchange {
   std::vector<std::uint8_t> finished;
   std::vector<int> pid;  ///< the member's Pending, -1 before it arrives
   int done = 0;          ///< members finished
-  int local = 0;         ///< members whose every peer shares their node (they never join)
 };
 
 /// Rounds of an expert all-to-all (peers) a replica keeps in flight, as NCCL spreads grouped send/recv over its
@@ -79,17 +78,11 @@ class Simulation {
     const auto wattage = metered ? prepare_energy_plugins(cluster, jobs, plans_) : std::vector<std::string>{};
     const bool writes = options.checkpoint.enabled && options.write_checkpoint;
     std::vector<JobCheckpoint> checkpoints;
-    std::vector<std::vector<int>> client_endpoints;
-    if (writes) {
-      for (size_t j = 0; j < jobs.size(); ++j) {
-        checkpoints.push_back(job_checkpoint(jobs[j], plans_[j].first_gpu, cluster.gpus_per_node));
-      }
-      const int nodes = (next + cluster.gpus_per_node - 1) / cluster.gpus_per_node;
-      const int endpoints = with_storage(fat_tree_shape(cluster, nodes)).storage_endpoints();
-      client_endpoints = endpoints_by_node(checkpoints, assign_endpoints(checkpoints, endpoints), nodes);
+    for (size_t j = 0; writes && j < jobs.size(); ++j) {
+      checkpoints.push_back(job_checkpoint(jobs[j], plans_[j].first_gpu, cluster.gpus_per_node));
     }
     platform_ = build_platform(cluster, next, &options.checkpoint, metered ? &wattage : nullptr,
-                               writes ? &client_endpoints : nullptr);
+                               writes ? &checkpoints : nullptr);
     fail_cables(platform_, options.failed);
     if (metered) meter_ = PowerMeter(platform_, cluster, jobs, plans_, options.power_period_s);
     if (writes) {
@@ -200,48 +193,46 @@ class Simulation {
     StageState& st = stages_[slot];
     const JobPlan& plan = plans_[st.job];
     const int first = plan.ep_group_first(st.replica);
+    // The group's replicas are consecutive, so their nodes ascend: one node holds them all or every member has a
+    // peer on another node.
+    if (plan.node_of(plan.rank(first, st.stage, 0, 0)) == plan.node_of(plan.rank(first + plan.ep - 1, st.stage, 0, 0))) {
+      return false;
+    }
+    const std::uint64_t key = (static_cast<std::uint64_t>(st.job) << 56) | (static_cast<std::uint64_t>(st.stage) << 40) |
+                              (static_cast<std::uint64_t>(first) << 20) | static_cast<std::uint64_t>(st.cursor);
+    ExpertExchange& x = exchanges_[key];
+    if (x.inbound.empty()) open_exchange(x, plan, st.stage, first);
     const int me = st.replica - first;
-    if (fabric_peers(plan, st.stage, first, me) == 0) return false;
     const double layers = plan.layers_per_chunk[static_cast<size_t>(st.stage) * plan.vs + op.chunk];
     Pending p{0, st.job, slot, op.forward, 0, sg4::Engine::get_clock()};
     p.bytes = plan.ep_bytes_per_layer * layers * (op.forward ? 1.0 : plan.ep_backward_passes);
-    p.exchange = (static_cast<std::uint64_t>(st.job) << 56) | (static_cast<std::uint64_t>(st.stage) << 40) |
-                 (static_cast<std::uint64_t>(first) << 20) | static_cast<std::uint64_t>(st.cursor);
+    p.exchange = key;
     const int pid = new_pending(p);
-    ExpertExchange& x = exchanges_[p.exchange];
-    if (x.inbound.empty()) {
-      x.first = first;
-      x.inbound.resize(plan.ep);
-      for (int m = 0; m < plan.ep; ++m) {
-        const int peers = fabric_peers(plan, st.stage, first, m);
-        x.inbound[m] = peers * platform_.rails();
-        x.local += peers == 0 ? 1 : 0;
-      }
-      x.sent.assign(plan.ep, 0);
-      x.finished.assign(plan.ep, 0);
-      x.pid.assign(plan.ep, -1);
-    }
     x.pid[me] = pid;
-    for (int w = 0; w < kExpertRoundsInFlight && next_expert_round(pid); ++w) {
-    }
+    fill_expert_window(pid);
     meter_.slot_communicating(plan, st.stage, st.replica, true);
     return true;
   }
 
-  /// Members of EP group `first` (at stage `stage`) on another node than member `member`.
-  static int fabric_peers(const JobPlan& plan, int stage, int first, int member) {
-    const int node = plan.node_of(plan.rank(first + member, stage, 0, 0));
-    int peers = 0;
-    for (int m = 0; m < plan.ep; ++m) peers += plan.node_of(plan.rank(first + m, stage, 0, 0)) != node ? 1 : 0;
-    return peers;
+  /// Sizes a new exchange of EP group `first` at stage `stage`: each member expects a flow per rail from every
+  /// member on another node.
+  void open_exchange(ExpertExchange& x, const JobPlan& plan, int stage, int first) const {
+    std::vector<int> nodes(plan.ep);
+    std::unordered_map<int, int> members_on;
+    for (int m = 0; m < plan.ep; ++m) ++members_on[nodes[m] = plan.node_of(plan.rank(first + m, stage, 0, 0))];
+    x.first = first;
+    x.inbound.resize(plan.ep);
+    for (int m = 0; m < plan.ep; ++m) x.inbound[m] = (plan.ep - members_on[nodes[m]]) * platform_.rails();
+    x.sent.assign(plan.ep, 0);
+    x.finished.assign(plan.ep, 0);
+    x.pid.assign(plan.ep, -1);
   }
 
-  /// Node of the member of expert exchange `pid`'s group that its round `round` sends to.
-  int expert_peer(const Pending& p, int round) const {
-    const StageState& st = stages_[p.dest_slot];
-    const JobPlan& plan = plans_[st.job];
-    const int first = plan.ep_group_first(st.replica);
-    return first + (st.replica - first + round) % plan.ep;
+  /// Starts rounds of expert exchange `pid` while fewer than kExpertRoundsInFlight rounds' worth of its flows are
+  /// in flight and rounds are left.
+  void fill_expert_window(int pid) {
+    while (pending_[pid].remaining < kExpertRoundsInFlight * platform_.rails() && next_expert_round(pid)) {
+    }
   }
 
   /// Starts the next round of expert exchange `pid` that crosses the fabric; false when none is left.
@@ -249,11 +240,12 @@ class Simulation {
     Pending& p = pending_[pid];
     const StageState& st = stages_[p.dest_slot];
     const JobPlan& plan = plans_[st.job];
+    const int first = plan.ep_group_first(st.replica);
     const int src_node = plan.node_of(plan.rank(st.replica, st.stage, 0, 0));
     while (++p.round < plan.ep) {
-      const int dst_node = plan.node_of(plan.rank(expert_peer(p, p.round), st.stage, 0, 0));
+      const int peer = (st.replica - first + p.round) % plan.ep;
+      const int dst_node = plan.node_of(plan.rank(first + peer, st.stage, 0, 0));
       if (dst_node == src_node) continue;
-      const int peer = expert_peer(p, p.round) - plan.ep_group_first(st.replica);
       p.remaining += start_rail_flows({TaskKind::expert, st.job, pid, peer}, src_node, dst_node, p.bytes);
       return true;
     }
@@ -268,8 +260,7 @@ class Simulation {
     --x.inbound[receiver];
     const int me = stages_[p.dest_slot].replica - x.first;
     --p.remaining;
-    while (p.remaining < kExpertRoundsInFlight * platform_.rails() && next_expert_round(pid)) {
-    }
+    fill_expert_window(pid);
     if (p.remaining == 0) x.sent[me] = 1;
     const std::uint64_t key = p.exchange;
     finish_expert_member(key, receiver);
@@ -288,7 +279,7 @@ class Simulation {
     st.expert_s += sg4::Engine::get_clock() - p.start_s;
     meter_.slot_communicating(plans_[st.job], st.stage, st.replica, false);
     const int slot = p.dest_slot;
-    if (++x.done == static_cast<int>(x.finished.size()) - x.local) exchanges_.erase(it);
+    if (++x.done == static_cast<int>(x.finished.size())) exchanges_.erase(it);
     start_compute(slot);
   }
 
