@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/fabric_summary.hpp"
 #include "cli/inference_summary.hpp"
 #include "cli/placement_summary.hpp"
 #include "sim/core/units.hpp"
@@ -172,6 +173,7 @@ void print_summary(const planner::Scenario& scenario, const planner::ScenarioRes
                      c.nodes, c.gpus_per_node, c.gpu.name, c.total_gpus(), units::format_bandwidth(c.scale_up.bw_Bps),
                      c.scale_out.nics_per_node, fmt::format("{:.0f} Gb/s", c.scale_out.nic_bw_Bps * 8 / 1e9), c.scale_out.topology,
                      c.scale_out.oversubscription);
+  print_fabric(result.fabric, out);
   size_t next = 0;
   size_t next_inference = 0;
   for (const auto& w : scenario.workloads) {

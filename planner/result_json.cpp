@@ -205,6 +205,7 @@ nlohmann::ordered_json to_json(const ScenarioResult& result) {
   j["schema"] = "capsim/result/v1";
   j["scenario"] = result.scenario_name;
   j["engine"] = result.engine;
+  j["fabric"] = to_json(result.fabric);
   j["workloads"] = nlohmann::ordered_json::array();
   for (const auto& t : result.training) j["workloads"].push_back(to_json(t));
   for (const auto& i : result.inference) j["workloads"].push_back(to_json(i));

@@ -26,6 +26,7 @@ ScenarioResult run_scenario(const Scenario& scenario, const std::string& engine_
   ScenarioResult result;
   result.scenario_name = scenario.name;
   result.engine = engine->name();
+  result.fabric = fabric_inventory(scenario.cluster);
   // Training jobs run together: on the DES they share the fabric and interfere.
   std::vector<workloads::TrainingJob> jobs;
   for (const auto& workload : scenario.workloads) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "planner/fabric_inventory.hpp"
 #include "planner/scenario.hpp"
 #include "sim/engine.hpp"
 #include "sim/serving/inference_result.hpp"
@@ -15,6 +16,7 @@ namespace capsim::planner {
 struct ScenarioResult {
   std::string scenario_name;
   std::string engine;
+  FabricInventory fabric;  ///< the cluster's scale-out fabric, counted once per scenario
   std::vector<sim::TrainingResult> training;
   std::vector<sim::serving::InferenceResult> inference;  ///< in the scenario's order of inference workloads
   std::vector<std::string> warnings;  ///< e.g. workloads the chosen engine does not simulate yet

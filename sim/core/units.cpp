@@ -357,7 +357,7 @@ std::string format_scaled(double v, const Scale (&scales)[N], size_t base, const
   return (negative ? "-" : "") + number + sep + scales[chosen].suffix;
 }
 
-/// "1,234" for a non-negative whole number below 1e6.
+/// "1,234" for a non-negative whole number.
 std::string group_thousands(double whole) {
   std::string digits = printf_string(whole, 0);
   for (size_t at = digits.size(); at > 3;) digits.insert(at -= 3, ",");
@@ -409,6 +409,11 @@ std::string format_energy(double joules) {
 std::string format_count(double count) {
   static constexpr Scale kScales[] = {{1.0, ""}, {1e3, "k"}, {1e6, "M"}, {1e9, "B"}, {1e12, "T"}};
   return format_scaled(count, kScales, 0, "", true);
+}
+
+std::string format_integer(double count) {
+  if (!std::isfinite(count)) return printf_string(count, 0);
+  return (count < 0 ? "-" : "") + group_thousands(std::round(std::fabs(count)));
 }
 
 std::string format_money(double usd) {

@@ -50,6 +50,8 @@ std::string format_power(double watts);
 std::string format_energy(double joules);
 /// Formats a count with a short-scale suffix: "15.0T", "8.03B", "512".
 std::string format_count(double count);
+/// Formats a whole number with thousands separators: "16,384", "98,304" (rounded to the nearest integer).
+std::string format_integer(double count);
 /// Formats USD: "$1,234", "$2.49", "$1.20M".
 std::string format_money(double usd);
 /// Mass of CO2e and the like: "512 kg" (3 significant digits) below a tonne, else whole tonnes with thousands

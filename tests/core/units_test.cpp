@@ -279,3 +279,12 @@ TEST(UnitsFormat, MassInKilogramsBelowATonneAndGroupedTonnesAbove) {
   EXPECT_EQ(format_mass(17'000), "17 t");
   EXPECT_EQ(format_mass(15'437'800), "15,438 t");
 }
+
+TEST(UnitsFormat, IntegersGetThousandsSeparators) {
+  using capsim::units::format_integer;
+  EXPECT_EQ(format_integer(0), "0");
+  EXPECT_EQ(format_integer(512), "512");
+  EXPECT_EQ(format_integer(16'384), "16,384");
+  EXPECT_EQ(format_integer(98'304.4), "98,304");
+  EXPECT_EQ(format_integer(-1'234'567), "-1,234,567");
+}
