@@ -1,0 +1,67 @@
+#pragma once
+/// @file capacity.hpp
+/// The simulated capacity behind every GPU-hour of a plan. Each demand item is simulated once per GPU type an option
+/// uses: a training campaign's layout (step time, throughput, goodput after failures and checkpoints, power; scaled
+/// out by data parallelism when it would miss its deadline), and an inference service's replica (the highest rate
+/// one replica serves within the workload's SLO, found by the plan-serving machinery). Months, prices and Monte Carlo
+/// samples are then arithmetic on these shapes (cost_model.hpp): no simulation per month or per sample.
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "planner/tco/plan_result.hpp"
+#include "planner/tco/study.hpp"
+
+namespace capsim::planner::tco {
+
+/// A training campaign (or one run of a recurring job) on one GPU type.
+struct TrainingCapacity {
+  CapacityShape shape;
+  double gpus = 0;              ///< GPUs of the layout
+  double failure_free_hours = 0;  ///< tokens / throughput, hours
+  double tokens = 0;
+  double busy_W_per_gpu = 0;    ///< IT power per GPU while it trains (fabric and storage share included)
+  double pue = 1;
+  double checkpoint_bytes = 0;
+  double dataset_bytes = 0;     ///< bytes read for the tokens
+  // What the goodput depends on, so that failure-rate and spot sensitivities recompute it without simulating.
+  double stall_s = 0, lag_s = 0, restart_s = 0, failure_rate_per_s = 0;
+  double step_time_s = 0;
+};
+
+/// One inference replica on one GPU type.
+struct ServiceCapacity {
+  CapacityShape shape;
+  int gpus_per_replica = 1;
+  double capacity_per_s = 0;     ///< requests/s within the SLO
+  double replica_W = 0;          ///< IT power of one replica at that load
+  double pue = 1;
+  double output_tokens_per_request = 0;
+  double input_tokens_per_request = 0;
+};
+
+/// Every shape of a study, by (demand index, GPU type).
+struct CapacityModel {
+  std::map<std::pair<std::size_t, std::string>, TrainingCapacity> training;
+  std::map<std::pair<std::size_t, std::string>, ServiceCapacity> services;
+  std::map<std::string, double> idle_W_per_gpu;      ///< an owned GPU with nothing to do, its node's share
+  std::map<std::string, double> peak_W_per_gpu;      ///< provisioned power per GPU (node peak / GPUs), with fabric
+  std::map<std::string, int> gpus_per_node;
+  std::map<std::string, double> nics_per_gpu;
+  std::vector<std::string> notes;
+  /// Fabric capex per node of the detailed (base) fleet, per GPU type: the fast path of the tornado and the Monte
+  /// Carlo scales it instead of building a fabric graph per sample.
+  mutable std::map<std::string, double> network_usd_per_node;
+};
+
+/// Goodput of a campaign with failures scaled by `failure_factor` and `extra_rate_per_s` more interruptions (spot
+/// reclaims), at Daly's interval for that rate.
+double training_goodput(const TrainingCapacity& t, double failure_factor, double extra_rate_per_s);
+
+/// Simulates what the study's options need. Throws capsim::InputError (at the demand item's JSON path) when a demand
+/// cannot run on an option's GPU type: it does not fit, or no layout meets the deadline.
+CapacityModel build_capacity(const Study& study);
+
+}  // namespace capsim::planner::tco

@@ -1,0 +1,21 @@
+#pragma once
+/// @file plan.hpp
+/// `capsim plan`: prices every option of a study from simulated capacity, recommends one with its reasons, and
+/// tests the answer: a tornado over +/- the study's sensitivity range of the key inputs and, when asked, a Monte
+/// Carlo over uncertain prices and demand.
+
+#include <nlohmann/json.hpp>
+
+#include "planner/tco/plan_result.hpp"
+#include "planner/tco/study.hpp"
+
+namespace capsim::planner::tco {
+
+/// Plans `study`. `monte_carlo` overrides the study's sample count when >= 0. Throws capsim::InputError when a
+/// demand cannot run on an option's GPU type.
+PlanResult plan_study(const Study& study, int monte_carlo = -1);
+
+/// The result document of `capsim plan --json` (DESIGN.md's contract: `options[]` and `recommendation`).
+nlohmann::json plan_to_json(const PlanResult& plan);
+
+}  // namespace capsim::planner::tco
