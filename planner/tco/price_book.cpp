@@ -79,20 +79,30 @@ std::optional<double> parse_fraction(const json& v, std::string* error) {
   return *x / 100;
 }
 
-/// "5 years", 5; "2 months", 2.
+/// "5 years", 5; "2 months", 2; "18 months" as years, 1.5.
 std::optional<double> parse_span(const json& v, PriceUnit unit, std::string* error) {
   const std::string found = describe_json(v);
   const double max = unit == PriceUnit::years ? 50 : 600;
+  double x = 0;
   if (v.is_number()) {
-    const double x = v.get<double>();
-    if (!std::isfinite(x) || x < 0 || x > max) return fail(error, unit, found, "out of range");
-    return x;
+    x = v.get<double>();
+  } else if (v.is_string()) {
+    const std::string s = lower(trim(v.get<std::string>()));
+    const std::size_t cut = s.find_first_not_of("0123456789.+-eE");
+    auto n = units::parse(trim(s.substr(0, cut)), units::Dimension::count);
+    const std::string word = cut == std::string::npos ? "" : trim(s.substr(cut));
+    static const std::pair<std::string_view, double> kWords[] = {
+        {"year", 12}, {"years", 12}, {"yr", 12}, {"y", 12}, {"month", 1}, {"months", 1}, {"mo", 1}};
+    double months = -1;
+    for (const auto& [w, m] : kWords) {
+      if (word == w) months = m;
+    }
+    if (!n || months < 0) return fail(error, unit, found, "write e.g. \"5 years\" or \"18 months\"");
+    x = *n * months / (unit == PriceUnit::years ? 12 : 1);
+  } else {
+    return fail(error, unit, found, "");
   }
-  if (!v.is_string()) return fail(error, unit, found, "");
-  auto t = units::parse(v.get<std::string>(), units::Dimension::time);
-  if (!t) return fail(error, unit, found, "");
-  const double x = *t / (unit == PriceUnit::years ? 365.0 * 86400 : 365.0 * 86400 / 12);
-  if (x < 0 || x > max) return fail(error, unit, found, "out of range");
+  if (!std::isfinite(x) || x < 0 || x > max) return fail(error, unit, found, "out of range");
   return x;
 }
 
