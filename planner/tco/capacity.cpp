@@ -155,6 +155,7 @@ ServiceCapacity service_capacity(const Demand& d, const std::string& gpu) {
   sc.capacity_per_s = c.capacity_per_replica;
   sc.output_tokens_per_request = job.output_tokens;
   sc.input_tokens_per_request = job.input_tokens;
+  sc.restart_s = s.reliability.restart_overhead_s;
   if (c.fleet_checked && c.fleet.replicas > 0) {
     sc.replica_W = c.fleet.power.it_power_W / c.fleet.replicas;
     sc.pue = c.fleet.power.pue > 0 ? c.fleet.power.pue : 1;

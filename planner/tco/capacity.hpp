@@ -40,6 +40,7 @@ struct ServiceCapacity {
   double pue = 1;
   double output_tokens_per_request = 0;
   double input_tokens_per_request = 0;
+  double restart_s = 600;        ///< a replica lost to a spot reclaim is back after this (the scenario's restart)
 };
 
 /// Every shape of a study, by (demand index, GPU type).

@@ -98,7 +98,10 @@ Timeline build_timeline(const Study& st, const CapacityModel& cap, const std::st
           const ServiceCapacity& s = cap.services.at({i, gpu});
           const double growth = std::pow(1 + d.monthly_growth * f.growth, std::floor(mid - d.start_month));
           const double rate = d.rate_per_s * f.demand * growth * d.daily_curve[static_cast<std::size_t>(h)];
-          const double replicas = std::max(1.0, std::ceil(rate * (1 + d.headroom) / s.capacity_per_s - 1e-9));
+          // Spot: a reclaimed replica is down for its restart, so the fleet keeps that share of replicas spare.
+          const double spot_spare = 1 + spot_rate_per_instance_s * s.restart_s;
+          const double replicas =
+              std::max(1.0, std::ceil(rate * (1 + d.headroom) * spot_spare / s.capacity_per_s - 1e-9));
           serve_gpus += replicas * s.gpus_per_replica;
           serve_W += rate / s.capacity_per_s * s.replica_W;  // at the load it carries
           served_tokens_per_h += rate * 3600 * s.output_tokens_per_request;
@@ -280,6 +283,23 @@ Capex fleet_capex(const PriceBook& book, const CapacityModel& cap, const std::st
 }
 
 }  // namespace
+
+DemandSeries demand_series(const Study& st, const CapacityModel& cap, const std::string& gpu) {
+  const Timeline tl = build_timeline(st, cap, gpu, Factors{}, 0, 1);
+  DemandSeries d;
+  d.gpu = gpu;
+  const auto H = static_cast<std::size_t>(st.horizon_months);
+  d.gpu_hours.assign(H, 0);
+  d.peak_gpus.assign(H, 0);
+  d.tokens.assign(H, 0);
+  for (const Block& b : tl.blocks) {
+    const auto m = static_cast<std::size_t>(b.month);
+    d.gpu_hours[m] += b.gpus * b.hours;
+    d.peak_gpus[m] = std::max(d.peak_gpus[m], b.gpus);
+    d.tokens[m] += b.tokens;
+  }
+  return d;
+}
 
 double npv(const std::vector<double>& monthly, double rate) {
   double v = 0;
@@ -498,7 +518,7 @@ OptionResult cost_option(const Study& st, const CapacityModel& cap, const Option
     }();
     const double total_gpus = fleet.online.empty() ? 0 : fleet.online.back();
     r.owned_gpus = static_cast<int>(total_gpus);
-    const Capex whole = fleet_capex(book, cap, gpu, std::max(1, r.owned_gpus), detail, used);
+    const Capex whole = r.owned_gpus > 0 ? fleet_capex(book, cap, gpu, r.owned_gpus, detail, used) : Capex{};
     if (detail) r.bom = whole.bom;
     // Storage: the largest campaign's dataset and two checkpoints, bought with the first tranche.
     double storage_gb = 0;
@@ -506,7 +526,7 @@ OptionResult cost_option(const Study& st, const CapacityModel& cap, const Option
       if (k.second == gpu) storage_gb = std::max(storage_gb, (t.dataset_bytes + 2 * t.checkpoint_bytes) / 1e9);
     }
     const double storage_price = price(book, "on-prem/storage-capacity", &used) * f.hardware;
-    if (detail && storage_gb > 0) {
+    if (detail && storage_gb > 0 && r.owned_gpus > 0) {
       r.bom.push_back({"storage", "all-flash parallel file system, usable GB", storage_gb, storage_price / f.hardware,
                        storage_gb * storage_price / f.hardware, "on-prem/storage-capacity"});
     }
@@ -566,7 +586,10 @@ OptionResult cost_option(const Study& st, const CapacityModel& cap, const Option
     }
     r.owned_gpu_hours = online_h;
     r.utilization = online_h > 0 ? busy_h / online_h : 0;
-    if (detail) {
+    if (detail && r.owned_gpus == 0) {
+      r.notes.push_back("the owned base is 0 GPUs (the p" + units::format_count(opt.on_prem.base_percentile.value_or(0)) +
+                        " of hourly demand is 0): nothing is bought and every hour is rented");
+    } else if (detail) {
       r.notes.push_back("owned hardware is credited at its book value in the last month (" +
                         units::format_count(depr_years) + "-year straight line to " + units::format_percent(residual) +
                         " residual); capex " + units::format_money(hardware_capex_total));

@@ -41,6 +41,9 @@ struct Factors {
 OptionResult cost_option(const Study& study, const CapacityModel& capacity, const Option& option,
                          const Factors& factors, bool detail, std::vector<std::string>* price_keys = nullptr);
 
+/// The study's demand on `gpu`, month by month (GPU-hours, peak GPUs, tokens), as every option of that type sees it.
+DemandSeries demand_series(const Study& study, const CapacityModel& capacity, const std::string& gpu);
+
 /// Net present value of monthly costs at a yearly `rate`: sum of c_m / (1 + rate)^(m / 12).
 double npv(const std::vector<double>& monthly, double rate);
 

@@ -108,6 +108,15 @@ void recommend(PlanResult& p, const Study& st) {
     p.reasons.push_back("It pays " + units::format_money(b.cost_per_gpu_hour_usd) + " per GPU-hour of work, with no "
                         "capital tied up and nothing idle to pay for.");
   }
+  double residual = 0;
+  for (const auto& [cat, usd] : b.cost_by_category_usd) {
+    if (cat == "residual_value") residual = -usd;
+  }
+  if (residual > 0.05 * b.total_cost_usd) {
+    p.reasons.push_back("Its total counts " + units::format_money(residual) + " of hardware still owned at the end, at "
+                        "book value; cash spent over the horizon is " +
+                        units::format_money(b.total_cost_usd + residual) + ".");
+  }
   // Does the answer survive the tornado?
   std::vector<std::string> flips;
   for (const auto& bar : p.sensitivity) {
@@ -242,6 +251,9 @@ PlanResult plan_study(const Study& st, int monte_carlo) {
     }
   }
   recommend(p, st);
+  std::set<std::string> gpus;
+  for (const auto& o : p.options) gpus.insert(o.gpu);
+  for (const std::string& g : gpus) p.demand.push_back(demand_series(st, cap, g));
   for (const auto& [k, t] : cap.training) p.shapes.push_back(t.shape);
   for (const auto& [k, s] : cap.services) p.shapes.push_back(s.shape);
   for (const std::string& k : keys) {
