@@ -228,6 +228,7 @@ CapacityModel build_capacity(const Study& study) {
     const double fabric_per_gpu = hw::fabric_power_W(static_cast<long>(nics) * 64, 2, node.power) / (64.0 * g);
     m.idle_W_per_gpu[gpu] = idle.total_W / g + fabric_per_gpu;
     m.peak_W_per_gpu[gpu] = hw::node_peak_W(node.gpu, g, nics, node.power) / g + fabric_per_gpu;
+    m.node_peak_W[gpu] = hw::node_peak_W(node.gpu, g, nics, node.power);
     m.gpus_per_node[gpu] = g;
     m.nics_per_gpu[gpu] = static_cast<double>(nics) / g;
   }

@@ -49,6 +49,7 @@ struct CapacityModel {
   std::map<std::pair<std::size_t, std::string>, ServiceCapacity> services;
   std::map<std::string, double> idle_W_per_gpu;      ///< an owned GPU with nothing to do, its node's share
   std::map<std::string, double> peak_W_per_gpu;      ///< provisioned power per GPU (node peak / GPUs), with fabric
+  std::map<std::string, double> node_peak_W;         ///< provisioned power of one node, fabric not included
   std::map<std::string, int> gpus_per_node;
   std::map<std::string, double> nics_per_gpu;
   std::vector<std::string> notes;

@@ -255,7 +255,7 @@ Capex fleet_capex(const PriceBook& book, const CapacityModel& cap, const std::st
                 counts.copper_cables * dac;
     if (detail) cap.network_usd_per_node[gpu] = c.network / nodes;
   }
-  const double node_peak = cap.peak_W_per_gpu.at(gpu) * per;
+  const double node_peak = cap.node_peak_W.at(gpu);
   const int per_rack = std::max(1, static_cast<int>(cluster.facility.effective_rack_limit_W() / node_peak));
   const double racks = std::ceil(static_cast<double>(nodes) / per_rack);
   c.racks = racks * price(book, "on-prem/rack", &used);
@@ -520,14 +520,16 @@ OptionResult cost_option(const Study& st, const CapacityModel& cap, const Option
     r.owned_gpus = static_cast<int>(total_gpus);
     const Capex whole = r.owned_gpus > 0 ? fleet_capex(book, cap, gpu, r.owned_gpus, detail, used) : Capex{};
     if (detail) r.bom = whole.bom;
-    // Storage: the largest campaign's dataset and two checkpoints, bought with the first tranche.
-    double storage_gb = 0;
+    // Storage, bought with the first tranche: the largest campaign's dataset and two checkpoints, and at least
+    // SemiAnalysis' starting point for an owned parallel file system, 2 PB per 1,024 H100s (Neocloud Playbook,
+    // 2024-10, costs.md section 6).
+    double storage_gb = total_gpus / 1024 * 2e6;
     for (const auto& [k, t] : cap.training) {
       if (k.second == gpu) storage_gb = std::max(storage_gb, (t.dataset_bytes + 2 * t.checkpoint_bytes) / 1e9);
     }
     const double storage_price = price(book, "on-prem/storage-capacity", &used) * f.hardware;
     if (detail && storage_gb > 0 && r.owned_gpus > 0) {
-      r.bom.push_back({"storage", "all-flash parallel file system, usable GB", storage_gb, storage_price / f.hardware,
+      r.bom.push_back({"storage", "all-flash parallel file system, usable GB (hardware; no file-system licence)", storage_gb, storage_price / f.hardware,
                        storage_gb * storage_price / f.hardware, "on-prem/storage-capacity"});
     }
     auto book_value = [&](double capex, int bought) {

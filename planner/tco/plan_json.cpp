@@ -53,7 +53,7 @@ json option_json(const OptionResult& o) {
   json bom = json::array();
   for (const BomLine& b : o.bom) {
     bom.push_back({{"category", b.category}, {"item", b.item}, {"quantity", b.quantity},
-                   {"unit_price_usd", cents(b.unit_price_usd)}, {"total_usd", cents(b.total_usd)},
+                   {"unit_price_usd", b.unit_price_usd}, {"total_usd", cents(b.total_usd)},
                    {"price", b.price_key}});
   }
   j["bill_of_materials"] = bom;
@@ -107,6 +107,11 @@ json plan_to_json(const PlanResult& p) {
                       {"breakdown_s", pairs(s.breakdown_s, false)}, {"power_W", pairs(s.power_W, false)}});
   }
   j["capacity"] = shapes;
+  json demand = json::array();
+  for (const auto& d : p.demand) {
+    demand.push_back({{"gpu", d.gpu}, {"gpu_hours", d.gpu_hours}, {"peak_gpus", d.peak_gpus}, {"tokens", d.tokens}});
+  }
+  j["demand"] = demand;
   json prices = json::array();
   for (const auto& u : p.prices) {
     prices.push_back({{"key", u.key}, {"value", u.text}, {"date", u.date}, {"source", u.source},

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "planner/tco/capacity.hpp"
@@ -68,8 +69,8 @@ TEST_F(HandChecked, OwningCostsEveryCategoryWorkedOutByHand) {
   const TrainingCapacity& t = shape();
   const double hours = t.failure_free_hours;
   // Capex in month 0: one $100k server, its 8 NIC ports at $1,000, one $10k rack (one node: no switches), storage
-  // for the dataset and two checkpoints at $0.01/GB.
-  const double storage = (t.dataset_bytes + 2 * t.checkpoint_bytes) / 1e9 * 0.01;
+  // at $0.01/GB for the dataset and two checkpoints, or 2 PB per 1,024 GPUs if more.
+  const double storage = std::max(8.0 / 1024 * 2e6, (t.dataset_bytes + 2 * t.checkpoint_bytes) / 1e9) * 0.01;
   const double capex = 100'000 + 8 * 1'000 + 10'000 + storage;
   EXPECT_NEAR(category(r, "servers"), 100'000, 0.005);
   EXPECT_NEAR(category(r, "network"), 8'000, 0.005);
