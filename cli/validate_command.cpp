@@ -17,6 +17,8 @@ std::string format_metric(const std::string& metric, double value) {
   if (metric == "step_time_s") return fmt::format("{:.2f} s", value);
   if (metric == "mfu") return units::format_percent(value);
   if (metric == "output_tokens_per_s") return fmt::format("{:.0f} tok/s", value);
+  if (metric == "gpu_hours") return units::format_count(value) + " GPU-h";
+  if (metric == "cost_usd") return units::format_money(value);
   return fmt::format("{:.4g}", value);
 }
 

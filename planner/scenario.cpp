@@ -337,6 +337,7 @@ void parse_workload(const json& wj, const std::string& pointer, ScenarioDraft& d
 Dimension metric_dimension(const std::string& metric) {
   if (metric == "step_time_s") return Dimension::time;
   if (metric == "it_power_W") return Dimension::power;
+  if (metric == "cost_usd") return Dimension::money;
   if (metric == "tokens_per_s" || metric == "output_tokens_per_s" || metric == "requests_per_s") {
     return Dimension::frequency;
   }
@@ -422,6 +423,23 @@ void resolve_des_checkpoint(JsonReader& r, Scenario& scenario) {
   }
 }
 
+/// `validation.price_per_gpu_hour`: the price a publication put on its GPU time. "cost_usd" needs it; any other
+/// metric has no use for it.
+void parse_validation_price(ObjectReader& v, const std::string& metric, ValidationTarget& t) {
+  if (metric != "cost_usd") {
+    if (v.has("price_per_gpu_hour")) {
+      v.reader().error(v.pointer("price_per_gpu_hour"), "a price applies only to the \"cost_usd\" metric, not to \"" +
+                                                            printable_ascii(metric) + "\"",
+                       "remove it, or set \"metric\": \"cost_usd\"");
+      v.allow({"price_per_gpu_hour"});
+    }
+    return;
+  }
+  if (auto p = v.quantity("price_per_gpu_hour", Dimension::money_rate, 0, 1e30, true, true)) {
+    t.price_usd_per_gpu_s = *p;
+  }
+}
+
 void parse_simulation_and_validation(ObjectReader& top, ScenarioDraft& d) {
   JsonReader& r = top.reader();
   if (const json* sj = top.get("simulation")) {
@@ -437,14 +455,15 @@ void parse_simulation_and_validation(ObjectReader& top, ScenarioDraft& d) {
     ValidationTarget t;
     auto metric = v.choice("metric",
                            {"step_time_s", "tokens_per_s", "mfu", "model_tflops_per_gpu", "output_tokens_per_s",
-                            "requests_per_s", "it_power_W"},
+                            "requests_per_s", "it_power_W", "gpu_hours", "cost_usd"},
                            true);
     if (metric) t.metric = *metric;
     if (auto w = v.string("workload", true)) t.workload = *w;
     if (metric) {
       if (auto m = v.quantity("measured", metric_dimension(*metric), 0, 1e30, true, true)) t.measured = *m;
+      parse_validation_price(v, *metric, t);
     } else {
-      v.allow({"measured"});  // its unit depends on the metric
+      v.allow({"measured", "price_per_gpu_hour"});  // their meaning depends on the metric
     }
     if (auto s = v.string("source")) t.source = *s;
     if (auto l = v.string("label")) t.label = *l;

@@ -30,11 +30,14 @@ struct SimulationOptions {
 
 /// A published measurement a validation scenario is checked against (`validation` block).
 struct ValidationTarget {
-  std::string metric;   ///< result key, e.g. "step_time_s"
+  std::string metric;   ///< result key, e.g. "step_time_s", or "gpu_hours" / "cost_usd" of a whole training run
   std::string workload; ///< workload name the metric belongs to
-  double measured = 0;  ///< published value, in the metric's SI unit
+  double measured = 0;  ///< published value, in the metric's SI unit (GPU-hours for "gpu_hours", USD for "cost_usd")
   std::string source;   ///< paper / document and table
   std::string label;    ///< short row label for tables
+  /// USD per GPU-second the publication priced its GPU time at (`price_per_gpu_hour`, e.g. "$2/h"); "cost_usd"
+  /// only, 0 otherwise.
+  double price_usd_per_gpu_s = 0;
 };
 
 /// Storage tiers and where training jobs put checkpoints and read data (`storage`).

@@ -69,6 +69,8 @@ class Checker {
   std::vector<bool> derive_dp();
   void check_gpu_total(const std::vector<bool>& size_known);
   void check_names();
+  /// "gpu_hours" and "cost_usd" price a whole run, so the workload they name must be a training workload.
+  void check_whole_run_metric(const ValidationTarget& v);
 
   ScenarioDraft& d_;
   JsonReader& r_;
@@ -285,6 +287,17 @@ void Checker::check_names() {
     for (const auto& [name, ptr] : seen) names.push_back("\"" + name + "\"");
     r_.error("/validation/workload", "no workload is named \"" + printable_ascii(v->workload) + "\"",
              names.empty() ? "name one of the workloads" : "use one of " + join_alternatives(names));
+  }
+  if (v) check_whole_run_metric(*v);
+}
+
+void Checker::check_whole_run_metric(const ValidationTarget& v) {
+  if (v.metric != "gpu_hours" && v.metric != "cost_usd") return;
+  for (const WorkloadDraft& w : d_.workloads) {
+    if (w.name() != v.workload || w.training) continue;  // a training workload always has its token count
+    r_.error("/validation/metric", "\"" + v.metric + "\" is the GPU time of a whole training run, and workload \"" +
+                                       printable_ascii(w.name()) + "\" is an inference workload",
+             "validate a training workload, or use \"output_tokens_per_s\" or \"requests_per_s\"");
   }
 }
 

@@ -15,7 +15,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-double metric_value(const sim::TrainingResult& r, const std::string& metric) {
+/// GPU-hours of the whole run: every GPU of the job for the effective time to train, failures, restarts and
+/// checkpoint stalls included (the way GPU-hour figures are published: GPUs x wall-clock time).
+double gpu_hours(const sim::TrainingResult& r) {
+  return r.gpus * r.reliability.effective_time_to_train_s / 3600;
+}
+
+double metric_value(const sim::TrainingResult& r, const ValidationTarget& target) {
+  const std::string& metric = target.metric;
+  if (metric == "gpu_hours") return gpu_hours(r);
+  if (metric == "cost_usd") return gpu_hours(r) * 3600 * target.price_usd_per_gpu_s;
   if (metric == "step_time_s") return r.step_time_s;
   if (metric == "tokens_per_s") return r.tokens_per_s;
   if (metric == "mfu") return r.mfu;
@@ -33,7 +42,7 @@ double metric_value(const sim::serving::InferenceResult& r, const std::string& m
 /// The metric of workload `name`, from whichever kind of result has it; throws InputError naming `file` if none.
 double predicted_value(const ScenarioResult& result, const ValidationTarget& target, const fs::path& file) {
   for (const auto& r : result.training) {
-    if (r.name == target.workload) return metric_value(r, target.metric);
+    if (r.name == target.workload) return metric_value(r, target);
   }
   for (const auto& r : result.inference) {
     if (r.name == target.workload) return metric_value(r, target.metric);

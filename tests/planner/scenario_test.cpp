@@ -500,6 +500,49 @@ TEST(ScenarioLoader, ReadsSoftwareSimulationAndValidation) {
   EXPECT_EQ(at(ds, "/validation/metric").hint, "did you mean \"step_time_s\"?");
 }
 
+TEST(ScenarioLoader, ReadsTheGpuHourPriceOfACostValidation) {
+  json doc = valid_base();
+  doc["validation"] = {{"metric", "cost_usd"},
+                       {"workload", "pretrain"},
+                       {"measured", "$5.328M"},
+                       {"price_per_gpu_hour", "$2/h"}};
+  const Scenario s = load_scenario(doc, "scenario.json");
+  ASSERT_TRUE(s.validation.has_value());
+  EXPECT_DOUBLE_EQ(s.validation->measured, 5.328e6);
+  EXPECT_DOUBLE_EQ(s.validation->price_usd_per_gpu_s, 2.0 / 3600);
+
+  doc["validation"] = {{"metric", "gpu_hours"}, {"workload", "pretrain"}, {"measured", "2.664M"}};
+  const Scenario hours = load_scenario(doc, "scenario.json");
+  EXPECT_DOUBLE_EQ(hours.validation->measured, 2.664e6);
+  EXPECT_DOUBLE_EQ(hours.validation->price_usd_per_gpu_s, 0);
+}
+
+TEST(ScenarioLoader, RejectsACostValidationWithoutItsPriceAndAPriceOnAnotherMetric) {
+  json doc = valid_base();
+  doc["validation"] = {{"metric", "cost_usd"}, {"workload", "pretrain"}, {"measured", "$5.328M"}};
+  EXPECT_TRUE(mentions(at(problems_in(doc), "/validation").message, "missing required key \"price_per_gpu_hour\""));
+
+  doc["validation"]["price_per_gpu_hour"] = "$2";
+  EXPECT_TRUE(mentions(at(problems_in(doc), "/validation/price_per_gpu_hour").message, "\"/h\""));
+
+  doc["validation"]["price_per_gpu_hour"] = "$0/h";
+  EXPECT_TRUE(mentions(at(problems_in(doc), "/validation/price_per_gpu_hour").message, "greater than 0"));
+
+  doc["validation"] = {{"metric", "step_time_s"}, {"workload", "pretrain"}, {"measured", "7 s"},
+                       {"price_per_gpu_hour", "$2/h"}};
+  const Diagnostic d = at(problems_in(doc), "/validation/price_per_gpu_hour");
+  EXPECT_TRUE(mentions(d.message, "only to the \"cost_usd\" metric")) << d.message;
+}
+
+TEST(ScenarioLoader, GpuHoursAndCostNeedATrainingWorkload) {
+  json doc = valid_base();
+  doc["validation"] = {{"metric", "gpu_hours"}, {"workload", "chat"}, {"measured", "1M"}};
+  EXPECT_TRUE(mentions(at(problems_in(doc), "/validation/metric").message, "is an inference workload"));
+  doc["validation"] = {{"metric", "cost_usd"}, {"workload", "chat"}, {"measured", "$2M"},
+                       {"price_per_gpu_hour", "$2/h"}};
+  EXPECT_TRUE(mentions(at(problems_in(doc), "/validation/metric").message, "\"cost_usd\" is the GPU time"));
+}
+
 TEST(ScenarioLoader, TakesClusterDefaultsFromTheGpu) {
   json doc = valid_base();
   doc["cluster"] = {{"gpu", "mi300x"}, {"nodes", 129}};
