@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 
+#include "planner/run.hpp"
+#include "planner/scenario.hpp"
 #include "sim/core/error.hpp"
 
 namespace capsim::planner {
@@ -20,6 +24,42 @@ TEST(Validation, MegatronSc21TableWithinFivePercentMeanAndTenPercentMax) {
   for (const auto& row : s.rows) EXPECT_LT(std::abs(row.error), 0.10) << row.label;
   EXPECT_LE(s.mean_abs_error, 0.05);
   EXPECT_LE(s.max_abs_error, 0.10);
+}
+
+// The published-cost rows: GPU-hours are every GPU of the job for the effective time to train (failures and
+// checkpoints included), and a cost row prices those hours at the publication's rate. No accuracy bar here:
+// SOURCE.md says how far each row is off and why.
+TEST(Validation, CostsSuitePricesEffectiveGpuHoursAtThePublishedRate) {
+  const std::string dir = std::string(CAPSIM_SOURCE_DIR) + "/scenarios/validation/costs";
+  const auto suites = run_validation(std::string(CAPSIM_SOURCE_DIR) + "/scenarios/validation", "analytical", "costs");
+  ASSERT_EQ(suites.size(), 1u);
+  const ValidationSuite& s = suites.front();
+  ASSERT_EQ(s.rows.size(), 3u);
+  const auto row = [&](const std::string& file) {
+    const auto it = std::find_if(s.rows.begin(), s.rows.end(), [&](const ValidationRow& r) {
+      return std::filesystem::path(r.file).filename() == file;
+    });
+    EXPECT_NE(it, s.rows.end()) << file;
+    return it == s.rows.end() ? ValidationRow{} : *it;
+  };
+  const ValidationRow llama = row("llama3.1-405b-gpu-hours.json");
+  const ValidationRow hours = row("deepseek-v3-gpu-hours.json");
+  const ValidationRow cost = row("deepseek-v3-cost.json");
+  EXPECT_EQ(hours.metric, "gpu_hours");
+  EXPECT_EQ(cost.metric, "cost_usd");
+  EXPECT_DOUBLE_EQ(llama.measured, 30.84e6);
+  EXPECT_DOUBLE_EQ(hours.measured, 2.664e6);
+  EXPECT_DOUBLE_EQ(cost.measured, 5.328e6);
+  EXPECT_NEAR(cost.predicted, 2.0 * hours.predicted, 1e-6 * cost.predicted);
+  EXPECT_NEAR(cost.error, hours.error, 1e-9);
+
+  const Scenario scenario = load_scenario_file(dir + "/llama3.1-405b-gpu-hours.json");
+  const auto result = run_scenario(scenario, "analytical");
+  ASSERT_EQ(result.training.size(), 1u);
+  const auto& r = result.training.front();
+  EXPECT_EQ(r.gpus, 16384);
+  EXPECT_GT(r.reliability.effective_time_to_train_s, r.time_to_train_s);  // failures cost time
+  EXPECT_DOUBLE_EQ(llama.predicted, r.gpus * r.reliability.effective_time_to_train_s / 3600);
 }
 
 TEST(Validation, UnknownSuiteIsAUsageError) {
