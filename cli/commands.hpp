@@ -36,6 +36,8 @@ struct PlanServingOptions {
   std::string workload;  ///< empty = the first inference workload
   std::string gpus;      ///< comma-separated GPU ids; empty = all
   std::string window;    ///< simulated arrivals per trial, e.g. "10 min"
+  std::string headroom;  ///< spare capacity, e.g. "20%"; empty = 20%
+  std::string check_window;  ///< the best fleet's long check, at least this much of arrivals; "0" skips it
   int top = 5;
   bool json = false;
 };

@@ -42,12 +42,15 @@ int main(int argc, char** argv) {
 
   capsim::cli::PlanServingOptions plan_serving;
   auto* plan_serving_cmd = app.add_subcommand(
-      "plan-serving", "Find the fewest GPUs (GPU type, TP, replicas) that serve a rate within the SLO");
+      "plan-serving", "Find the cheapest fleet (GPU type, TP, whole nodes) that serves a rate within the SLO");
   plan_serving_cmd->add_option("scenario", plan_serving.scenario, "Scenario with an inference workload")->required();
   plan_serving_cmd->add_option("--rate", plan_serving.rate, "Target rate, e.g. 50/s (default: the workload's)");
   plan_serving_cmd->add_option("--workload", plan_serving.workload, "Inference workload to plan (default: the first)");
   plan_serving_cmd->add_option("--gpus", plan_serving.gpus, "Comma-separated GPU ids to consider (default: all)");
   plan_serving_cmd->add_option("--window", plan_serving.window, "Simulated arrivals per trial (default: 10 min)");
+  plan_serving_cmd->add_option("--headroom", plan_serving.headroom, "Spare capacity kept (default: 20%)");
+  plan_serving_cmd->add_option("--check-window", plan_serving.check_window,
+                               "The best fleet's long check: at least this much of arrivals (default: 1 h; 0 skips)");
   plan_serving_cmd->add_option("--top", plan_serving.top, "Candidates checked as whole fleets")->check(CLI::Range(1, 100));
   plan_serving_cmd->add_flag("--json", plan_serving.json, "Print the plan as JSON on stdout, and nothing else");
 

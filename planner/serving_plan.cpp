@@ -8,6 +8,7 @@
 
 #include "models/hardware/gpu_catalog.hpp"
 #include "models/workloads/inference_step.hpp"
+#include "planner/tco/price_book.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/units.hpp"
 #include "sim/serving/serving_simulation.hpp"
@@ -26,16 +27,17 @@ constexpr double kDefaultTpotP99_s = 0.2;
 constexpr double kLowestRate_per_s = 0.01;
 constexpr int kMaxDoublings = 24;
 constexpr int kBisections = 6;
-/// Replicas the fleet check may add before it gives up on a candidate.
+/// Replicas the fleet check at the target rate may add before it gives up on a candidate.
 constexpr int kMaxExtraReplicas = 3;
 
 /// A candidate not yet evaluated.
-ServingCandidate layout(const std::string& gpu, int tp, int pp) {
+ServingCandidate layout(const hw::ClusterSpec& cluster, int tp, int pp) {
   ServingCandidate c;
-  c.gpu = gpu;
+  c.gpu = cluster.gpu.id;
   c.tp = tp;
   c.pp = pp;
   c.gpus_per_replica = tp * pp;
+  c.gpus_per_node = std::max(1, cluster.gpus_per_node);
   return c;
 }
 
@@ -45,24 +47,35 @@ class Planner {
       : scenario_(scenario), base_(base), options_(options), plan_(plan) {}
 
   ServingCandidate evaluate(const hw::ClusterSpec& cluster, int tp);
-  /// What the plan minimizes: GPUs at the target rate, or GPU-hours over the rate curve when there is one.
+  /// Sets `c`'s fleet to `fleet` and prices it (per hour at the target rate, per cycle over the curve).
+  void set_fleet(ServingCandidate& c, const NodeFleet& fleet) const;
+  /// What the ranking minimizes: USD per hour (or per cycle of the curve); GPUs (or GPU-hours) without a price.
   double cost(const ServingCandidate& c) const;
-  /// The least a layout of `gpus_per_replica` GPUs can cost: one replica all the time.
-  double cost_floor(int gpus_per_replica) const;
-  /// Replicas of `c` that meet the SLO at `rate` as a whole fleet behind the scenario's router, starting from
-  /// ceil(rate / capacity); the last simulation goes to `result`.
-  int fleet_size(const hw::ClusterSpec& cluster, const ServingCandidate& c, double rate,
-                 sim::serving::InferenceResult& result);
+  /// The least any fleet of `cluster`'s GPU can cost: one node all the time (infinite without a price).
+  double cost_floor(const hw::ClusterSpec& cluster, const std::optional<GpuHourPrice>& price) const;
+  /// Simulates the fleet of `c` at the target rate over the trial window, adding replicas (whole nodes) while it
+  /// misses the SLO, up to kMaxExtraReplicas.
   void check_fleet(const hw::ClusterSpec& cluster, ServingCandidate& c);
-  /// Sizes the fleet of the cheapest candidate over the day for every interval of the rate curve.
-  void plan_curve(const std::vector<hw::ClusterSpec>& clusters);
+  /// The long check of `c` (serving_check.hpp); `c` takes the fleet it ends with.
+  void check_long(const hw::ClusterSpec& cluster, ServingCandidate& c);
+  /// Sizes the fleet of the best candidate for every interval of the rate curve.
+  void plan_curve(const hw::ClusterSpec& cluster);
 
  private:
-  InferenceJob trial_job(int tp, int replicas, double rate) const;
+  InferenceJob trial_job(int tp, int replicas, double rate, double window_s) const;
   sim::serving::InferenceResult simulate(const hw::ClusterSpec& cluster, const InferenceJob& job) {
     ++plan_.trials;
     return sim::serving::simulate_serving(cluster, job, scenario_.simulation.seed);
   }
+  sim::serving::InferenceResult fleet_run(const hw::ClusterSpec& cluster, const ServingCandidate& c, int replicas,
+                                          double rate, double window_s) {
+    InferenceJob job = trial_job(c.tp, replicas, rate, window_s);
+    job.router = base_.router;
+    return simulate(cluster, job);
+  }
+  /// Whole-node fleet that meets the SLO at `rate` over the trial window, from the headroom sizing up.
+  NodeFleet fleet_at(const hw::ClusterSpec& cluster, const ServingCandidate& c, double rate, NodeFleet fleet,
+                     sim::serving::InferenceResult& result);
   static bool meets(const sim::serving::InferenceResult& r) { return r.fits_in_memory && r.slo_met && r.completed > 0; }
 
   const Scenario& scenario_;
@@ -71,7 +84,7 @@ class Planner {
   ServingPlan& plan_;
 };
 
-InferenceJob Planner::trial_job(int tp, int replicas, double rate) const {
+InferenceJob Planner::trial_job(int tp, int replicas, double rate, double window_s) const {
   InferenceJob job = base_;
   job.tp = tp;
   job.replicas = replicas;
@@ -81,17 +94,19 @@ InferenceJob Planner::trial_job(int tp, int replicas, double rate) const {
   job.load.rate_per_s = rate;
   job.load.rate_curve = {};
   job.load.requests = 0;
-  job.load.duration_s = plan_.window_s;
+  job.load.duration_s = window_s;
+  job.report_interval_s = 0;  // the run picks its intervals: about 60 over the window, which settling reads
   return job;
 }
 
 ServingCandidate Planner::evaluate(const hw::ClusterSpec& cluster, int tp) {
-  ServingCandidate c = layout(cluster.gpu.id, tp, base_.pp);
+  ServingCandidate c = layout(cluster, tp, base_.pp);
   if (!cluster.gpu.supports(base_.precision)) {
     c.why_not = "no " + std::string(hw::to_string(base_.precision)) + " math";
     return c;
   }
-  const InferenceJob one = trial_job(tp, 1, kLowestRate_per_s);
+  const double window = plan_.window_s;
+  const InferenceJob one = trial_job(tp, 1, kLowestRate_per_s, window);
   const workloads::InferenceStepModel model(cluster, one);
   if (!model.memory().fits()) {
     c.why_not = "does not fit: " + units::format_bytes(model.memory().shortfall_B()) + " over per GPU";
@@ -110,7 +125,7 @@ ServingCandidate Planner::evaluate(const hw::ClusterSpec& cluster, int tp) {
   double hi = 0;
   double rate = std::max(kLowestRate_per_s, pace);
   for (int i = 0; i < kMaxDoublings; ++i) {
-    const bool ok = meets(simulate(cluster, trial_job(tp, 1, rate)));
+    const bool ok = meets(simulate(cluster, trial_job(tp, 1, rate, window)));
     (ok ? lo : hi) = rate;
     if (lo > 0 && hi > 0) break;
     rate = ok ? 2 * rate : rate / 2;
@@ -119,7 +134,7 @@ ServingCandidate Planner::evaluate(const hw::ClusterSpec& cluster, int tp) {
   if (lo > 0 && hi > 0) {
     for (int i = 0; i < kBisections; ++i) {
       const double mid = (lo + hi) / 2;
-      (meets(simulate(cluster, trial_job(tp, 1, mid))) ? lo : hi) = mid;
+      (meets(simulate(cluster, trial_job(tp, 1, mid, window))) ? lo : hi) = mid;
     }
   }
   if (lo <= 0) {
@@ -128,85 +143,97 @@ ServingCandidate Planner::evaluate(const hw::ClusterSpec& cluster, int tp) {
   }
   c.feasible = true;
   c.capacity_per_replica = lo;
-  c.replicas = std::max(1, static_cast<int>(std::ceil(plan_.rate_per_s / lo - 1e-9)));
-  c.gpus = c.replicas * c.gpus_per_replica;
+  c.replicas_needed = replicas_for(plan_.rate_per_s, lo, plan_.headroom);
+  set_fleet(c, pack_on_nodes(c.replicas_needed, c.gpus_per_replica, c.gpus_per_node));
   return c;
 }
 
-int replicas_at(const ServingCandidate& c, double rate) {
-  return std::max(1, static_cast<int>(std::ceil(rate / c.capacity_per_replica - 1e-9)));
-}
-
-int Planner::fleet_size(const hw::ClusterSpec& cluster, const ServingCandidate& c, double rate,
-                        sim::serving::InferenceResult& result) {
-  auto run = [&](int n) {
-    InferenceJob job = trial_job(c.tp, n, rate);
-    job.router = base_.router;
-    return simulate(cluster, job);
-  };
-  int n = replicas_at(c, rate);
-  result = run(n);
-  if (meets(result) && n > 1) {
-    // Routing over a fleet smooths each replica's arrivals: one replica fewer may do.
-    sim::serving::InferenceResult fewer = run(n - 1);
-    if (meets(fewer)) {
-      result = std::move(fewer);
-      return n - 1;
-    }
+void Planner::set_fleet(ServingCandidate& c, const NodeFleet& fleet) const {
+  c.nodes = fleet.nodes;
+  c.replicas = fleet.replicas;
+  c.gpus = fleet.gpus;
+  c.cost_per_hour_usd = c.price ? c.gpus * c.price->usd_per_gpu_hour : 0;
+  const auto& curve = base_.load.rate_curve;
+  if (curve.empty()) return;
+  c.gpu_hours_per_cycle = 0;
+  for (double rate : curve.rates_per_s) {
+    const int n = replicas_for(rate, c.capacity_per_replica, plan_.headroom);
+    c.gpu_hours_per_cycle += pack_on_nodes(n, c.gpus_per_replica, c.gpus_per_node).gpus * curve.interval_s / 3600;
   }
-  for (int extra = 0; !meets(result) && extra < kMaxExtraReplicas; ++extra) result = run(++n);
-  return n;
-}
-
-void Planner::check_fleet(const hw::ClusterSpec& cluster, ServingCandidate& c) {
-  c.replicas = fleet_size(cluster, c, plan_.rate_per_s, c.fleet);
-  c.fleet_checked = meets(c.fleet);
-  c.gpus = c.replicas * c.gpus_per_replica;
+  c.cost_per_cycle_usd = c.price ? c.gpu_hours_per_cycle * c.price->usd_per_gpu_hour : 0;
 }
 
 double Planner::cost(const ServingCandidate& c) const {
-  const auto& curve = base_.load.rate_curve;
-  if (curve.empty()) return c.gpus;
-  double gpu_hours = 0;
-  for (double rate : curve.rates_per_s)
-    gpu_hours += replicas_at(c, rate) * c.gpus_per_replica * curve.interval_s / 3600;
-  return gpu_hours;
+  const bool curve = !base_.load.rate_curve.empty();
+  if (c.price) return curve ? c.cost_per_cycle_usd : c.cost_per_hour_usd;
+  return curve ? c.gpu_hours_per_cycle : c.gpus;
 }
 
-double Planner::cost_floor(int gpus_per_replica) const {
+double Planner::cost_floor(const hw::ClusterSpec& cluster, const std::optional<GpuHourPrice>& price) const {
+  if (!price) return std::numeric_limits<double>::infinity();
   const auto& curve = base_.load.rate_curve;
-  return curve.empty() ? gpus_per_replica : gpus_per_replica * curve.period_s() / 3600;
+  const double hours = curve.empty() ? 1.0 : curve.period_s() / 3600;
+  return std::max(1, cluster.gpus_per_node) * price->usd_per_gpu_hour * hours;
 }
 
-void Planner::plan_curve(const std::vector<hw::ClusterSpec>& clusters) {
+NodeFleet Planner::fleet_at(const hw::ClusterSpec& cluster, const ServingCandidate& c, double rate, NodeFleet fleet,
+                            sim::serving::InferenceResult& result) {
+  result = fleet_run(cluster, c, fleet.replicas, rate, plan_.window_s);
+  for (int extra = 0; !meets(result) && extra < kMaxExtraReplicas; ++extra) {
+    fleet = one_more_replica(fleet, c.gpus_per_replica, c.gpus_per_node);
+    result = fleet_run(cluster, c, fleet.replicas, rate, plan_.window_s);
+  }
+  return fleet;
+}
+
+void Planner::check_fleet(const hw::ClusterSpec& cluster, ServingCandidate& c) {
+  const NodeFleet start{c.nodes, c.gpus, c.replicas};
+  set_fleet(c, fleet_at(cluster, c, plan_.rate_per_s, start, c.fleet));
+  c.fleet_checked = meets(c.fleet);
+}
+
+void Planner::check_long(const hw::ClusterSpec& cluster, ServingCandidate& c) {
+  const NodeFleet start{c.nodes, c.gpus, c.replicas};
+  c.long_check = check_fleet_long(start, c.gpus_per_replica, c.gpus_per_node, plan_.check,
+                                  [&](int replicas, double window_s) {
+                                    return fleet_run(cluster, c, replicas, plan_.rate_per_s, window_s);
+                                  });
+  if (c.long_check.fleet.replicas != c.replicas) {
+    // The fleet grew: the table's trial figures describe the fleet as it now stands.
+    set_fleet(c, c.long_check.fleet);
+    c.fleet = fleet_run(cluster, c, c.replicas, plan_.rate_per_s, plan_.window_s);
+    c.fleet_checked = meets(c.fleet);
+  }
+}
+
+void Planner::plan_curve(const hw::ClusterSpec& cluster) {
   const auto& curve = base_.load.rate_curve;
   if (curve.empty() || plan_.ranked.empty()) return;
-  for (auto& c : plan_.ranked) c.gpu_hours_per_cycle = cost(c);
-  const auto best = std::min_element(plan_.ranked.begin(), plan_.ranked.end(), [](const auto& a, const auto& b) {
-    return a.gpu_hours_per_cycle < b.gpu_hours_per_cycle;
-  });
-  const auto& cluster =
-      *std::find_if(clusters.begin(), clusters.end(), [&](const auto& cl) { return cl.gpu.id == best->gpu; });
-  // Every distinct rate of the curve gets its own fleet check, so that each interval's count is simulated.
-  std::map<double, int> sized;
+  ServingCandidate& best = plan_.ranked.front();
+  // Every distinct rate of the curve gets its own fleet trial, so that each interval's count is simulated; the peak
+  // keeps at least the fleet the long check approved.
+  std::map<double, NodeFleet> sized;
   const double hours = curve.interval_s / 3600.0;
-  int peak = 0;
-  best->gpu_hours_per_cycle = 0;
+  int peak_gpus = 0;
+  best.gpu_hours_per_cycle = 0;
   for (std::size_t i = 0; i < curve.rates_per_s.size(); ++i) {
     const double rate = curve.rates_per_s[i];
     if (sized.count(rate) == 0) {
       sim::serving::InferenceResult ignored;
-      sized[rate] = fleet_size(cluster, *best, rate, ignored);
+      const int needed = replicas_for(rate, best.capacity_per_replica, plan_.headroom);
+      NodeFleet f = fleet_at(cluster, best, rate, pack_on_nodes(needed, best.gpus_per_replica, best.gpus_per_node),
+                             ignored);
+      if (rate >= plan_.rate_per_s && best.replicas > f.replicas) f = {best.nodes, best.gpus, best.replicas};
+      sized[rate] = f;
     }
-    const int n = sized[rate];
-    peak = std::max(peak, n);
-    plan_.daily.push_back({static_cast<double>(i) * curve.interval_s, rate, n, n * best->gpus_per_replica});
-    best->gpu_hours_per_cycle += n * best->gpus_per_replica * hours;
+    const NodeFleet& f = sized[rate];
+    peak_gpus = std::max(peak_gpus, f.gpus);
+    plan_.daily.push_back({static_cast<double>(i) * curve.interval_s, rate, f.replicas, f.nodes, f.gpus});
+    best.gpu_hours_per_cycle += f.gpus * hours;
   }
-  plan_.cycle_gpu_hours = best->gpu_hours_per_cycle;
-  plan_.peak_fleet_gpu_hours = peak * best->gpus_per_replica * curve.period_s() / 3600;
-  // The curve's best goes first: it is the answer to a daily question.
-  std::rotate(plan_.ranked.begin(), best, best + 1);
+  best.cost_per_cycle_usd = best.price ? best.gpu_hours_per_cycle * best.price->usd_per_gpu_hour : 0;
+  plan_.cycle_gpu_hours = best.gpu_hours_per_cycle;
+  plan_.peak_fleet_gpu_hours = peak_gpus * curve.period_s() / 3600;
 }
 
 const InferenceJob& find_workload(const Scenario& scenario, const std::string& name) {
@@ -249,6 +276,10 @@ std::vector<hw::ClusterSpec> candidate_clusters(const Scenario& scenario, const 
   return out;
 }
 
+const hw::ClusterSpec& cluster_of(const std::vector<hw::ClusterSpec>& clusters, const ServingCandidate& c) {
+  return *std::find_if(clusters.begin(), clusters.end(), [&](const auto& cl) { return cl.gpu.id == c.gpu; });
+}
+
 }  // namespace
 
 ServingPlan plan_serving(const Scenario& scenario, const ServingPlanOptions& options) {
@@ -257,14 +288,29 @@ ServingPlan plan_serving(const Scenario& scenario, const ServingPlanOptions& opt
   plan.workload = base.name;
   plan.model = base.model.name;
   plan.rate_per_s = target_rate(base, options);
+  plan.headroom = std::max(0.0, options.headroom);
   plan.slo = base.slo;
   if (plan.slo.empty()) {
     plan.slo = workloads::Slo{kDefaultTtftP90_s, 90, kDefaultTpotP99_s, 99};
     plan.default_slo = true;
   }
-  plan.window_s = base.load.duration_s > 0 ? std::min(options.window_s, base.load.duration_s) : options.window_s;
+  plan.window_s = options.window_s;
+  plan.arrivals = base.load.mode == LoadMode::gamma
+                      ? "gamma (burstiness " + units::format_count(base.load.burstiness) + ")"
+                      : "Poisson";
+  plan.check = options.check;
+  plan.check.min_window_s = options.check.min_window_s > 0 ? std::max(options.check.min_window_s, plan.window_s) : 0;
+  plan.check.max_window_s = std::max(plan.check.max_window_s, plan.check.min_window_s);
+  const GpuPriceLookup prices =
+      options.prices ? options.prices : cheapest_instance_prices(tco::PriceBook::builtin(), "on-demand");
+  plan.price_source = !options.price_source.empty() ? options.price_source
+                      : options.prices              ? "the prices given"
+                                                    : "the built-in price book (models/hardware/prices/): the "
+                                                      "cheapest on-demand instance of each GPU type";
   Planner planner(scenario, base, options, plan);
   const auto clusters = candidate_clusters(scenario, options);
+  std::map<std::string, std::optional<GpuHourPrice>> price_of;
+  for (const auto& cluster : clusters) price_of[cluster.gpu.id] = prices(cluster.gpu.id);
   std::vector<std::pair<const hw::ClusterSpec*, int>> layouts;  // (GPU, TP), TP within one scale-up domain
   for (const hw::ClusterSpec& cluster : clusters) {
     const int domain = std::max(1, std::min(cluster.scale_up.domain_gpus, cluster.gpus_per_node));
@@ -273,40 +319,73 @@ ServingPlan plan_serving(const Scenario& scenario, const ServingPlanOptions& opt
       if (m.heads % tp == 0 && (m.kv_heads % tp == 0 || tp % m.kv_heads == 0)) layouts.emplace_back(&cluster, tp);
     }
   }
-  // Small replicas first: once a plan is found, a layout whose single replica already costs more is not tried.
-  std::stable_sort(layouts.begin(), layouts.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
-  double best_cost = std::numeric_limits<double>::infinity();
+  // Cheapest nodes first, small replicas first: once a plan is found, a GPU type whose one node already costs more
+  // is not tried. Unpriced GPU types come last and are always tried (nothing bounds their cost).
+  auto floor_of = [&](const hw::ClusterSpec* cl) { return planner.cost_floor(*cl, price_of[cl->gpu.id]); };
+  std::stable_sort(layouts.begin(), layouts.end(), [&](const auto& a, const auto& b) {
+    const double fa = floor_of(a.first), fb = floor_of(b.first);
+    return fa != fb ? fa < fb : a.second < b.second;
+  });
+  double best_cost = std::numeric_limits<double>::infinity();  // over priced plans
   for (const auto& [cluster, tp] : layouts) {
+    const double floor = floor_of(cluster);
     // The scenario's own GPU is always tried in full, as the runner-up a reader compares with.
-    if (cluster->gpu.id != scenario.cluster.gpu.id && planner.cost_floor(tp * base.pp) > best_cost) {
-      ServingCandidate skipped = layout(cluster->gpu.id, tp, base.pp);
+    if (cluster->gpu.id != scenario.cluster.gpu.id && std::isfinite(floor) && floor > best_cost * (1 + 1e-9)) {
+      ServingCandidate skipped = layout(*cluster, tp, base.pp);
       skipped.skipped = true;
-      skipped.why_not = "not tried: one replica alone costs more than the best plan found";
+      skipped.price = price_of[cluster->gpu.id];
+      const std::string per = base.load.rate_curve.empty() ? " an hour" : " a cycle";
+      skipped.why_not = "one node already costs " + units::format_money(floor) + per +
+                        ", more than the best plan (" + units::format_money(best_cost) + ")";
       plan.infeasible.push_back(std::move(skipped));
       continue;
     }
     ServingCandidate c = planner.evaluate(*cluster, tp);
-    if (c.feasible) best_cost = std::min(best_cost, planner.cost(c));
+    c.price = price_of[cluster->gpu.id];
+    if (c.feasible) {
+      planner.set_fleet(c, {c.nodes, c.gpus, c.replicas});
+      if (c.price) best_cost = std::min(best_cost, planner.cost(c));
+    }
     (c.feasible ? plan.ranked : plan.infeasible).push_back(std::move(c));
   }
-  auto cheaper = [](const ServingCandidate& a, const ServingCandidate& b) {
-    if (a.gpus != b.gpus) return a.gpus < b.gpus;
-    return a.capacity_per_replica / a.gpus_per_replica > b.capacity_per_replica / b.gpus_per_replica;
+  // Priced before unpriced; then cost; at equal cost the fleet with more capacity to spare, then fewer GPUs.
+  auto cheaper = [&](const ServingCandidate& a, const ServingCandidate& b) {
+    if (a.price.has_value() != b.price.has_value()) return a.price.has_value();
+    const double ca = planner.cost(a), cb = planner.cost(b);
+    if (std::fabs(ca - cb) > 1e-9 * std::max(ca, cb)) return ca < cb;
+    const double spare_a = a.replicas * a.capacity_per_replica, spare_b = b.replicas * b.capacity_per_replica;
+    if (spare_a != spare_b) return spare_a > spare_b;
+    return a.gpus < b.gpus;
   };
-  std::sort(plan.ranked.begin(), plan.ranked.end(), cheaper);
+  std::stable_sort(plan.ranked.begin(), plan.ranked.end(), cheaper);
   const std::size_t checked =
       std::min<std::size_t>(plan.ranked.size(), static_cast<std::size_t>(std::max(1, options.top)));
-  for (std::size_t i = 0; i < checked; ++i) {
+  for (std::size_t i = 0; i < plan.ranked.size(); ++i) {
     auto& c = plan.ranked[i];
-    const auto it = std::find_if(clusters.begin(), clusters.end(), [&](const auto& cl) { return cl.gpu.id == c.gpu; });
-    planner.check_fleet(*it, c);
+    if (i < checked) {
+      planner.check_fleet(cluster_of(clusters, c), c);
+    } else {
+      c.not_checked = "not simulated as a fleet: only the " + std::to_string(checked) + " cheapest are (--top)";
+    }
   }
-  std::stable_sort(plan.ranked.begin(), plan.ranked.begin() + static_cast<std::ptrdiff_t>(checked),
-                   [&](const auto& a, const auto& b) {
-                     if (a.fleet_checked != b.fleet_checked) return a.fleet_checked;
-                     return cheaper(a, b);
-                   });
-  planner.plan_curve(clusters);
+  // A fleet that failed a check ranks after those that passed; the cheapest one left gets the long check, until
+  // the cheapest has passed it.
+  auto usable = [](const ServingCandidate& c) { return c.fleet_checked && (!c.long_check.ran || c.long_check.passed); };
+  auto rank_checked = [&] {
+    std::stable_sort(plan.ranked.begin(), plan.ranked.begin() + static_cast<std::ptrdiff_t>(checked),
+                     [&](const auto& a, const auto& b) {
+                       if (usable(a) != usable(b)) return usable(a);
+                       return cheaper(a, b);
+                     });
+  };
+  rank_checked();
+  for (std::size_t round = 0; plan.check.min_window_s > 0 && round < checked; ++round) {
+    ServingCandidate& best = plan.ranked.front();
+    if (!usable(best) || best.long_check.ran) break;
+    planner.check_long(cluster_of(clusters, best), best);
+    rank_checked();
+  }
+  if (!plan.ranked.empty()) planner.plan_curve(cluster_of(clusters, plan.ranked.front()));
   return plan;
 }
 
