@@ -19,7 +19,7 @@ packages=(
   qt6-base-dev libqcustomplot-dev libqcustomplot2.1-qt6
   libgtest-dev libgmock-dev libbenchmark-dev
   libopenmpi-dev openmpi-bin
-  xvfb xauth poppler-utils
+  xvfb xauth poppler-utils chromium
 )
 
 missing=()

@@ -51,7 +51,7 @@ struct LineChart {
 /// One layer of a stacked bar chart: a category's value at every x.
 struct StackLayer {
   std::string name;
-  std::string color;          ///< "#rrggbb"
+  std::string color;           ///< "#rrggbb"
   std::vector<double> values;  ///< one per x; negative values stack downwards from zero
 };
 

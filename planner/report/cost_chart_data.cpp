@@ -149,8 +149,8 @@ StackedBarChart make_monthly_stack(const tco::PlanResult& plan, std::size_t opti
   chart.title = o.name + ": monthly cost by category";
   for (const auto& [category, values] : monthly_by_category(o)) {
     if (std::all_of(values.begin(), values.end(), [](double v) { return v == 0; })) continue;
-    const auto index = static_cast<std::size_t>(
-        std::find(categories.begin(), categories.end(), category) - categories.begin());
+    const auto index =
+        static_cast<std::size_t>(std::find(categories.begin(), categories.end(), category) - categories.begin());
     StackLayer layer{category_label(category), palette_color(index), values};
     layer.values.resize(n, 0.0);
     chart.layers.push_back(std::move(layer));
@@ -193,8 +193,7 @@ std::vector<std::string> tornado_notes(const tco::PlanResult& plan) {
       const std::string& best = bar.low_best[i];
       if (best.empty() || best == plan.recommended) continue;
       notes.push_back("With " + (bar.label.empty() ? bar.input : bar.label) + (i == 0 ? " low (" : " high (") +
-                      factor_text(i == 0 ? bar.low_factor : bar.high_factor) + "), " + best +
-                      " becomes the cheapest.");
+                      factor_text(i == 0 ? bar.low_factor : bar.high_factor) + "), " + best + " becomes the cheapest.");
     }
   }
   return notes;
@@ -210,9 +209,11 @@ RangeBarChart make_monte_carlo_chart(const tco::PlanResult& plan) {
   bool first = true;
   for (std::size_t i = 0; i < plan.options.size(); ++i) {
     const double p10 = at_or(mc.p10_usd, i, 0.0), p50 = at_or(mc.p50_usd, i, 0.0), p90 = at_or(mc.p90_usd, i, 0.0);
-    RangeRow row{plan.options[i].name, {{std::min(p10, p90), std::max(p10, p90), option_color(i)}}, p50,
-                 "P50 " + units::format_money(p50) + ", cheapest in " +
-                     units::format_percent(at_or(mc.cheapest_share, i, 0.0))};
+    RangeRow row{
+        plan.options[i].name,
+        {{std::min(p10, p90), std::max(p10, p90), option_color(i)}},
+        p50,
+        "P50 " + units::format_money(p50) + ", cheapest in " + units::format_percent(at_or(mc.cheapest_share, i, 0.0))};
     lo = first ? std::min(p10, p90) : std::min({lo, p10, p90});
     hi = first ? std::max(p10, p90) : std::max({hi, p10, p90});
     first = false;

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-
 #include "planner/report/cost_chart_data.hpp"
 #include "planner/report/html_page.hpp"
 #include "planner/report/plan_tables.hpp"

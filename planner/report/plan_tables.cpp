@@ -30,8 +30,8 @@ std::string break_even_text(const tco::PlanResult& plan, const tco::OptionResult
 
 Table make_options_table(const tco::PlanResult& plan) {
   Table t;
-  t.header = {"Option", "Kind", "Total", "NPV", "$/GPU-hour", "$/M tokens", "GPU-hours", "Utilization", "GPUs bought",
-              "Break-even"};
+  t.header = {"Option",     "Kind",      "Total",       "NPV",         "$/GPU-hour",
+              "$/M tokens", "GPU-hours", "Utilization", "GPUs bought", "Break-even"};
   t.numeric = {false, false, true, true, true, true, true, true, true, true};
   for (const tco::OptionResult& o : plan.options) {
     const bool best = o.name == plan.recommended;
@@ -86,15 +86,14 @@ Table make_monte_carlo_table(const tco::PlanResult& plan) {
 
 Table make_shapes_table(const tco::PlanResult& plan) {
   Table t;
-  t.header = {"Demand", "Kind", "GPU", "Layout", "GPUs", "Step time", "Tokens/s", "Goodput", "Requests/s",
-              "GPU-hours", "IT power", "Months"};
+  t.header = {"Demand",   "Kind",    "GPU",        "Layout",    "GPUs",     "Step time",
+              "Tokens/s", "Goodput", "Requests/s", "GPU-hours", "IT power", "Months"};
   t.numeric = {false, false, false, false, true, true, true, true, true, true, true, true};
   for (const tco::CapacityShape& s : plan.shapes) {
     const bool serving = s.kind == "inference";
     t.add({s.demand, s.kind, s.gpu, s.layout, std::to_string(s.gpus),
            s.step_time_s > 0 ? units::format_time(s.step_time_s) : "-", units::format_count(s.tokens_per_s),
-           serving ? "-" : units::format_percent(s.goodput),
-           serving ? units::format_count(s.capacity_per_s) : "-",
+           serving ? "-" : units::format_percent(s.goodput), serving ? units::format_count(s.capacity_per_s) : "-",
            s.gpu_hours > 0 ? units::format_count(s.gpu_hours) : "-", units::format_power(s.it_power_W),
            s.months > 0 ? fmt::format("{:.1f}", s.months) : "-"});
   }

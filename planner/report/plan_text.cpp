@@ -72,10 +72,12 @@ std::string shape_facts(const tco::CapacityShape& s) {
 }
 
 std::string prices_note(const tco::PlanResult& plan) {
-  const auto estimates = std::count_if(plan.prices.begin(), plan.prices.end(), [](const auto& p) { return p.estimate; });
-  return fmt::format("{} prices, {} of them estimates (an analyst's or the project's assumption, not a list price). "
-                     "Every figure above rests on these.",
-                     plan.prices.size(), estimates);
+  const auto estimates =
+      std::count_if(plan.prices.begin(), plan.prices.end(), [](const auto& p) { return p.estimate; });
+  return fmt::format(
+      "{} prices, {} of them estimates (an analyst's or the project's assumption, not a list price). "
+      "Every figure above rests on these.",
+      plan.prices.size(), estimates);
 }
 
 }  // namespace capsim::planner::report

@@ -21,10 +21,14 @@ constexpr Group kGroups[] = {{"compute", "Compute", "#2f6fb3"},
                              {"idle", "Idle (pipeline bubble)", "#9aa5b1"}};
 
 /// Power parts as the power model names them (models/hardware/power_model.cpp) and their names for people.
-constexpr std::pair<const char*, const char*> kPowerLabels[] = {
-    {"gpus", "GPUs"},          {"cpus", "CPUs"},   {"memory", "Host memory"}, {"nics", "NICs"},
-    {"scale_up_switches", "Scale-up switches"},    {"psu_loss", "PSU loss"},  {"fabric", "Fabric"},
-    {"storage", "Storage"}};
+constexpr std::pair<const char*, const char*> kPowerLabels[] = {{"gpus", "GPUs"},
+                                                                {"cpus", "CPUs"},
+                                                                {"memory", "Host memory"},
+                                                                {"nics", "NICs"},
+                                                                {"scale_up_switches", "Scale-up switches"},
+                                                                {"psu_loss", "PSU loss"},
+                                                                {"fabric", "Fabric"},
+                                                                {"storage", "Storage"}};
 
 std::string power_label(const std::string& key) {
   for (const auto& [k, label] : kPowerLabels) {
@@ -49,8 +53,8 @@ RangeBarChart breakdown_chart(const BarSeries& series) {
   double largest = 0;
   for (std::size_t i = 0; i < series.values.size(); ++i) {
     const std::string group = i < series.groups.size() ? series.groups[i] : "idle";
-    chart.rows.push_back({series.labels[i], {{0, series.values[i], breakdown_group_color(group)}}, std::nullopt,
-                          series.value_texts[i]});
+    chart.rows.push_back(
+        {series.labels[i], {{0, series.values[i], breakdown_group_color(group)}}, std::nullopt, series.value_texts[i]});
     largest = std::max(largest, series.values[i]);
   }
   for (const Group& g : kGroups) {
@@ -108,8 +112,8 @@ RangeBarChart power_chart(const std::vector<std::pair<std::string, double>>& par
   double largest = 0, smallest = 0;
   for (const auto& [key, watts] : parts) {
     const std::string share = total != 0 ? " (" + units::format_percent(watts / total) + ")" : "";
-    chart.rows.push_back({power_label(key), {{0, watts, palette_color(0)}}, std::nullopt,
-                          units::format_power(watts) + share});
+    chart.rows.push_back(
+        {power_label(key), {{0, watts, palette_color(0)}}, std::nullopt, units::format_power(watts) + share});
     largest = std::max(largest, watts);
     smallest = std::min(smallest, watts);
   }

@@ -25,7 +25,8 @@ std::string training_layout(const Scenario& scenario, const std::string& name) {
     const std::pair<const char*, int> dims[] = {{"TP", p.tp}, {"PP", p.pp}, {"CP", p.cp}, {"DP", p.dp}, {"EP", p.ep}};
     std::string text;
     for (const auto& [dim, n] : dims) {
-      if (n > 1 || dim == std::string("TP") || dim == std::string("DP")) text += (text.empty() ? "" : " ") + (dim + std::to_string(n));
+      if (n > 1 || dim == std::string("TP") || dim == std::string("DP"))
+        text += (text.empty() ? "" : " ") + (dim + std::to_string(n));
     }
     return text + fmt::format(", micro-batch {}, global batch {}", p.micro_batch, p.global_batch);
   }
@@ -35,7 +36,8 @@ std::string training_layout(const Scenario& scenario, const std::string& name) {
 std::string training_section(const sim::TrainingResult& r, const Scenario& scenario) {
   std::string out = "<section class=\"training\">\n<h2>Training: " + xml_escape(r.name) + "</h2>\n";
   const std::string layout = training_layout(scenario, r.name);
-  if (!layout.empty()) out += "<p class=\"meta\">" + xml_escape(layout) + " on " + std::to_string(r.gpus) + " GPUs</p>\n";
+  if (!layout.empty())
+    out += "<p class=\"meta\">" + xml_escape(layout) + " on " + std::to_string(r.gpus) + " GPUs</p>\n";
   std::vector<HeadlineCard> cards;
   Table details;
   details.header = {"Figure", "Value"};
@@ -87,8 +89,8 @@ std::string inference_section(const sim::serving::InferenceResult& r) {
                                        r.unfinished, r.rejected)});
   details.add({"Duration", format_time(r.duration_s)});
   details.add({"Goodput", format_count(r.goodput_requests_per_s) + " requests/s within the SLO"});
-  details.add({"KV cache use", "mean " + format_percent(r.kv_utilization_mean) + ", peak " +
-                                   format_percent(r.kv_utilization_peak)});
+  details.add({"KV cache use",
+               "mean " + format_percent(r.kv_utilization_mean) + ", peak " + format_percent(r.kv_utilization_peak)});
   details.add({"Queue", fmt::format("mean {:.1f}, longest {}", r.queue_mean, r.queue_max)});
   details.add({"Preemptions", std::to_string(r.preemptions)});
   details.add({"Memory per GPU", "weights " + units::format_bytes(r.memory.weights_B) + ", KV cache " +

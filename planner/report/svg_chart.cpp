@@ -31,18 +31,17 @@ struct Scale {
 class Svg {
  public:
   Svg(double width, double height, const std::string& title) {
-    out_ = fmt::format(
-        R"(<svg class="chart" viewBox="0 0 {0} {1}" width="{0}" height="{1}" role="img" font-size="{2}" )"
-        R"(fill="{3}"><title>{4}</title>)",
-        px(width), px(height), kFontPx, kTextColor, xml_escape(title));
+    out_ =
+        fmt::format(R"(<svg class="chart" viewBox="0 0 {0} {1}" width="{0}" height="{1}" role="img" font-size="{2}" )"
+                    R"(fill="{3}"><title>{4}</title>)",
+                    px(width), px(height), kFontPx, kTextColor, xml_escape(title));
     text(8, 20, title, "start", "font-weight=\"bold\" font-size=\"" + px(kTitlePx) + "\"");
   }
   void text(double x, double y, std::string_view s, const char* anchor = "start", const std::string& extra = "") {
-    out_ += fmt::format(R"(<text x="{}" y="{}" text-anchor="{}" {}>{}</text>)", px(x), px(y), anchor, extra,
-                        xml_escape(s));
+    out_ +=
+        fmt::format(R"(<text x="{}" y="{}" text-anchor="{}" {}>{}</text>)", px(x), px(y), anchor, extra, xml_escape(s));
   }
-  void line(double x1, double y1, double x2, double y2, std::string_view color, double width = 1,
-            bool dashed = false) {
+  void line(double x1, double y1, double x2, double y2, std::string_view color, double width = 1, bool dashed = false) {
     out_ += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}"{}/>)", px(x1), px(y1),
                         px(x2), px(y2), color, px(width), dashed ? R"( stroke-dasharray="5 4")" : "");
   }
@@ -134,9 +133,9 @@ std::string fit_text(const std::string& text, double width) {
   if (text_width_px(text, kFontPx) <= width) return text;
   std::string cut = text;
   while (!cut.empty() && text_width_px(cut + "...", kFontPx) > width) {
-    cut.pop_back();
-    while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80) cut.pop_back();  // UTF-8 tail
-    if (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0xC0) cut.pop_back();      // its lead
+    // Drop the last UTF-8 character whole: its continuation bytes, then its lead byte.
+    while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80) cut.pop_back();
+    if (!cut.empty()) cut.pop_back();
   }
   return cut + "...";
 }
@@ -172,12 +171,23 @@ std::string xml_escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -198,7 +208,8 @@ std::string svg_line_chart(const LineChart& chart, double width, double height) 
   std::vector<LegendEntry> legend;
   for (const LineSeries& s : chart.series) legend.push_back({s.name, s.color});
   const double band = static_cast<double>(chart.markers.size()) * kMarkerRowPx;
-  const Frame f = xy_frame(svg, chart.x_title, chart.y_title, chart.x_ticks, chart.y_ticks, legend, width, height, band);
+  const Frame f =
+      xy_frame(svg, chart.x_title, chart.y_title, chart.x_ticks, chart.y_ticks, legend, width, height, band);
   const Scale sx{chart.x_ticks.min, chart.x_ticks.max, f.left, f.right};
   const Scale sy{chart.y_ticks.min, chart.y_ticks.max, f.bottom, f.top};
   for (const LineSeries& s : chart.series) {
@@ -279,7 +290,8 @@ std::string svg_range_bars(const RangeBarChart& chart, double width) {
       svg.rect(sx(std::min(s.from, s.to)), mid - kBarPx / 2, std::fabs(sx(s.to) - sx(s.from)), kBarPx, s.color,
                row.label + ": " + row.value_text);
     }
-    if (row.marker) svg.line(sx(*row.marker), mid - kBarPx / 2 - 3, sx(*row.marker), mid + kBarPx / 2 + 3, "#000000", 2.5);
+    if (row.marker)
+      svg.line(sx(*row.marker), mid - kBarPx / 2 - 3, sx(*row.marker), mid + kBarPx / 2 + 3, "#000000", 2.5);
     svg.text(right + 8, mid + 4, fit_text(row.value_text, value_w - 8));
   }
   if (chart.reference) {

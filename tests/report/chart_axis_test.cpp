@@ -53,8 +53,8 @@ TEST(NiceTicks, BytesStepInWholeBinaryUnits) {
 TEST(MonthTicks, LabelEveryMonthWhenTheyFitElseRoundSteps) {
   EXPECT_EQ(month_ticks(12, 13).values.size(), 12u);
   const AxisTicks t = month_ticks(36, 13);
-  EXPECT_EQ(t.labels, (std::vector<std::string>{"1", "3", "6", "9", "12", "15", "18", "21", "24", "27", "30", "33",
-                                                 "36"}));
+  EXPECT_EQ(t.labels,
+            (std::vector<std::string>{"1", "3", "6", "9", "12", "15", "18", "21", "24", "27", "30", "33", "36"}));
   EXPECT_EQ(month_ticks(60, 13).labels[1], "6");
   EXPECT_EQ(t.min, 0.5);
   EXPECT_EQ(t.max, 36.5);

@@ -97,8 +97,11 @@ inline tco::PlanResult make_plan_fixture() {
 
   tco::OptionResult own =
       option("Own H100 cluster", "on-prem", "512 x H100 in a colocation hall, bought in two tranches");
-  own.monthly_by_category_usd = {lumps("hardware", {{0, 18'400'000}, {12, 6'100'000}}), flat("power", 118'000.4),
-                                 flat("facility", 61'000), flat("staff", 82'000), flat("maintenance", 30'500, 3),
+  own.monthly_by_category_usd = {lumps("hardware", {{0, 18'400'000}, {12, 6'100'000}}),
+                                 flat("power", 118'000.4),
+                                 flat("facility", 61'000),
+                                 flat("staff", 82'000),
+                                 flat("maintenance", 30'500, 3),
                                  lumps("residual_value", {{35, -7'250'000}})};
   own.gpu_hours = 14.2e6;
   own.owned_gpu_hours = 16.1e6;
@@ -112,8 +115,11 @@ inline tco::PlanResult make_plan_fixture() {
   own.notes = {"Idle owned GPUs: 12% of the hours online.", "Lead time 3 months: the first tranche runs from month 4."};
 
   tco::OptionResult hybrid = option(kAwkwardName, "hybrid", "256 owned H100 for the P50 of demand, AWS for bursts");
-  hybrid.monthly_by_category_usd = {lumps("hardware", {{0, 9'300'000}}), flat("power", 59'000.2),
-                                    flat("facility", 30'500), flat("staff", 61'000), growing("cloud_compute", 310'000),
+  hybrid.monthly_by_category_usd = {lumps("hardware", {{0, 9'300'000}}),
+                                    flat("power", 59'000.2),
+                                    flat("facility", 30'500),
+                                    flat("staff", 61'000),
+                                    growing("cloud_compute", 310'000),
                                     lumps("residual_value", {{35, -3'400'000}})};
   hybrid.gpu_hours = 14.2e6;
   hybrid.cloud_gpu_hours = 6.3e6;
@@ -178,10 +184,10 @@ inline tco::PlanResult make_plan_fixture() {
   train.gpu_hours = 2.1e6;
   train.it_power_W = 445e3;
   train.months = 5.7;
-  train.breakdown_s = {{"compute", 5.66}, {"tp_comm", 1.78}, {"pp_comm", 0.119}, {"bubble", 0.136},
-                       {"dp_comm", 0.0621}};
-  train.power_W = {{"gpus", 270e3}, {"cpus", 41e3}, {"memory", 18e3}, {"nics", 22e3}, {"fans", 30e3},
-                   {"psu_loss", 34e3}, {"fabric", 30e3}};
+  train.breakdown_s = {
+      {"compute", 5.66}, {"tp_comm", 1.78}, {"pp_comm", 0.119}, {"bubble", 0.136}, {"dp_comm", 0.0621}};
+  train.power_W = {{"gpus", 270e3}, {"cpus", 41e3},     {"memory", 18e3}, {"nics", 22e3},
+                   {"fans", 30e3},  {"psu_loss", 34e3}, {"fabric", 30e3}};
   tco::CapacityShape chat = shape("chat-service", "inference", 2, "TP2 replica");
   chat.tokens_per_s = 2400;
   chat.capacity_per_s = 3.1;

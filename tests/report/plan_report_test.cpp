@@ -138,8 +138,8 @@ TEST(PlanReportHtml, ListsEveryPriceWithItsSourceDateAndEstimateMarker) {
 TEST(PlanReportHtml, SectionsComeInTheReportsOrder) {
   const std::string html = plan_report_html(make_plan_fixture());
   std::size_t last = 0;
-  for (const char* id : {"answer", "options", "cumulative", "monthly", "sensitivity", "monte-carlo", "capacity", "bom",
-                         "assumptions"}) {
+  for (const char* id :
+       {"answer", "options", "cumulative", "monthly", "sensitivity", "monte-carlo", "capacity", "bom", "assumptions"}) {
     const std::size_t at = html.find(std::string("<section id=\"") + id + "\"");
     ASSERT_NE(at, std::string::npos) << id;
     EXPECT_GT(at, last) << id;
@@ -150,7 +150,8 @@ TEST(PlanReportHtml, SectionsComeInTheReportsOrder) {
 TEST(PlanReportHtml, TheAnswerNamesTheRecommendationAndItsReasons) {
   const tco::PlanResult plan = make_plan_fixture();
   const std::string html = plan_report_html(plan);
-  const std::string answer = html.substr(html.find("id=\"answer\""), html.find("id=\"options\"") - html.find("id=\"answer\""));
+  const std::string answer =
+      html.substr(html.find("id=\"answer\""), html.find("id=\"options\"") - html.find("id=\"answer\""));
   EXPECT_NE(answer.find(plan.headline), std::string::npos);
   EXPECT_NE(answer.find("Recommended: Own H100 cluster (512 x H100"), std::string::npos);
   for (const std::string& reason : plan.reasons) EXPECT_NE(answer.find(xml_escape(reason)), std::string::npos);
@@ -159,7 +160,8 @@ TEST(PlanReportHtml, TheAnswerNamesTheRecommendationAndItsReasons) {
 
 TEST(PlanReportHtml, BillsOfMaterialsOnlyForOptionsThatBuy) {
   const std::string html = plan_report_html(make_plan_fixture());
-  const std::string bom = html.substr(html.find("id=\"bom\""), html.find("id=\"assumptions\"") - html.find("id=\"bom\""));
+  const std::string bom =
+      html.substr(html.find("id=\"bom\""), html.find("id=\"assumptions\"") - html.find("id=\"bom\""));
   EXPECT_NE(bom.find("HGX H100 8-GPU server"), std::string::npos);
   EXPECT_NE(bom.find("42U rack with PDUs"), std::string::npos);
   EXPECT_NE(bom.find("$24.5M"), std::string::npos);  // the on-prem BOM's total
