@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
+
+#include <tbb/parallel_for.h>
 
 #include "models/hardware/gpu_catalog.hpp"
 #include "models/hardware/power_model.hpp"
@@ -142,6 +145,7 @@ ServiceCapacity service_capacity(const Demand& d, const std::string& gpu) {
   o.window_s = kCapacityWindow_s;
   o.gpus = {gpu};
   o.top = 1;
+  o.check.min_window_s = 0;  // the plan sizes each hour with headroom; it needs the capacity, not plan-serving's check
   ServingPlan plan = plan_serving(s, o);
   if (plan.ranked.empty()) {
     std::string why = "no tensor-parallel layout meets the SLO";
@@ -197,25 +201,37 @@ CapacityModel build_capacity(const Study& study) {
     if (o.kind != Option::Kind::on_prem) gpus.insert(o.cloud.gpu);
     if (o.kind != Option::Kind::cloud) gpus.insert(o.on_prem.gpu);
   }
-  std::vector<Diagnostic> problems;
+  // Every (demand, GPU type) shape is independent: simulate them on all cores (the engines hold no global state).
+  std::vector<std::pair<std::size_t, std::string>> jobs;
   for (std::size_t i = 0; i < study.demand.size(); ++i) {
+    for (const std::string& gpu : gpus) jobs.emplace_back(i, gpu);
+  }
+  std::vector<std::optional<TrainingCapacity>> trained(jobs.size());
+  std::vector<std::optional<ServiceCapacity>> served(jobs.size());
+  std::vector<std::vector<Diagnostic>> failed(jobs.size());
+  tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t k) {
+    const auto& [i, gpu] = jobs[k];
     const Demand& d = study.demand[i];
-    for (const std::string& gpu : gpus) {
-      try {
-        if (d.kind == Demand::Kind::inference) {
-          m.services.emplace(std::make_pair(i, gpu), service_capacity(d, gpu));
-        } else {
-          m.training.emplace(std::make_pair(i, gpu), training_capacity(d, gpu));
-        }
-      } catch (const InputError& e) {
-        for (Diagnostic diag : e.diagnostics()) {
-          diag.file = study.file;
-          problems.push_back(diag);
-        }
-      } catch (const UsageError& e) {
-        problems.push_back({study.file, d.pointer, "\"" + d.name + "\" cannot run on " + gpu + ": " + e.what(), ""});
+    try {
+      if (d.kind == Demand::Kind::inference) {
+        served[k] = service_capacity(d, gpu);
+      } else {
+        trained[k] = training_capacity(d, gpu);
       }
+    } catch (const InputError& e) {
+      for (Diagnostic diag : e.diagnostics()) {
+        diag.file = study.file;
+        failed[k].push_back(diag);
+      }
+    } catch (const UsageError& e) {
+      failed[k].push_back({study.file, d.pointer, "\"" + d.name + "\" cannot run on " + gpu + ": " + e.what(), ""});
     }
+  });
+  std::vector<Diagnostic> problems;
+  for (std::size_t k = 0; k < jobs.size(); ++k) {
+    if (trained[k]) m.training.emplace(jobs[k], std::move(*trained[k]));
+    if (served[k]) m.services.emplace(jobs[k], std::move(*served[k]));
+    problems.insert(problems.end(), failed[k].begin(), failed[k].end());
   }
   if (!problems.empty()) throw InputError(problems);
   for (const std::string& gpu : gpus) {
