@@ -13,6 +13,7 @@
 #include "models/network/collective_calibration.hpp"
 #include "models/network/collective_table.hpp"
 #include "models/network/nccl_tests_import.hpp"
+#include "planner/json_reader.hpp"
 #include "planner/scenario.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/units.hpp"
@@ -29,7 +30,7 @@ double parse_size(const std::string& text, const std::string& option) {
     const auto mantissa = units::parse(text.substr(0, text.size() - 1), units::Dimension::count);
     if (at != std::string::npos && mantissa) return *mantissa * std::pow(1024.0, static_cast<double>(at + 1));
   }
-  if (auto v = units::parse(text, units::Dimension::bytes); v && *v >= 1) return *v;
+  if (auto v = units::parse(text, units::Dimension::bytes, nullptr, units::BareNumber::si); v && *v >= 1) return *v;
   throw UsageError(option + " " + text + ": expected a size in bytes such as 8, 64K, 8G or \"16 MiB\"");
 }
 
@@ -40,8 +41,10 @@ hw::ClusterSpec cluster_for(const CollectiveOptions& o, int& gpus) {
   } else {
     const hw::GpuSpec* gpu = hw::GpuCatalog::builtin().find(o.gpu);
     if (gpu == nullptr) {
-      throw UsageError("--gpu " + o.gpu + ": unknown GPU (known: a100-sxm4-80gb, h100-sxm5-80gb, h200-sxm-141gb, "
-                       "b200-sxm-180gb, mi300x)");
+      const auto known = hw::GpuCatalog::builtin().ids();
+      const std::string near = planner::closest_match(o.gpu, known);
+      throw UsageError("--gpu " + o.gpu + ": unknown GPU (" + (near.empty() ? "" : "did you mean " + near + "? ") +
+                       "known: " + planner::join_alternatives(known, ", ") + ")");
     }
     cluster = hw::default_cluster(*gpu, 1);
     if (o.gpus_per_node > 0) {

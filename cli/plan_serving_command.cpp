@@ -47,7 +47,7 @@ planner::ServingPlanOptions plan_options(const PlanServingOptions& o) {
   p.top = o.top;
   if (!o.rate.empty()) {
     std::string error;
-    const auto rate = units::parse(o.rate, units::Dimension::frequency, &error);
+    const auto rate = units::parse(o.rate, units::Dimension::frequency, &error, units::BareNumber::si);
     if (!rate || *rate <= 0) throw UsageError("--rate " + o.rate + ": " + (error.empty() ? "must be positive" : error));
     p.rate_per_s = *rate;
   }

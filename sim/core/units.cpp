@@ -242,12 +242,20 @@ std::optional<double> fail(std::string* error, Dimension dim, std::string_view t
 
 }  // namespace
 
+std::string_view si_unit(Dimension dim) {
+  static constexpr const char* kSi[kDimensions] = {"plain numbers", "seconds", "bytes", "bytes/s", "FLOP",
+                                                   "FLOP/s", "watts", "joules", "USD", "USD per second",
+                                                   "per second"};
+  const int d = static_cast<int>(dim);
+  return d >= 0 && d < kDimensions ? kSi[d] : "SI units";
+}
+
 std::string_view describe(Dimension dim) {
   const int d = static_cast<int>(dim);
   return d >= 0 && d < kDimensions ? kText[d].second : "a quantity";
 }
 
-std::optional<double> parse(std::string_view text, Dimension dim, std::string* error) {
+std::optional<double> parse(std::string_view text, Dimension dim, std::string* error, BareNumber bare) {
   const std::string_view s = trim(text);
   if (s.empty()) return fail(error, dim, text);
   const bool is_money = dim == Dimension::money || dim == Dimension::money_rate;
@@ -300,6 +308,11 @@ std::optional<double> parse(std::string_view text, Dimension dim, std::string* e
     }
     if (dim == Dimension::money_rate && !per_time) return fail(error, dim, text, "add a time unit such as \"/h\"");
     return fail(error, dim, text);
+  }
+  const bool unitless_ok = dim == Dimension::count || dim == Dimension::flops || dim == Dimension::money;
+  if (unit.empty() && !dollar && bare == BareNumber::reject && !unitless_ok && value != 0) {
+    return fail(error, dim, text,
+                "a string needs a unit; a plain JSON number, without quotes, is read in " + std::string(si_unit(dim)));
   }
   value *= it->second;
   if (negative) value = -value;

@@ -27,12 +27,26 @@ enum class Dimension {
   frequency,   ///< events per second; "50/s", "3000/min", "2 Hz"
 };
 
+/// What a string holding only a number ("400") means.
+enum class BareNumber {
+  /// An error naming the expected unit, for every dimension but counts, FLOP counts and money (whose bare numbers no
+  /// one misreads); "0" stays accepted. Files take this: "400" for a bandwidth or "1000" for a TTFT is a typo more
+  /// often than bytes/s or seconds. A plain JSON number (not a string) is still SI, as documented.
+  reject,
+  /// SI base units, for command-line options whose help says a bare number is accepted ("--rate 50").
+  si,
+};
+
 /// Human-readable name of a dimension, for error messages ("a bandwidth such as \"400 Gb/s\"").
 std::string_view describe(Dimension dim);
 
 /// Parses `text` as a quantity of dimension `dim`. Returns the SI value, or std::nullopt and sets `error` (when
-/// given) to a sentence saying what was expected. Never throws. Rejects NaN, infinities and trailing garbage.
-std::optional<double> parse(std::string_view text, Dimension dim, std::string* error = nullptr);
+/// given) to a sentence saying what was expected. Never throws. Rejects NaN, infinities and trailing garbage, and a
+/// string without a unit unless `bare` is BareNumber::si.
+std::optional<double> parse(std::string_view text, Dimension dim, std::string* error = nullptr,
+                            BareNumber bare = BareNumber::reject);
+/// SI base unit of a dimension, for messages: "bytes/s", "seconds", "watts".
+std::string_view si_unit(Dimension dim);
 
 /// Formats seconds for people: "812 us", "3.53 s", "14.2 min", "5.1 h", "38.4 days".
 std::string format_time(double seconds);

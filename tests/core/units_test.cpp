@@ -124,13 +124,29 @@ TEST(Units, ParsesFrequencies) {
   EXPECT_DOUBLE_EQ(parse_ok("50 req/s", Dimension::frequency), 50);
 }
 
-TEST(Units, BareNumberIsAlreadySiInEveryDimension) {
+TEST(Units, BareNumberIsSiOnlyWhenTheCallerSaysSo) {
   for (int d = 0; d <= static_cast<int>(Dimension::frequency); ++d) {
     const auto dim = static_cast<Dimension>(d);
-    EXPECT_DOUBLE_EQ(parse_ok("12", dim), 12);
-    EXPECT_DOUBLE_EQ(parse_ok(" 1.5e3 ", dim), 1500);
-    EXPECT_DOUBLE_EQ(parse_ok("-0.25", dim), -0.25);
+    std::string error;
+    EXPECT_DOUBLE_EQ(units::parse("12", dim, &error, units::BareNumber::si).value_or(-1), 12);
+    EXPECT_DOUBLE_EQ(units::parse(" 1.5e3 ", dim, &error, units::BareNumber::si).value_or(-1), 1500);
+    EXPECT_DOUBLE_EQ(units::parse("-0.25", dim, &error, units::BareNumber::si).value_or(-1), -0.25);
+    EXPECT_DOUBLE_EQ(parse_ok("0", dim), 0);  // zero is zero in any unit
   }
+}
+
+TEST(Units, UnitlessStringOnADimensionedKeyIsAnErrorNamingTheUnit) {
+  // The new user's typos: "400" meant Gb/s, "1000" meant ms, "80" meant GB.
+  EXPECT_NE(parse_error("400", Dimension::bandwidth).find("a string needs a unit"), std::string::npos);
+  EXPECT_NE(parse_error("400", Dimension::bandwidth).find("bytes/s"), std::string::npos);
+  EXPECT_NE(parse_error("1000", Dimension::time).find("seconds"), std::string::npos);
+  EXPECT_NE(parse_error("80", Dimension::bytes).find("\"80 GiB\""), std::string::npos);
+  parse_error("20", Dimension::frequency);
+  parse_error("700", Dimension::power);
+  // Counts, FLOP counts and money have one obvious unit.
+  EXPECT_DOUBLE_EQ(parse_ok("15e12", Dimension::count), 15e12);
+  EXPECT_DOUBLE_EQ(parse_ok("3e21", Dimension::flops), 3e21);
+  EXPECT_DOUBLE_EQ(parse_ok("450000", Dimension::money), 450000);
 }
 
 TEST(Units, AllowsNegativeValuesAndLeavesRangeChecksToTheCaller) {
