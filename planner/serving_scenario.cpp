@@ -1,11 +1,13 @@
 #include "planner/serving_scenario.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <numeric>
 #include <tuple>
 
 #include "sim/serving/request_trace.hpp"
+#include "sim/serving/serving_simulation.hpp"
 
 namespace capsim::planner::detail {
 
@@ -45,6 +47,22 @@ const std::vector<ModeRule>& mode_rules() {
 std::string resolve(const std::string& scenario_file, const std::string& path) {
   const std::filesystem::path p(path);
   return p.is_absolute() ? path : (std::filesystem::path(scenario_file).parent_path() / p).string();
+}
+
+/// Bounded work: a load estimated above sim::serving::kMaxRequests is refused before anything runs.
+void check_bounded(ObjectReader& l, const workloads::Load& load) {
+  const double estimate = sim::serving::estimated_requests(load);
+  if (estimate <= sim::serving::kMaxRequests) return;
+  const bool by_count = load.mode == LoadMode::offline || (load.requests > 0 && estimate >= load.requests);
+  const std::string key = by_count ? "requests" : l.has("duration") ? "duration" : "rate";
+  char shown[32];
+  std::snprintf(shown, sizeof shown, "%.3g", estimate);
+  l.reader().error(l.pointer(key),
+                   "the load sends about " + std::string(shown) + " requests, above the " +
+                       units::format_count(sim::serving::kMaxRequests) +
+                       " one run may send (every request is kept for exact percentiles)",
+                   "lower \"rate\" or \"users\", shorten \"duration\", or cap it with \"requests\": percentiles "
+                   "settle within an hour or two of arrivals; plan-serving sizes fleets for higher rates");
 }
 
 void parse_rate_curve(ObjectReader& l, workloads::Load& load) {
@@ -158,6 +176,7 @@ void parse_load(ObjectReader& l, WorkloadDraft& wd) {
     r.error(l.pointer("duration"), "an offline load has no duration: its requests all arrive at once",
             "remove \"duration\"; \"requests\" bounds an offline run");
   }
+  check_bounded(l, load);
 }
 
 /// `key` ("input_tokens" / "output_tokens"): a whole number or a distribution object. Returns the mean, or 0.

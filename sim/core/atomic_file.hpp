@@ -10,4 +10,8 @@ namespace capsim {
 /// the folder is not writable or the disk is full; the temporary file is removed then.
 void write_file_atomically(const std::string& path, const std::string& text);
 
+/// Creates `dir` if needed and checks that a file can be written in it, so that a command fails before any work when
+/// it cannot (capsim::InputError naming the folder: exit 1).
+void prepare_output_folder(const std::string& dir);
+
 }  // namespace capsim

@@ -1,5 +1,7 @@
 #include "sim/des/child_process.hpp"
 
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -8,8 +10,11 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <new>
 
 #include "sim/core/error.hpp"
+#include "sim/core/interrupt.hpp"
+#include "sim/core/units.hpp"
 
 namespace capsim::sim::des {
 
@@ -26,9 +31,40 @@ bool write_all(int fd, const std::string& data) {
   return true;
 }
 
+/// Physical memory of this machine, bytes (0 if unknown).
+double physical_memory_B() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? static_cast<double>(pages) * static_cast<double>(page) : 0;
+}
+
+/// In the child: its address space and CPU time limited to the budget, and killed with its parent.
+void limit_child(const ChildBudget& budget) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  const auto bytes = static_cast<rlim_t>(budget.memory_B);
+  const rlimit memory{bytes, bytes};
+  ::setrlimit(RLIMIT_AS, &memory);
+  // SIGXCPU at the soft limit, SIGKILL a few seconds later if it is ignored.
+  const auto seconds = static_cast<rlim_t>(budget.cpu_s);
+  const rlimit cpu{seconds, seconds + 5};
+  ::setrlimit(RLIMIT_CPU, &cpu);
+}
+
+std::string over_memory(const ChildBudget& budget) {
+  return "the DES run stopped: over its " + units::format_bytes(budget.memory_B) +
+         " memory budget (half the machine's memory, at most 8 GiB); simulate fewer nodes or micro-batches, or use "
+         "the analytical engine";
+}
+
 }  // namespace
 
-std::string run_in_child_process(const std::function<std::string()>& work) {
+ChildBudget default_child_budget() {
+  ChildBudget b;
+  const double half = physical_memory_B() / 2;
+  if (half > 0 && half < b.memory_B) b.memory_B = half;
+  return b;
+}
+
+std::string run_in_child_process(const std::function<std::string()>& work, const ChildBudget& budget) {
   int fds[2];
   if (::pipe(fds) != 0) throw Error(std::string("cannot create a pipe for the DES child: ") + std::strerror(errno));
   // Unflushed stdio buffers would be written twice, once by each process.
@@ -41,11 +77,14 @@ std::string run_in_child_process(const std::function<std::string()>& work) {
   }
   if (pid == 0) {
     ::close(fds[0]);
+    limit_child(budget);
     // First byte: 'O' for a result, 'I' for an infeasible input, 'E' for any other error. _exit skips the parent's
     // atexit handlers and static destructors, which belong to the parent.
     std::string message;
     try {
       message = "O" + work();
+    } catch (const std::bad_alloc&) {
+      message = "I" + over_memory(budget);
     } catch (const InfeasibleError& e) {
       message = std::string("I") + e.what();
     } catch (const std::exception& e) {
@@ -58,6 +97,7 @@ std::string run_in_child_process(const std::function<std::string()>& work) {
     ::_exit(ok ? 0 : 1);
   }
   ::close(fds[1]);
+  set_interrupt_child(pid);  // Ctrl-C kills it (sim/core/interrupt.hpp)
   std::string received;
   char buffer[1 << 16];
   for (;;) {
@@ -68,8 +108,20 @@ std::string run_in_child_process(const std::function<std::string()>& work) {
   }
   ::close(fds[0]);
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  rusage usage{};
+  while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
   }
+  set_interrupt_child(0);
+  const bool near_memory_budget = usage.ru_maxrss * 1024.0 > 0.9 * budget.memory_B;
+  // SIGXCPU comes only from RLIMIT_CPU; SIGKILL from its hard limit when SIGXCPU did not end the child.
+  const double cpu_s = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                       1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
+  if (WIFSIGNALED(status) &&
+      (WTERMSIG(status) == SIGXCPU || (WTERMSIG(status) == SIGKILL && cpu_s >= budget.cpu_s))) {
+    throw InfeasibleError("the DES run stopped: over its " + units::format_time(budget.cpu_s) +
+                          " CPU-time budget; simulate fewer nodes or micro-batches, or use the analytical engine");
+  }
+  if (WIFSIGNALED(status) && near_memory_budget) throw InfeasibleError(over_memory(budget));
   if (WIFSIGNALED(status)) {
     throw Error("the DES child process died with signal " + std::to_string(WTERMSIG(status)) + " (" +
                 strsignal(WTERMSIG(status)) + ")");

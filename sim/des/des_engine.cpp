@@ -1,10 +1,12 @@
 #include "sim/des/des_engine.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include <nlohmann/json.hpp>
 
 #include "sim/analytical/analytical_engine.hpp"
+#include "sim/core/error.hpp"
 #include "sim/core/units.hpp"
 #include "sim/des/child_process.hpp"
 #include "sim/des/des_training.hpp"
@@ -108,6 +110,55 @@ SimulatedCheckpoint simulated_checkpoint(const nlohmann::json& job, const Traini
   return c;
 }
 
+/// The injected faults, echoed so that a reader knows what the step time includes.
+std::string faults_note(const DesEngineOptions& options) {
+  std::string text = "des: failed cables applied:";
+  for (const auto& f : options.failed) {
+    text += " " + std::to_string(f.cables) + " on tier " + std::to_string(f.tier) + " of the route from node " +
+            std::to_string(f.from_node) + " to node " + std::to_string(f.to_node) + ";";
+  }
+  text.back() = '.';
+  return text;
+}
+
+std::string stragglers_note(const std::vector<double>& slowdown) {
+  std::string text = "des: stragglers applied:";
+  for (std::size_t gpu = 0; gpu < slowdown.size(); ++gpu) {
+    if (slowdown[gpu] == 1) continue;
+    char factor[32];
+    std::snprintf(factor, sizeof factor, "%.3g", slowdown[gpu]);
+    text += " GPU " + std::to_string(gpu) + " x" + factor + ";";
+  }
+  text.back() = '.';
+  return text;
+}
+
+/// Activities (compute ops and flows) the DES would create for `jobs`, estimated from the layout: every stage
+/// replica runs 2 x micro-batches x virtual stages ops, and each op may send one pipeline flow per NIC rail; the
+/// gradient and parameter rings add a flow per rail per GPU.
+double estimated_activities(const hw::ClusterSpec& cluster, const std::vector<workloads::TrainingJob>& jobs) {
+  const double rails = std::max(1, cluster.scale_out.nics_per_node);
+  double total = 0;
+  for (const auto& job : jobs) {
+    const auto& p = job.parallelism;
+    const double ops = double(p.dp) * p.cp * p.pp * 2.0 * p.micro_batches() * p.virtual_stages;
+    total += ops * (1 + rails) + 2.0 * p.gpus() * rails;
+  }
+  return total;
+}
+
+/// Refuses a DES run estimated above kMaxDesActivities before forking: it would outgrow the child's budget.
+void check_bounded(const hw::ClusterSpec& cluster, const std::vector<workloads::TrainingJob>& jobs) {
+  const double estimate = estimated_activities(cluster, jobs);
+  if (estimate <= kMaxDesActivities) return;
+  char shown[32];
+  std::snprintf(shown, sizeof shown, "%.3g", estimate);
+  throw InfeasibleError("the DES run would create about " + std::string(shown) + " ops and flows, above the " +
+                        units::format_count(kMaxDesActivities) +
+                        " it may simulate in one run (a 405B step on 16,384 GPUs is about 5M): use the analytical "
+                        "engine, or a smaller cluster or fewer micro-batches for the DES");
+}
+
 nlohmann::json run_child(const hw::ClusterSpec& cluster, const std::vector<workloads::TrainingJob>& jobs,
                          const des::DesOptions& options) {
   return nlohmann::json::parse(
@@ -129,6 +180,7 @@ std::vector<TrainingResult> DesEngine::run_trainings(const hw::ClusterSpec& clus
   options.checkpoint = options_.checkpoint;
   options.write_checkpoint = false;
   options.power_period_s = power_period_s(options_.power_trace, cluster, jobs);
+  check_bounded(cluster, jobs);
   const nlohmann::json run = run_child(cluster, jobs, options);
   // One engine per process: the step with a checkpoint runs in a second child, on the same platform.
   nlohmann::json with_checkpoint;
@@ -153,6 +205,10 @@ std::vector<TrainingResult> DesEngine::run_trainings(const hw::ClusterSpec& clus
                       " ops and flows simulated; pipeline, data-parallel and cross-node context- and "
                       "expert-parallel traffic runs as one flow per rail on the fabric, tensor-parallel traffic is "
                       "costed by the node model");
+    if (i == 0 && !options_.failed.empty()) r.notes.push_back(faults_note(options_));
+    if (i == 0 && std::any_of(options_.slowdown.begin(), options_.slowdown.end(), [](double x) { return x != 1; })) {
+      r.notes.push_back(stragglers_note(options_.slowdown));
+    }
     if (const auto& job = run.at("jobs").at(i); job.contains("power")) {
       r.power_trace = power_from_json(job.at("power"));
       if (options_.power_trace.period_s > 0 && r.power_trace.period_s > options_.power_trace.period_s) {

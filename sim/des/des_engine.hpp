@@ -37,6 +37,11 @@ struct DesPowerTrace {
   double period_s = 0;  ///< sampling period, seconds; 0 = the slowest job's analytical step time / 200
 };
 
+/// The most ops and flows one DES run may create, estimated from the layout before the child is forked (larger runs
+/// are refused with capsim::InfeasibleError). DESIGN.md's largest case, a 405B step on 16,384 GPUs, is about 5
+/// million and takes 30 s and 2 GB; 50 million would take minutes and pass the child's memory budget.
+inline constexpr double kMaxDesActivities = 50e6;
+
 /// Options of the DES engine beyond the scenario's jobs.
 struct DesEngineOptions {
   std::vector<double> slowdown;  ///< per GPU rank: compute takes this many times longer (stragglers)

@@ -142,9 +142,14 @@ std::vector<sg4::Link*> switch_uplinks(const FatTreeShape& shape, const sg4::Lin
 void fail_cables(DesPlatform& platform, const std::vector<FailedCables>& failed) {
   const int rails = platform.rails();
   const int nodes = platform.nodes();
-  for (const FailedCables& f : failed) {
+  for (std::size_t i = 0; i < failed.size(); ++i) {
+    const FailedCables& f = failed[i];
+    // The scenario's key, so that the message points at the entry to change.
+    const std::string at = "/simulation/des/failed_cables/" + std::to_string(i) + ": ";
+    const std::string route_name = "the route from node " + std::to_string(f.from_node) + " to node " +
+                                   std::to_string(f.to_node);
     if (f.from_node < 0 || f.from_node >= nodes || f.to_node < 0 || f.to_node >= nodes || f.from_node == f.to_node) {
-      throw InfeasibleError("failed cables between nodes " + std::to_string(f.from_node) + " and " +
+      throw InfeasibleError(at + "failed cables between nodes " + std::to_string(f.from_node) + " and " +
                             std::to_string(f.to_node) + ": the jobs use nodes 0 to " + std::to_string(nodes - 1));
     }
     std::vector<sg4::Link*> route;
@@ -153,13 +158,15 @@ void fail_cables(DesPlatform& platform, const std::vector<FailedCables>& failed)
                                                                 &latency);
     const int up_links = static_cast<int>(route.size()) / 2;
     if (f.tier < 0 || f.tier >= up_links) {
-      throw InfeasibleError("the route from node " + std::to_string(f.from_node) + " to node " +
-                            std::to_string(f.to_node) + " climbs " + std::to_string(up_links) + " tiers; tier " +
-                            std::to_string(f.tier) + " is not on it");
+      throw InfeasibleError(at + route_name + " climbs " + std::to_string(up_links) + " switch tier" +
+                            (up_links == 1 ? "" : "s") + " of the fabric (the summary's Fabric line), so \"tier\" " +
+                            std::to_string(f.tier) + " is not on it: use 0 (the node's NIC cables)" +
+                            (up_links > 1 ? " to " + std::to_string(up_links - 1) : std::string()) +
+                            ", or nodes under other switches");
     }
     if (f.tier == 0) {
       if (f.cables < 1 || f.cables >= rails) {
-        throw InfeasibleError("failing " + std::to_string(f.cables) + " of node " + std::to_string(f.from_node) +
+        throw InfeasibleError(at + "failing " + std::to_string(f.cables) + " of node " + std::to_string(f.from_node) +
                               "'s " + std::to_string(rails) + " NIC cables is outside 1.." + std::to_string(rails - 1));
       }
       // Rails 0..cables-1 go dark; their traffic takes the working NICs in turn.
@@ -172,9 +179,10 @@ void fail_cables(DesPlatform& platform, const std::vector<FailedCables>& failed)
     const std::vector<sg4::Link*> uplinks = switch_uplinks(platform.shape, route[f.tier]);
     const int count = static_cast<int>(uplinks.size());
     if (f.cables < 1 || f.cables >= count) {
-      throw InfeasibleError("failing " + std::to_string(f.cables) + " of the " + std::to_string(count) +
-                            " uplinks of the tier-" + std::to_string(f.tier) + " switch is outside 1.." +
-                            std::to_string(count - 1));
+      throw InfeasibleError(at + "the tier-" + std::to_string(f.tier) + " switch on " + route_name + " has " +
+                            std::to_string(count) + " uplink" + (count == 1 ? "" : "s") + "; \"cables\" must be " +
+                            (count > 1 ? "1 to " + std::to_string(count - 1) : "none: failing its only uplink cuts the route") +
+                            ", not " + std::to_string(f.cables));
     }
     for (sg4::Link* l : uplinks) l->set_bandwidth(l->get_bandwidth() * (count - f.cables) / count);
   }

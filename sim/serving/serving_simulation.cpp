@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "models/workloads/inference_step.hpp"
+#include "sim/core/error.hpp"
+#include "sim/core/units.hpp"
 #include "sim/serving/load_generator.hpp"
 #include "sim/serving/replica.hpp"
 #include "sim/serving/router.hpp"
@@ -136,7 +138,11 @@ void ServingSimulation::schedule_next_arrival() {
 
 void ServingSimulation::send(double t_s, const workloads::TraceRequest* row, int user) {
   const auto [in, out] = lengths_.draw(row);
-  ++sent_;
+  if (++sent_ > static_cast<std::int64_t>(kMaxRequests)) {
+    throw InfeasibleError("the serving run passed " + units::format_count(kMaxRequests) +
+                          " requests, the most one run may send (it keeps every request): bound the load with "
+                          "\"requests\" or a shorter \"duration\"");
+  }
   Request probe;
   probe.input_tokens = in;
   probe.output_tokens = out;
@@ -272,6 +278,35 @@ void ServingSimulation::fill_power(InferenceResult& out) const {
 }
 
 }  // namespace
+
+double estimated_requests(const workloads::Load& load) {
+  const bool bounded = load.duration_s > 0 || load.requests > 0;
+  const double duration_s = load.duration_s > 0 ? load.duration_s : bounded ? 0 : kDefaultRunDuration_s;
+  double by_time = 0;
+  switch (load.mode) {
+    case LoadMode::offline:
+      return static_cast<double>(load.requests);
+    case LoadMode::trace:
+      by_time = static_cast<double>(load.trace.size());
+      break;
+    case LoadMode::poisson:
+    case LoadMode::gamma: {
+      double rate = load.rate_per_s;
+      if (!load.rate_curve.rates_per_s.empty()) {
+        rate = 0;
+        for (double r : load.rate_curve.rates_per_s) rate += r;
+        rate /= static_cast<double>(load.rate_curve.rates_per_s.size());
+      }
+      by_time = rate * duration_s;
+      break;
+    }
+    case LoadMode::concurrency:
+      by_time = load.think_time_s > 0 ? load.users * duration_s / load.think_time_s : 0;
+      break;
+  }
+  if (load.requests > 0 && (by_time <= 0 || duration_s <= 0)) return static_cast<double>(load.requests);
+  return load.requests > 0 ? std::min(by_time, static_cast<double>(load.requests)) : by_time;
+}
 
 InferenceResult simulate_serving(const hw::ClusterSpec& cluster, const workloads::InferenceJob& job,
                                  std::uint64_t seed) {
