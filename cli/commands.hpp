@@ -18,6 +18,7 @@ struct RunOptions {
   bool json = false;
   std::string out_dir;   ///< when set, result.json and summary.txt are written there
   std::string trace;     ///< des engine: write a Chrome trace of one iteration here
+  bool strict = false;   ///< exit 1 also on a missed SLO or any warning (CI gates)
 };
 
 /// Options of `capsim validate`.

@@ -127,14 +127,19 @@ void print_inference(const workloads::InferenceJob& job, const sim::serving::Inf
     out << fmt::format("  {:<16}{}: {}; goodput {} requests/s ({} of requests within it)\n", "SLO", slo_text(r.slo),
                        r.slo_met ? "met" : "NOT met", format_count(r.goodput_requests_per_s),
                        format_percent(r.slo_attainment));
+    if (!r.slo_met) {
+      out << fmt::format("  {:<16}more replicas or another GPU or TP; capsim plan-serving finds the cheapest fleet "
+                         "that meets it\n", "To meet it");
+    }
   }
   out << fmt::format("  {:<16}{} tokens per replica; {} used on average, {} at peak; {} preemptions\n", "KV cache",
                      format_count(static_cast<double>(m.kv_tokens)), format_percent(r.kv_utilization_mean),
                      format_percent(r.kv_utilization_peak), r.preemptions);
-  out << fmt::format("  {:<16}{:.1f} waiting and {:.1f} running on average; longest queue {}\n", "Queues", r.queue_mean,
-                     r.running_mean, r.queue_max);
-  out << fmt::format("  {:<16}alone, TTFT {} and TPOT {}; {} steps of {:.0f} tokens on average\n", "Unloaded",
-                     format_time(r.unloaded_ttft_s), format_time(r.unloaded_tpot_s), r.steps, r.mean_step_tokens);
+  out << fmt::format("  {:<16}{:.1f} waiting and {:.1f} running on average, all replicas together; longest queue {} "
+                     "(one replica)\n", "Queues", r.queue_mean, r.running_mean, r.queue_max);
+  out << fmt::format("  {:<16}{} of {:.0f} tokens on average in this run\n", "Steps", r.steps, r.mean_step_tokens);
+  out << fmt::format("  {:<16}one request alone: TTFT {} and TPOT {}\n", "Unloaded", format_time(r.unloaded_ttft_s),
+                     format_time(r.unloaded_tpot_s));
   if (r.power.it_power_W > 0) print_power(r.power, r.duration_s, out);
   out << fmt::format(
       "  {:<16}{} intervals of {} in the JSON result (arrivals, running, queued, throughput, "

@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "sim/core/error.hpp"
+#include "sim/core/interrupt.hpp"
 
 namespace {
 
@@ -27,6 +28,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--out", run.out_dir, "Also write result.json and summary.txt into this folder");
   run_cmd->add_option("--trace", run.trace,
                       "des engine: write a Chrome trace (Perfetto) of one training iteration to this file");
+  run_cmd->add_flag("--strict", run.strict,
+                    "Exit 1 also when an SLO is missed or the run has warnings (a workload that does not fit always "
+                    "exits 1)");
 
   capsim::cli::ValidateOptions validate;
   auto* validate_cmd =
@@ -59,6 +63,8 @@ int main(int argc, char** argv) {
   capsim::cli::CalibrateOptions calibrate;
   auto* calibrate_cmd = capsim::cli::add_calibrate_command(app, calibrate);
 
+  // Ctrl-C: kill DES children, remove the output file being written, end at once (sim/core/interrupt.hpp).
+  capsim::install_interrupt_handler();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <variant>
 
 #include "cli/commands.hpp"
 #include "cli/summary_printer.hpp"
@@ -30,30 +31,53 @@ planner::Scenario load(const RunOptions& options) {
   return planner::load_scenario_text(std::string(files.front().content), "<built-in default.json>");
 }
 
+bool has_training(const planner::Scenario& scenario) {
+  for (const auto& workload : scenario.workloads) {
+    if (std::holds_alternative<workloads::TrainingJob>(workload)) return true;
+  }
+  return false;
+}
+
+/// Exit status of a finished run (DESIGN.md): 1 when a workload does not fit; with --strict also when an SLO is
+/// missed or anything was warned about, so that a CI gate fails on it. The reason goes to stderr.
+int exit_status(const planner::ScenarioResult& result, bool strict) {
+  if (result.infeasible()) {
+    std::cerr << "capsim: infeasible: a workload does not fit in GPU memory (exit 1; the advice is above)\n";
+    return static_cast<int>(ExitCode::invalid_input);
+  }
+  if (strict && (result.slo_missed() || !result.warnings.empty())) {
+    std::cerr << "capsim: --strict: " << (result.slo_missed() ? "an SLO is missed" : "the run has warnings")
+              << " (exit 1)\n";
+    return static_cast<int>(ExitCode::invalid_input);
+  }
+  return static_cast<int>(ExitCode::success);
+}
+
 }  // namespace
 
 int run_command(const RunOptions& options) {
   planner::Scenario scenario = load(options);
+  if (!options.trace.empty() && !has_training(scenario)) {
+    throw UsageError("--trace draws a training step on the des engine, and this scenario has no training workload");
+  }
   if (!options.trace.empty()) {
     if ((options.engine.empty() ? scenario.simulation.engine : options.engine) != "des") {
       throw UsageError("--trace needs the des engine (add --engine des)");
     }
     scenario.simulation.des.trace_path = options.trace;
   }
+  if (!options.out_dir.empty()) prepare_output_folder(options.out_dir);  // before any work
   const planner::ScenarioResult result = planner::run_scenario(scenario, options.engine);
   const std::string json_text = planner::to_json(result).dump(2) + "\n";
   std::ostringstream summary;
   print_summary(scenario, result, summary);
 
   if (!options.out_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(options.out_dir, ec);
-    if (ec) throw UsageError("cannot create output folder " + options.out_dir + ": " + ec.message());
     write_file_atomically((std::filesystem::path(options.out_dir) / "result.json").string(), json_text);
     write_file_atomically((std::filesystem::path(options.out_dir) / "summary.txt").string(), summary.str());
   }
-  std::cout << (options.json ? json_text : summary.str());
-  return 0;
+  std::cout << (options.json ? json_text : summary.str()) << std::flush;
+  return exit_status(result, options.strict);
 }
 
 }  // namespace capsim::cli

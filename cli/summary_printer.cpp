@@ -128,9 +128,13 @@ void print_training(const workloads::TrainingJob& job, const sim::TrainingResult
     std::string energy = units::format_energy(pw.energy_per_step_J) + " per step";
     if (pw.energy_to_train_J > 0) {
       const double kg = pw.carbon_to_train_kg;
-      energy += fmt::format("; {} to train, {} CO2e, {} of electricity", units::format_energy(pw.energy_to_train_J),
-                            units::format_mass(kg),
-                            units::format_money(pw.electricity_cost_usd));
+      // The rates behind carbon and money are printed: they are defaults unless cluster.facility sets them.
+      constexpr double kJPerKWh = 3.6e6;
+      energy += fmt::format("; {} to train, {} CO2e at {:.0f} g/kWh, {} of electricity at ${:.3f}/kWh",
+                            units::format_energy(pw.energy_to_train_J), units::format_mass(kg),
+                            c.facility.effective_grid_kg_per_J() * kJPerKWh * 1000,
+                            units::format_money(pw.electricity_cost_usd),
+                            c.facility.effective_price_usd_per_J() * kJPerKWh);
     }
     out << fmt::format("  {:<16}{}\n", "Energy", energy);
     if (const auto& t = r.power_trace; !t.empty()) {
@@ -168,9 +172,9 @@ void print_training(const workloads::TrainingJob& job, const sim::TrainingResult
 void print_summary(const planner::Scenario& scenario, const planner::ScenarioResult& result, std::ostream& out) {
   const auto& c = scenario.cluster;
   out << fmt::format("CapSim: scenario \"{}\", {} engine\n", result.scenario_name, result.engine);
-  out << fmt::format("Cluster: {} nodes x {} {} = {} GPUs; scale-up {} per GPU; scale-out {} x {} per node, {} "
+  out << fmt::format("Cluster: {} node{} x {} {} = {} GPUs; scale-up {} per GPU (per direction); scale-out {} x {} per node, {} "
                      "{}:1\n",
-                     c.nodes, c.gpus_per_node, c.gpu.name, c.total_gpus(), units::format_bandwidth(c.scale_up.bw_Bps),
+                     c.nodes, c.nodes == 1 ? "" : "s", c.gpus_per_node, c.gpu.name, c.total_gpus(), units::format_bandwidth(c.scale_up.bw_Bps),
                      c.scale_out.nics_per_node, fmt::format("{:.0f} Gb/s", c.scale_out.nic_bw_Bps * 8 / 1e9), c.scale_out.topology,
                      c.scale_out.oversubscription);
   print_fabric(result.fabric, out);

@@ -210,8 +210,11 @@ bool read_text_file(const std::string& path, std::string& text, const std::strin
     }
     problem = "it cannot be read";
   }
+  // A file named by another file is found from that file's folder; one named on the command line from here.
   out.push_back({file, pointer, "cannot read " + in_quotes(path) + ": " + problem,
-                 "check the path (relative paths start at the scenario's folder) and its permissions"});
+                 pointer.empty() ? "check the path (relative to the current folder) and its permissions"
+                                 : "check the path (relative paths start at the referring file's folder) and its "
+                                   "permissions"});
   return false;
 }
 

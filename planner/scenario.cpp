@@ -267,6 +267,8 @@ void parse_training(ObjectReader& w, WorkloadDraft& wd) {
     if (auto v = s.boolean("overlap_grad_reduce")) sw.overlap_grad_reduce = *v;
     if (auto v = s.boolean("overlap_param_gather")) sw.overlap_param_gather = *v;
     if (auto v = s.boolean("grad_accumulation_fusion")) sw.grad_accumulation_fusion = *v;
+    if (auto v = s.boolean("tp_comm_overlap")) sw.tp_comm_overlap = *v;
+    if (auto v = s.boolean("overlap_p2p_comm")) sw.overlap_p2p_comm = *v;
     if (auto v = s.boolean("dropout")) sw.dropout = *v;
     s.finish();
   }
@@ -280,6 +282,12 @@ void parse_inference(ObjectReader& w, WorkloadDraft& wd) {
     ObjectReader p(r, *pj, w.pointer("parallelism"));
     if (auto v = p.integer("tp", 1, 1'000'000)) job.tp = static_cast<int>(*v);
     if (auto v = p.integer("pp", 1, 1'000'000)) job.pp = static_cast<int>(*v);
+    // Data parallelism of serving is its replicas: say so rather than guess "pp".
+    if (p.has("dp")) {
+      p.allow({"dp"});
+      r.error(p.pointer("dp"), "an inference workload has no \"dp\": its copies are \"replicas\"",
+              "move the count to the workload's \"replicas\"");
+    }
     p.finish();
   }
   if (auto v = w.integer("replicas", 1, 1'000'000)) job.replicas = static_cast<int>(*v);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "planner/json_reader.hpp"
 #include "planner/run.hpp"
 #include "planner/scenario.hpp"
 #include "sim/core/error.hpp"
@@ -123,14 +124,20 @@ std::vector<ValidationSuite> run_validation(const std::string& root, const std::
     throw UsageError("validation folder " + root + " does not exist; pass --dir to point at scenarios/validation");
   }
   std::vector<fs::path> dirs;
+  std::vector<std::string> names;
   for (const auto& entry : fs::directory_iterator(root)) {
+    if (entry.is_directory()) names.push_back(entry.path().filename().string());
     if (entry.is_directory() && (only_suite.empty() || entry.path().filename() == only_suite)) {
       dirs.push_back(entry.path());
     }
   }
+  if (dirs.empty() && (only_suite.empty() || names.empty())) throw UsageError("no validation suites under " + root);
   if (dirs.empty()) {
-    throw UsageError(only_suite.empty() ? "no validation suites under " + root
-                                        : "no validation suite \"" + only_suite + "\" under " + root);
+    std::sort(names.begin(), names.end());
+    const std::string near = closest_match(only_suite, names);
+    throw UsageError("no validation suite \"" + only_suite + "\" under " + root + " (" +
+                     (near.empty() ? "" : "did you mean \"" + near + "\"? ") +
+                     "suites: " + join_alternatives(names, ", ") + ")");
   }
   std::sort(dirs.begin(), dirs.end());
   std::vector<ValidationSuite> suites;

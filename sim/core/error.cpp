@@ -5,8 +5,7 @@ namespace capsim {
 std::string Diagnostic::to_string() const {
   std::string out = file.empty() ? std::string("<input>") : file;
   out += ": ";
-  out += pointer.empty() ? std::string("/") : pointer;
-  out += ": ";
+  if (!pointer.empty()) out += pointer + ": ";  // "" is the whole document: the file name says it
   out += message;
   if (!hint.empty()) {
     out += " (";

@@ -15,7 +15,7 @@ struct Diagnostic {
   std::string message;  ///< what is wrong and what was expected
   std::string hint;     ///< what to change; may be empty
 
-  /// "file: /pointer: message (hint)" on one line.
+  /// "file: /pointer: message (hint)" on one line; "file: message (hint)" for the whole document.
   std::string to_string() const;
 };
 
