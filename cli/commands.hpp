@@ -71,6 +71,16 @@ struct CalibrateOptions {
 
 /// Registers `capsim calibrate` and its options on `app`, filling `options`.
 CLI::App* add_calibrate_command(CLI::App& app, CalibrateOptions& options);
+/// `capsim plan`.
+struct PlanOptions {
+  std::string study;
+  bool json = false;
+  std::string out_dir;   ///< when set: result.json, summary.txt, costs.csv, report.html, report.pdf
+  int monte_carlo = -1;  ///< samples; -1 = the study's
+};
+CLI::App* add_plan_command(CLI::App& app, PlanOptions& options);
+int plan_command(const PlanOptions& options);
+
 int calibrate_command(const CalibrateOptions& options);
 
 /// Registers `capsim collective` and its options on `app`, filling `options`.

@@ -60,6 +60,8 @@ int main(int argc, char** argv) {
 
   capsim::cli::CollectiveOptions collective;
   auto* collective_cmd = capsim::cli::add_collective_command(app, collective);
+  capsim::cli::PlanOptions plan;
+  auto* plan_cmd = capsim::cli::add_plan_command(app, plan);
   capsim::cli::CalibrateOptions calibrate;
   auto* calibrate_cmd = capsim::cli::add_calibrate_command(app, calibrate);
 
@@ -76,6 +78,7 @@ int main(int argc, char** argv) {
     if (*run_cmd) return capsim::cli::run_command(run);
     if (*validate_cmd) return capsim::cli::validate_command(validate);
     if (*collective_cmd) return capsim::cli::collective_command(collective);
+    if (*plan_cmd) return capsim::cli::plan_command(plan);
     if (*calibrate_cmd) return capsim::cli::calibrate_command(calibrate);
     if (*plan_serving_cmd) return capsim::cli::plan_serving_command(plan_serving);
     return exit_code(capsim::ExitCode::bad_command_line);

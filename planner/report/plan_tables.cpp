@@ -23,7 +23,15 @@ std::string quantity_text(double q) {
 std::string break_even_text(const tco::PlanResult& plan, const tco::OptionResult& o) {
   if (o.break_even_month) return "month " + std::to_string(month_number(*o.break_even_month));
   if (plan.cheapest_cloud && *plan.cheapest_cloud == o.name) return "reference";
+  if (o.kind == "cloud") return "-";  // break-even compares owning with the cheapest cloud
   return "never";
+}
+
+/// Owned GPUs busy, or a cloud commitment used; "-" where the option has neither.
+std::string utilization_text(const tco::OptionResult& o) {
+  const bool owned = o.kind != "cloud";
+  if ((owned && o.owned_gpus > 0) || (!owned && o.utilization < 1)) return units::format_percent(o.utilization);
+  return "-";
 }
 
 }  // namespace
@@ -37,7 +45,7 @@ Table make_options_table(const tco::PlanResult& plan) {
     const bool best = o.name == plan.recommended;
     t.add({o.name + (best ? " (recommended)" : ""), o.kind, format_money(o.total_cost_usd), format_money(o.npv_usd),
            money_or_dash(o.cost_per_gpu_hour_usd), money_or_dash(o.cost_per_million_tokens_usd),
-           units::format_count(o.gpu_hours), units::format_percent(o.utilization),
+           units::format_count(o.gpu_hours), utilization_text(o),
            o.owned_gpus > 0 ? std::to_string(o.owned_gpus) : "-", break_even_text(plan, o)},
           best);
   }
@@ -95,7 +103,9 @@ Table make_shapes_table(const tco::PlanResult& plan) {
            s.step_time_s > 0 ? units::format_time(s.step_time_s) : "-", units::format_count(s.tokens_per_s),
            serving ? "-" : units::format_percent(s.goodput), serving ? units::format_count(s.capacity_per_s) : "-",
            s.gpu_hours > 0 ? units::format_count(s.gpu_hours) : "-", units::format_power(s.it_power_W),
-           s.months > 0 ? fmt::format("{:.1f}", s.months) : "-"});
+           s.months >= 0.05 ? fmt::format("{:.1f}", s.months)
+           : s.months > 0   ? "< 0.1"
+                            : "-"});
   }
   return t;
 }

@@ -132,7 +132,10 @@ TrainingCapacity training_capacity(const Demand& d, const std::string& gpu) {
   sh.gpu_hours = r.gpus * r.reliability.effective_time_to_train_s / 3600;
   sh.it_power_W = r.power.it_power_W;
   sh.months = r.reliability.effective_time_to_train_s / 3600 / kHoursPerMonth;
-  sh.breakdown_s = r.breakdown_s;
+  // Parts that are zero up to rounding (a bubble of -1e-10 s) would print as noise in the reports.
+  for (const auto& [part, seconds] : r.breakdown_s) {
+    if (std::abs(seconds) > 1e-9 * std::max(1.0, r.step_time_s)) sh.breakdown_s.emplace_back(part, seconds);
+  }
   sh.power_W = r.power.breakdown_W;
   return t;
 }

@@ -1,0 +1,42 @@
+#include "cli/plan_reports.hpp"
+
+#include <filesystem>
+
+#include "planner/report/pdf/plan_report_pdf.hpp"
+#include "planner/report/plan_report.hpp"
+#include "planner/tco/plan.hpp"
+#include "sim/core/atomic_file.hpp"
+#include "sim/core/error.hpp"
+
+namespace capsim::cli {
+
+void prepare_output_folder(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir)) {
+    throw InputError({{dir, "", "cannot create the output folder" + (ec ? ": " + ec.message() : std::string()),
+                       "give --out a folder you can write to"}});
+  }
+  const fs::path probe = fs::path(dir) / ".capsim-write-test";
+  try {
+    write_file_atomically(probe.string(), "");
+  } catch (const std::exception& e) {
+    throw InputError({{dir, "", std::string("cannot write into the output folder: ") + e.what(),
+                       "give --out a folder you can write to"}});
+  }
+  fs::remove(probe, ec);
+}
+
+void write_plan_reports(const planner::tco::PlanResult& plan, const std::string& summary, const std::string& dir) {
+  namespace fs = std::filesystem;
+  prepare_output_folder(dir);
+  const fs::path d(dir);
+  write_file_atomically((d / "result.json").string(), planner::tco::plan_to_json(plan).dump(2) + "\n");
+  write_file_atomically((d / "summary.txt").string(), summary);
+  write_file_atomically((d / "costs.csv").string(), planner::report::plan_costs_csv(plan));
+  write_file_atomically((d / "report.html").string(), planner::report::plan_report_html(plan));
+  planner::report::write_plan_report_pdf(plan, (d / "report.pdf").string());
+}
+
+}  // namespace capsim::cli
