@@ -12,7 +12,7 @@
 
 namespace capsim::planner::report {
 
-/// Colour `i` of the report palette, "#rrggbb" (Tableau 10, then repeated).
+/// Colour `i` of the report palette, "#rrggbb" (Tableau 20, then repeated).
 std::string palette_color(std::size_t i);
 
 /// A named colour swatch of a legend.

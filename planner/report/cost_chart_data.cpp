@@ -125,36 +125,30 @@ LineChart make_cumulative_chart(const tco::PlanResult& plan) {
 StackedBarChart make_monthly_stack(const tco::PlanResult& plan, std::size_t option) {
   const int months = plan_months(plan);
   const auto n = static_cast<std::size_t>(months);
-  const std::vector<std::string> categories = plan_categories(plan);
-  // One y axis for every option: the highest positive stack and the deepest negative one of any month.
-  double lo = 0, hi = 0;
-  for (const tco::OptionResult& o : plan.options) {
-    std::vector<double> up(n, 0.0), down(n, 0.0);
-    for (const auto& layer : monthly_by_category(o)) {
-      for (std::size_t m = 0; m < std::min(n, layer.second.size()); ++m) {
-        (layer.second[m] >= 0 ? up[m] : down[m]) += layer.second[m];
-      }
-    }
-    hi = std::max(hi, *std::max_element(up.begin(), up.end()));
-    lo = std::min(lo, *std::min_element(down.begin(), down.end()));
-  }
   StackedBarChart chart;
   chart.x_title = "month";
   chart.y_title = "cost per month";
   chart.x = month_axis(months);
   chart.x_ticks = month_ticks(months, kMonthTicks);
-  chart.y_ticks = nice_ticks(lo, hi, kValueTicks, TickFormat::money);
+  chart.y_ticks = nice_ticks(0, 0, kValueTicks, TickFormat::money);
   if (option >= plan.options.size()) return chart;
   const tco::OptionResult& o = plan.options[option];
+  const std::vector<std::string> categories = plan_categories(plan);
   chart.title = o.name + ": monthly cost by category";
+  // The option's own y axis, from its deepest negative stack to its highest positive one: a bought cluster's first
+  // month would flatten a cloud option's bars to nothing on a shared axis (the cumulative chart compares options).
+  std::vector<double> up(n, 0.0), down(n, 0.0);
   for (const auto& [category, values] : monthly_by_category(o)) {
     if (std::all_of(values.begin(), values.end(), [](double v) { return v == 0; })) continue;
     const auto index =
         static_cast<std::size_t>(std::find(categories.begin(), categories.end(), category) - categories.begin());
     StackLayer layer{category_label(category), palette_color(index), values};
     layer.values.resize(n, 0.0);
+    for (std::size_t m = 0; m < n; ++m) (layer.values[m] >= 0 ? up[m] : down[m]) += layer.values[m];
     chart.layers.push_back(std::move(layer));
   }
+  chart.y_ticks = nice_ticks(*std::min_element(down.begin(), down.end()), *std::max_element(up.begin(), up.end()),
+                             kValueTicks, TickFormat::money);
   return chart;
 }
 
@@ -162,11 +156,11 @@ RangeBarChart make_tornado(const tco::PlanResult& plan) {
   RangeBarChart chart;
   const std::size_t r = recommended_index(plan);
   if (r >= plan.options.size() || plan.sensitivity.empty()) return chart;
-  const double base = plan.options[r].total_cost_usd;
-  chart.title = "What moves the total of " + plan.options[r].name;
-  chart.x_title = "total cost over the horizon";
+  const double base = plan.options[r].npv_usd;
+  chart.title = "What moves the NPV of " + plan.options[r].name;
+  chart.x_title = "net present value of the cost";
   chart.reference = base;
-  chart.reference_label = "base " + units::format_money(base);
+  chart.reference_label = "base NPV " + units::format_money(base);
   chart.legend = {{"input low", kLowColor}, {"input high", kHighColor}};
   double lo = base, hi = base;
   for (const tco::SensitivityBar& bar : plan.sensitivity) {
@@ -176,6 +170,9 @@ RangeBarChart make_tornado(const tco::PlanResult& plan) {
                 factor_text(bar.high_factor) + ")";
     row.segments = {{std::min(base, low), std::max(base, low), kLowColor},
                     {std::min(base, high), std::max(base, high), kHighColor}};
+    // When both cases move the same way, the longer bar goes first so the shorter one stays visible on top of it.
+    const auto length = [](const RangeSegment& s) { return s.to - s.from; };
+    if (length(row.segments[1]) > length(row.segments[0]) * (1 + 1e-9)) std::swap(row.segments[0], row.segments[1]);
     row.value_text = units::format_money(low) + " to " + units::format_money(high);
     lo = std::min({lo, low, high});
     hi = std::max({hi, low, high});
@@ -203,8 +200,8 @@ RangeBarChart make_monte_carlo_chart(const tco::PlanResult& plan) {
   RangeBarChart chart;
   if (!plan.monte_carlo) return chart;
   const tco::MonteCarloResult& mc = *plan.monte_carlo;
-  chart.title = "Total cost, P10 to P90 over " + format_grouped(mc.samples) + " samples";
-  chart.x_title = "total cost over the horizon";
+  chart.title = "NPV of the cost, P10 to P90 over " + format_grouped(mc.samples) + " samples";
+  chart.x_title = "net present value of the cost";
   double lo = 0, hi = 0;
   bool first = true;
   for (std::size_t i = 0; i < plan.options.size(); ++i) {

@@ -40,13 +40,14 @@ std::string category_label(const std::string& key);
 /// on its option's line.
 LineChart make_cumulative_chart(const tco::PlanResult& plan);
 
-/// Monthly cost of option `option` stacked by category (plan_categories order and colours). Every option's chart has
-/// the same y axis, so the bars compare across options.
+/// Monthly cost of option `option` stacked by category (plan_categories order and colours), on the option's own y
+/// axis (a bought cluster's first month would flatten every cloud option's bars on a shared one).
 StackedBarChart make_monthly_stack(const tco::PlanResult& plan, std::size_t option);
 
-/// The tornado of the recommended option: per input, a bar from the base total to the total with the input low
-/// (blue) and one to the total with it high (orange), largest swing first (plan.sensitivity's order), the base total
-/// as the reference line. No rows without a recommendation or sensitivity.
+/// The tornado of the recommended option: per input, a bar from its NPV to its NPV with the input low (blue) and one
+/// to its NPV with the input high (orange), in plan.sensitivity's order (largest swing first), the NPV as the
+/// reference line. tco::plan_study fills SensitivityBar's low and high totals with NPVs, as it ranks options by NPV.
+/// No rows without a recommendation or sensitivity.
 RangeBarChart make_tornado(const tco::PlanResult& plan);
 
 /// Where an input moves the answer: "With GPU and server prices low (x0.8), Hybrid becomes the cheapest." One
@@ -54,7 +55,7 @@ RangeBarChart make_tornado(const tco::PlanResult& plan);
 std::vector<std::string> tornado_notes(const tco::PlanResult& plan);
 
 /// The Monte Carlo spread: per option a bar from P10 to P90 with a P50 tick and the share of samples in which it is
-/// the cheapest. No rows without a Monte Carlo result.
+/// the cheapest (tco::plan_study samples NPVs). No rows without a Monte Carlo result.
 RangeBarChart make_monte_carlo_chart(const tco::PlanResult& plan);
 
 /// Peak GPUs needed per month, one line per GPU type of plan.demand.

@@ -56,7 +56,7 @@ std::string options_section(const tco::PlanResult& plan) {
 
 std::string charts_sections(const tco::PlanResult& plan) {
   std::string out = section("cumulative", "Cumulative cost");
-  out += svg_line_chart(make_cumulative_chart(plan)) + "</section>\n";
+  out += paragraph(cumulative_note(), "meta") + svg_line_chart(make_cumulative_chart(plan)) + "</section>\n";
   out += section("monthly", "Monthly cost by category");
   out += paragraph(monthly_note(), "meta");
   for (std::size_t i = 0; i < plan.options.size(); ++i) out += svg_stacked_bars(make_monthly_stack(plan, i));

@@ -17,8 +17,8 @@ std::string plan_costs_csv(const tco::PlanResult& plan);
 
 /// The whole plan as one HTML page. Sections, in order: the answer (headline, recommended option, reasons,
 /// warnings); the options (table, cost by category, descriptions and notes); cumulative cost per option (line chart,
-/// break-even months marked); monthly cost by category per option (stacked bars on one scale); sensitivity (tornado
-/// of the recommended option); Monte Carlo (P10-P90 bars and table, when present); the capacity behind the
+/// break-even months marked); monthly cost by category per option (stacked bars); sensitivity (tornado of the
+/// recommended option's NPV); Monte Carlo (P10-P90 bars and table, when present); the capacity behind the
 /// GPU-hours (demand, shapes table, each shape's step-time and power breakdown); bills of materials and purchases
 /// of the options that buy; the assumptions (every price with its date, source, quality and an estimate marker).
 /// Every text from the study is escaped.

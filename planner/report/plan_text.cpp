@@ -44,13 +44,17 @@ std::string break_even_note(const tco::PlanResult& plan) {
 
 std::string monthly_note() {
   return "Cash view: capital spending in the month it is paid, the residual value as a credit in the last month. "
-         "Every option on the same scale.";
+         "Each option on its own scale: the cumulative chart compares them.";
+}
+
+std::string cumulative_note() {
+  return "Cumulative cost: cash spent so far, less what the owned hardware still held is worth at book value, so "
+         "buying does not read as a loss in the month it is paid.";
 }
 
 std::string tornado_note(const tco::PlanResult& plan) {
   return "Each input moved down and up by its factor (about " + units::format_percent(plan.sensitivity_range) +
-         " either way), everything else held: the recommended option's total against its base, the widest swing "
-         "first.";
+         " either way), everything else held: the recommended option's NPV against its base, the widest swing first.";
 }
 
 std::string monte_carlo_note(const tco::PlanResult& plan) {

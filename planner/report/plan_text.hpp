@@ -24,7 +24,11 @@ std::vector<std::string> option_notes(const tco::PlanResult& plan);
 /// What break-even means, naming the reference cloud option.
 std::string break_even_note(const tco::PlanResult& plan);
 
-/// How the monthly stacks count money (cash view, one scale).
+/// What the cumulative chart counts (cash less the book value of hardware still held, as tco::plan_study fills
+/// OptionResult::cumulative_cost_usd).
+std::string cumulative_note();
+
+/// How the monthly stacks count money (cash view, each option on its own scale).
 std::string monthly_note();
 
 /// How the tornado was made (the range, what is held).

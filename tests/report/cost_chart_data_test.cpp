@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "sim/core/units.hpp"
 #include "tests/report/plan_fixture.hpp"
 
 namespace capsim::planner::report {
@@ -26,13 +27,14 @@ TEST(CumulativeChart, OneLinePerOptionWithTheRecommendedEmphasizedAndBreakEvensM
   EXPECT_GE(chart.y_ticks.max, plan.options[0].total_cost_usd);
 }
 
-TEST(MonthlyStack, EveryOptionSharesOneScaleAndOneColourPerCategory) {
+TEST(MonthlyStack, EachOptionHasItsOwnScaleAndEveryCategoryOneColour) {
   const tco::PlanResult plan = make_plan_fixture();
   const StackedBarChart cloud = make_monthly_stack(plan, 0), own = make_monthly_stack(plan, 1),
                         hybrid = make_monthly_stack(plan, 2);
-  EXPECT_EQ(cloud.y_ticks.values, own.y_ticks.values);
-  EXPECT_EQ(own.y_ticks.values, hybrid.y_ticks.values);
-  EXPECT_LT(own.y_ticks.min, 0);  // the residual value is a credit
+  EXPECT_EQ(cloud.y_ticks.min, 0);
+  EXPECT_GE(cloud.y_ticks.max, plan.options[0].monthly_cost_usd.back());
+  EXPECT_LT(cloud.y_ticks.max, 5e6);        // not flattened by the on-prem option's $18.4M first month
+  EXPECT_LT(own.y_ticks.min, -7.25e6 + 1);  // the residual value is a credit
   EXPECT_GE(own.y_ticks.max, 18.4e6 + 118'000.4 + 61'000 + 82'000);
   ASSERT_EQ(cloud.layers.size(), 3u);
   EXPECT_EQ(cloud.layers[0].name, "Cloud compute");
@@ -41,19 +43,22 @@ TEST(MonthlyStack, EveryOptionSharesOneScaleAndOneColourPerCategory) {
   EXPECT_EQ(own.layers.back().name, "Residual value (credit)");
 }
 
-TEST(Tornado, BarsRunFromTheRecommendedBaseToTheLowAndHighTotals) {
+TEST(Tornado, BarsRunFromTheRecommendedNpvToItsLowAndHighCases) {
   const tco::PlanResult plan = make_plan_fixture();
   const RangeBarChart chart = make_tornado(plan);
-  const double base = plan.options[1].total_cost_usd;
+  const double base = plan.options[1].npv_usd;
   ASSERT_EQ(chart.rows.size(), plan.sensitivity.size());
   EXPECT_EQ(*chart.reference, base);
   EXPECT_DOUBLE_EQ(chart.rows[0].segments[0].from, base * 0.86);
   EXPECT_DOUBLE_EQ(chart.rows[0].segments[0].to, base);
   EXPECT_DOUBLE_EQ(chart.rows[0].segments[1].to, base * 1.14);
   EXPECT_NE(chart.rows[0].label.find("GPU and server prices"), std::string::npos);
-  EXPECT_EQ(chart.rows[0].value_text, "$23.8M to $31.5M");
+  EXPECT_EQ(chart.rows[0].value_text, units::format_money(base * 0.86) + " to " + units::format_money(base * 1.14));
   EXPECT_LE(chart.x_ticks.min, base * 0.86);
   EXPECT_GE(chart.x_ticks.max, base * 1.14);
+  // Demand swings 9% down and 11% up: the longer (high) bar is drawn first, under the shorter one.
+  EXPECT_DOUBLE_EQ(chart.rows[1].segments[0].to, base * 1.11);
+  EXPECT_DOUBLE_EQ(chart.rows[1].segments[1].from, base * 0.91);
 }
 
 TEST(Tornado, NotesSayWhichInputChangesTheAnswer) {
@@ -75,7 +80,7 @@ TEST(MonteCarloChart, OneRangePerOptionWithItsMedian) {
   ASSERT_EQ(chart.rows.size(), 3u);
   EXPECT_DOUBLE_EQ(*chart.rows[1].marker, plan.monte_carlo->p50_usd[1]);
   EXPECT_NE(chart.rows[1].value_text.find("cheapest in 55.0%"), std::string::npos);
-  EXPECT_EQ(chart.title, "Total cost, P10 to P90 over 10,000 samples");
+  EXPECT_EQ(chart.title, "NPV of the cost, P10 to P90 over 10,000 samples");
   tco::PlanResult without = plan;
   without.monte_carlo.reset();
   EXPECT_TRUE(make_monte_carlo_chart(without).rows.empty());

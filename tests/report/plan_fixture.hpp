@@ -153,8 +153,9 @@ inline tco::PlanResult make_plan_fixture() {
   const auto bar = [&plan](std::string input, std::string label, double swing_low, double swing_high) {
     tco::SensitivityBar b{std::move(input), std::move(label), 0.8, 1.2, {}, {}, {}};
     for (const tco::OptionResult& o : plan.options) {
-      b.low_total_usd.push_back(o.total_cost_usd * (1 - swing_low));
-      b.high_total_usd.push_back(o.total_cost_usd * (1 + swing_high));
+      // NPVs, as tco::plan_study fills them.
+      b.low_total_usd.push_back(o.npv_usd * (1 - swing_low));
+      b.high_total_usd.push_back(o.npv_usd * (1 + swing_high));
     }
     plan.sensitivity.push_back(std::move(b));
   };
@@ -169,9 +170,9 @@ inline tco::PlanResult make_plan_fixture() {
   mc.samples = 10000;
   mc.seed = 42;
   for (const tco::OptionResult& o : plan.options) {
-    mc.p10_usd.push_back(o.total_cost_usd * 0.91);
-    mc.p50_usd.push_back(o.total_cost_usd * 1.01);
-    mc.p90_usd.push_back(o.total_cost_usd * 1.16);
+    mc.p10_usd.push_back(o.npv_usd * 0.91);
+    mc.p50_usd.push_back(o.npv_usd * 1.01);
+    mc.p90_usd.push_back(o.npv_usd * 1.16);
   }
   mc.cheapest_share = {0.12, 0.55, 0.33};
   mc.assumptions = {"GPU server price: triangular, -15% to +10%", "Demand growth: normal, sigma 20% of the mean"};

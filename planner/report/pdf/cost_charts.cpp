@@ -61,16 +61,32 @@ void reset(QCustomPlot* plot, const std::string& title) {
   }
 }
 
-/// Legend entries per row: as many as fit the plot's width; the legend as narrow as its entries.
+/// Legend entries per row: as many as fit the plot's width (a column is as wide as its widest entry); the legend as
+/// narrow as its entries.
 void wrap_legend(QCustomPlot* plot) {
   const QFontMetrics metrics(plot->legend->font());
-  int widest = 0;
+  std::vector<int> widths;
   for (int i = 0; i < plot->legend->itemCount(); ++i) {
     if (auto* item = qobject_cast<QCPPlottableLegendItem*>(plot->legend->item(i))) {
-      widest = std::max(widest, metrics.horizontalAdvance(item->plottable()->name()));
+      // The icon, its padding to the text, the item's margins and the column spacing (QCPLegend's defaults).
+      widths.push_back(metrics.horizontalAdvance(item->plottable()->name()) + plot->legend->iconSize().width() +
+                       plot->legend->iconTextPadding() + 24);
     }
   }
-  plot->legend->setWrap(std::max(1, plot->width() / std::max(1, widest + 50)));
+  int columns = std::max<int>(1, static_cast<int>(widths.size()));
+  for (; columns > 1; --columns) {
+    int total = 30;  // the legend's own margins
+    for (int c = 0; c < columns; ++c) {
+      int widest = 0;
+      for (std::size_t i = static_cast<std::size_t>(c); i < widths.size(); i += static_cast<std::size_t>(columns)) {
+        widest = std::max(widest, widths[i]);
+      }
+      total += widest;
+    }
+    if (total <= plot->width()) break;
+  }
+  plot->legend->setWrap(columns);
+  plot->legend->setFillOrder(QCPLegend::foColumnsFirst, true);  // re-places the entries: setWrap alone does not
   plot->legend->setMaximumSize(plot->legend->minimumOuterSizeHint().width(), QWIDGETSIZE_MAX);
   plot->legend->setVisible(plot->legend->itemCount() > 0);
 }

@@ -49,6 +49,7 @@ void answer_and_options(PdfDocument& doc, const tco::PlanResult& plan) {
 
 void cost_charts(PdfDocument& doc, QCustomPlot& plot, const tco::PlanResult& plan) {
   doc.heading("Cumulative cost");
+  doc.paragraph(cumulative_note());
   chart(doc, plot, static_cast<int>(std::min(560.0, doc.space_left() - 10)),
         [&](QCustomPlot* p) { plot_cumulative_costs(p, plan); });
   doc.heading("Monthly cost by category");
