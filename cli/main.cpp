@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--engine", run.engine, "Engine: analytical or des (default: the scenario's)")
       ->check(CLI::IsMember({"analytical", "des"}));
   run_cmd->add_flag("--json", run.json, "Print the result document as JSON on stdout, and nothing else");
-  run_cmd->add_option("--out", run.out_dir, "Also write result.json and summary.txt into this folder");
+  run_cmd->add_option("--out", run.out_dir, "Also write result.json, summary.txt and report.html into this folder");
   run_cmd->add_option("--trace", run.trace,
                       "des engine: write a Chrome trace (Perfetto) of one training iteration to this file");
   run_cmd->add_flag("--strict", run.strict,

@@ -10,24 +10,6 @@
 
 namespace capsim::cli {
 
-void prepare_output_folder(const std::string& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec || !fs::is_directory(dir)) {
-    throw InputError({{dir, "", "cannot create the output folder" + (ec ? ": " + ec.message() : std::string()),
-                       "give --out a folder you can write to"}});
-  }
-  const fs::path probe = fs::path(dir) / ".capsim-write-test";
-  try {
-    write_file_atomically(probe.string(), "");
-  } catch (const std::exception& e) {
-    throw InputError({{dir, "", std::string("cannot write into the output folder: ") + e.what(),
-                       "give --out a folder you can write to"}});
-  }
-  fs::remove(probe, ec);
-}
-
 void write_plan_reports(const planner::tco::PlanResult& plan, const std::string& summary, const std::string& dir) {
   namespace fs = std::filesystem;
   prepare_output_folder(dir);

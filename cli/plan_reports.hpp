@@ -12,10 +12,6 @@ namespace capsim::cli {
 /// The readable summary `capsim plan` prints.
 std::string plan_summary(const planner::tco::PlanResult& plan);
 
-/// Creates `dir` if needed and checks that it can be written, so that a plan fails before any work when it cannot
-/// (capsim::InputError, exit 1).
-void prepare_output_folder(const std::string& dir);
-
 /// Writes every report of `plan` into `dir` (created if missing).
 void write_plan_reports(const planner::tco::PlanResult& plan, const std::string& summary, const std::string& dir);
 

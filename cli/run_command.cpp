@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/summary_printer.hpp"
+#include "planner/report/scenario_report.hpp"
 #include "planner/result_json.hpp"
 #include "planner/run.hpp"
 #include "planner/scenario.hpp"
@@ -75,6 +76,8 @@ int run_command(const RunOptions& options) {
   if (!options.out_dir.empty()) {
     write_file_atomically((std::filesystem::path(options.out_dir) / "result.json").string(), json_text);
     write_file_atomically((std::filesystem::path(options.out_dir) / "summary.txt").string(), summary.str());
+    write_file_atomically((std::filesystem::path(options.out_dir) / "report.html").string(),
+                          planner::report::scenario_report_html(result, scenario));
   }
   std::cout << (options.json ? json_text : summary.str()) << std::flush;
   return exit_status(result, options.strict);
