@@ -303,6 +303,10 @@ void apply_gemm(GpuSpec& gpu, const CalibrationProfile& profile, const std::stri
     if (cap <= 0) continue;
     gpu.max_gemm_efficiency[precision] = std::min(1.0, cap);
     gpu.sources["max_gemm_efficiency." + name] = source;
+    if (fit.sustained_ratio < 1.0) {
+      gpu.sustained_gemm_ratio[precision] = fit.sustained_ratio;
+      gpu.sources["sustained_gemm_ratio." + name] = source;
+    }
     if (fit.half_k_fitted) {
       gpu.gemm_half_k[precision] = fit.half_k;
       gpu.sources["gemm_half_k." + name] = source;

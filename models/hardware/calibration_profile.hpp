@@ -45,9 +45,10 @@ struct GemmEfficiencyFit {
   /// which case apply_profile sets model_cap and leaves half_k to the model.
   bool half_k_fitted = false;
   /// Throughput of the same GEMM held for seconds at the board's power limit (the power reading) over its time in
-  /// the sweep's short samples, at most 1; 1 = not measured. Recorded, not applied: a training step or a serving
-  /// batch alternates GEMMs with memory-bound and communication phases that draw less, so it rarely sits at the limit
-  /// as long as the reading does (applying it moved the TensorRT-LLM H100 rows from 3.6% to 6.3% mean error).
+  /// the sweep's short samples, at most 1; 1 = not measured. apply_profile sets GpuSpec::sustained_gemm_ratio from
+  /// it, which only training uses (Clocks::sustained): a training step runs seconds of back-to-back GEMMs, while a
+  /// serving batch alternates short GEMMs with memory-bound decode that draws far less (applying it to serving moved
+  /// the TensorRT-LLM H100 rows from 3.6% to 6.3% mean error).
   double sustained_ratio = 1.0;
 };
 

@@ -31,6 +31,8 @@ constexpr Tile kTiles[] = {
 constexpr double kReferenceHalfK = 500.0;
 constexpr double kReferencePerSmFlops = 1979e12 / 132;
 
+static_assert(static_cast<int>(Precision::int4) == 7, "clock_ratio_ holds one entry per Precision");
+
 }  // namespace
 
 double flash_attention_flops(double batch, double heads, double sq, double skv, double head_dim, bool causal) {
@@ -40,15 +42,21 @@ double flash_attention_flops(double batch, double heads, double sq, double skv, 
 
 double flash_head_factor(double head_dim) { return 0.75 + 0.25 * std::min(1.0, head_dim / 128.0); }
 
-GemmModel::GemmModel(const GpuSpec& gpu)
+GemmModel::GemmModel(const GpuSpec& gpu, Clocks clocks)
     : gpu_(&gpu),
       sms_(std::max(1, gpu.sm_count)),
       hbm_Bps_(gpu.hbm_achieved_Bps > 0 ? gpu.hbm_achieved_Bps : gpu.hbm_bw_Bps),
       elementwise_Bps_(gpu.elementwise_Bps > 0 ? gpu.elementwise_Bps : hbm_Bps_),
-      overhead_s_(gpu.kernel_overhead_s) {}
+      overhead_s_(gpu.kernel_overhead_s) {
+  for (int p = 0; p < 8; ++p) {
+    clock_ratio_[p] = clocks == Clocks::sustained ? gpu.sustained_ratio(static_cast<Precision>(p)) : 1.0;
+  }
+}
 
 double GemmModel::efficiency(const GemmShape& shape, Precision math) const {
-  if (shape.m <= 0 || shape.n <= 0 || shape.k <= 0 || shape.batch <= 0) return gpu_->gemm_efficiency_cap(math);
+  if (shape.m <= 0 || shape.n <= 0 || shape.k <= 0 || shape.batch <= 0) {
+    return gpu_->gemm_efficiency_cap(math) * clock_ratio_[static_cast<int>(math)];
+  }
   double best = 0;
   for (const Tile& tile : kTiles) {
     const double tiles = std::ceil(shape.m / tile.m) * std::ceil(shape.n / tile.n) * shape.batch;
@@ -59,7 +67,7 @@ double GemmModel::efficiency(const GemmShape& shape, Precision math) const {
     best = std::max(best, tile.rel_throughput * wave_use * fill);
   }
   const double k_eff = shape.k / (shape.k + half_k(math));
-  return gpu_->gemm_efficiency_cap(math) * best * k_eff;
+  return gpu_->gemm_efficiency_cap(math) * best * k_eff * clock_ratio_[static_cast<int>(math)];
 }
 
 double GemmModel::half_k(Precision math) const {
@@ -77,7 +85,7 @@ double GemmModel::gemm_time_s(const GemmShape& shape, Precision math, double ele
 double GemmModel::memory_time_s(double bytes) const { return bytes / elementwise_Bps_ + overhead_s_; }
 
 double GemmModel::compute_time_s(double flops, Precision math, double efficiency) const {
-  return flops / (gpu_->peak(math) * efficiency);
+  return flops / (gpu_->peak(math) * efficiency * clock_ratio_[static_cast<int>(math)]);
 }
 
 }  // namespace capsim::hw

@@ -35,10 +35,18 @@ double flash_attention_flops(double batch, double heads, double sq, double skv, 
 /// tensor cores (1 from 128 up, 0.75 + 0.25 x head_dim / 128 below).
 double flash_head_factor(double head_dim);
 
+/// The clock tensor-core kernels run at.
+enum class Clocks {
+  burst,      ///< the boost clock of short samples (the MAMF and calibration sweeps): serving batches, benchmarks
+  /// the clock a GEMM keeps when held at the board's power limit (GpuSpec::sustained_gemm_ratio): a training step
+  /// runs seconds of back-to-back GEMMs, longer than the power controller's averaging window
+  sustained,
+};
+
 /// Per-GPU kernel cost model. Cheap to copy; evaluation does no allocation.
 class GemmModel {
  public:
-  explicit GemmModel(const GpuSpec& gpu);
+  explicit GemmModel(const GpuSpec& gpu, Clocks clocks = Clocks::burst);
 
   /// Share of the precision's dense peak this GEMM reaches when compute-bound (0..1).
   double efficiency(const GemmShape& shape, Precision math) const;
@@ -63,6 +71,7 @@ class GemmModel {
  private:
   const GpuSpec* gpu_;
   double sms_;
+  double clock_ratio_[8];  ///< per Precision: sustained_gemm_ratio under Clocks::sustained, else 1
   double hbm_Bps_;
   double elementwise_Bps_;
   double overhead_s_;

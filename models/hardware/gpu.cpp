@@ -28,4 +28,9 @@ double GpuSpec::gemm_efficiency_cap(Precision p) const {
   return 0.8;  // typical best-case GEMM share on recent NVIDIA parts (MAMF: A100 86.9%, H100 80.3%, B200 77.6%)
 }
 
+double GpuSpec::sustained_ratio(Precision p) const {
+  const auto it = sustained_gemm_ratio.find(p);
+  return it == sustained_gemm_ratio.end() ? 1.0 : it->second;
+}
+
 }  // namespace capsim::hw

@@ -51,6 +51,10 @@ struct GpuSpec {
   /// K-loop depth at which a GEMM tile's fixed cost halves its efficiency, elements, per precision (a calibration
   /// profile's fit); missing entries are derived by GemmModel from the SM's peak rate.
   std::map<Precision, double> gemm_half_k;
+  /// Throughput a GEMM keeps when held for seconds at the board's power limit, over its short-burst rate, per
+  /// precision (the clock falls until the board fits its power limit); missing entries = 1 (not measured). Applied
+  /// to training, whose steps run seconds of back-to-back GEMMs; see GemmModel::Clocks.
+  std::map<Precision, double> sustained_gemm_ratio;
   int sm_count = 0;  ///< streaming multiprocessors / compute units: sets GEMM wave quantization
   /// Flash-attention forward and backward shares of the BF16 dense peak at head_dim 128 (a calibration profile's
   /// fit); 0 = derived from the GEMM cap (FlashAttention-2's published share of the best GEMM).
@@ -85,6 +89,8 @@ struct GpuSpec {
   bool supports(Precision p) const { return peak_flops.count(p) != 0; }
   /// Best achievable GEMM share of peak for `p` (falls back to bf16's share, then to 0.8).
   double gemm_efficiency_cap(Precision p) const;
+  /// sustained_gemm_ratio for `p`, 1 where not measured.
+  double sustained_ratio(Precision p) const;
 };
 
 }  // namespace capsim::hw

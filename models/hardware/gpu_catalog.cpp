@@ -213,7 +213,7 @@ class EntryReader {
 
 void EntryReader::read(const json& entry, const std::string& ptr) {
   check_keys(entry, ptr,
-             {"id", "name", "vendor", "peak_flops", "max_gemm_efficiency", "sm_count", "hbm", "kernel_overhead",
+             {"id", "name", "vendor", "peak_flops", "max_gemm_efficiency", "sustained_gemm_ratio", "sm_count", "hbm", "kernel_overhead",
               "power", "scale_up", "node"});
   for (const auto& [key, target] :
        {std::pair<std::string, std::string*>{"id", &spec_.id}, {"name", &spec_.name}, {"vendor", &spec_.vendor}}) {
@@ -233,6 +233,7 @@ void EntryReader::read(const json& entry, const std::string& ptr) {
 
   per_precision(entry, "peak_flops", ptr, Dimension::flop_rate, Range::positive, spec_.peak_flops);
   per_precision(entry, "max_gemm_efficiency", ptr, Dimension::count, Range::ratio, spec_.max_gemm_efficiency);
+  per_precision(entry, "sustained_gemm_ratio", ptr, Dimension::count, Range::ratio, spec_.sustained_gemm_ratio);
   const auto peaks = entry.find("peak_flops");  // the JSON, not the parsed map: a bad peak is reported once
   for (const auto& [precision, share] : spec_.max_gemm_efficiency) {
     if (peaks != entry.end() && peaks->is_object() && !peaks->contains(std::string(to_string(precision)))) {

@@ -77,6 +77,13 @@ struct TrainingSoftware {
   /// --gradient-accumulation-fusion). Without it each micro-batch writes a 16-bit gradient that a separate kernel
   /// adds into the buffer: 10 bytes of HBM traffic per parameter per micro-batch (Megatron-LM 2021's DDP hook).
   bool grad_accumulation_fusion = true;
+  /// Sequence-parallel all-gathers and reduce-scatters overlap the GEMMs beside them (Transformer Engine's
+  /// userbuffers, `--tp-comm-overlap`); needs sequence parallelism and TP inside one node. Off, as in Megatron-Core;
+  /// NVIDIA's Megatron-Bridge performance recipes turn it on.
+  bool tp_comm_overlap = false;
+  /// With interleaved pipelining, the send/recv of one chunk overlaps the next chunk's compute (Megatron-Core's
+  /// `overlap_p2p_comm`, on by default with virtual stages); plain 1F1B keeps them on the critical path.
+  bool overlap_p2p_comm = true;
 };
 
 /// One training workload of a scenario.

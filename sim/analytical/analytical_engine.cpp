@@ -40,7 +40,7 @@ StepEstimate estimate_training_step(const hw::ClusterSpec& cluster, const worklo
   const auto& m = job.model;
   const auto& p = job.parallelism;
   const int gpn = cluster.gpus_per_node;
-  const hw::GemmModel gemm(cluster.gpu);
+  const hw::GemmModel gemm(cluster.gpu, hw::Clocks::sustained);
   const net::NcclCollectives collectives(cluster);
 
   const TrainingCosts costs = training_costs(cluster, job, gemm, collectives);

@@ -1,6 +1,7 @@
 #include "sim/analytical/layer_costs.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace capsim::sim {
 
@@ -42,27 +43,47 @@ struct GemmAdder {
   const hw::GemmModel& gemm;
   Precision math;
   double element_bytes;
-  double cast_bytes_per_input;  ///< FP8: bytes moved to cast an activation element to fp8 (read 2, write 1)
+  double cast_bytes_per_input;  ///< FP8: bytes moved to cast an activation element to fp8 (see kFp8CastBytes)
 
-  void forward(PassCost& pass, const GemmShape& s) const {
-    pass.compute_s += gemm.gemm_time_s(s, math, element_bytes);
+  /// Adds the forward GEMM; returns its time alone (what a communication kernel can overlap). `cast_share`: the
+  /// share of the input this rank casts to fp8 (1/tp where TE casts the sequence-parallel shard before gathering it
+  /// in fp8).
+  double forward(PassCost& pass, const GemmShape& s, double cast_share = 1.0) const {
+    const double t = gemm.gemm_time_s(s, math, element_bytes);
+    pass.compute_s += t;
     pass.flops += s.flops();
-    if (cast_bytes_per_input > 0) pass.compute_s += gemm.memory_time_s(s.m * s.k * s.batch * cast_bytes_per_input);
+    if (cast_bytes_per_input > 0) {
+      pass.compute_s += gemm.memory_time_s(s.m * s.k * s.batch * cast_share * cast_bytes_per_input);
+    }
+    return t;
   }
-  void backward(PassCost& pass, const GemmShape& s) const {
+  /// Adds both backward GEMMs; returns their times {dgrad, wgrad}. `cast_share` as for forward(), for the output
+  /// gradient.
+  std::pair<double, double> backward(PassCost& pass, const GemmShape& s, double cast_share = 1.0) const {
     // dX[m x k] = dY[m x n] * W^T[n x k];  dW[k x n] = X^T[k x m] * dY[m x n]
     const GemmShape dgrad{s.m, s.k, s.n, s.batch};
     const GemmShape wgrad{s.k, s.n, s.m, s.batch};
-    pass.compute_s += gemm.gemm_time_s(dgrad, math, element_bytes) + gemm.gemm_time_s(wgrad, math, element_bytes);
+    const double td = gemm.gemm_time_s(dgrad, math, element_bytes);
+    const double tw = gemm.gemm_time_s(wgrad, math, element_bytes);
+    pass.compute_s += td + tw;
     pass.flops += dgrad.flops() + wgrad.flops();
-    if (cast_bytes_per_input > 0) pass.compute_s += gemm.memory_time_s(s.m * s.n * s.batch * cast_bytes_per_input);
+    if (cast_bytes_per_input > 0) {
+      pass.compute_s += gemm.memory_time_s(s.m * s.n * s.batch * cast_share * cast_bytes_per_input);
+    }
+    return {td, tw};
   }
 };
+
+/// HBM bytes per activation (forward input) or output-gradient (backward) element that an FP8 GEMM needs first, as
+/// Transformer Engine does it with current scaling (the Megatron-Bridge default from 25.11): one pass reads the
+/// 16-bit tensor for its amax (2), then cast_transpose reads it again (2) and writes the fp8 copy (1) plus its
+/// transpose (1), which the weight-gradient GEMM needs because Hopper's FP8 tensor cores take K-major operands only.
+constexpr double kFp8CastBytes = 2 + 2 + 1 + 1;
 
 GemmAdder make_adder(const LayerContext& ctx) {
   const Precision math = ctx.job->precision;
   const bool fp8 = math == Precision::fp8 || math == Precision::fp4;
-  return GemmAdder{*ctx.gemm, math, fp8 ? hw::bytes_per_element(math) : kActBytes, fp8 ? 3.0 : 0.0};
+  return GemmAdder{*ctx.gemm, math, fp8 ? hw::bytes_per_element(math) : kActBytes, fp8 ? kFp8CastBytes : 0.0};
 }
 
 /// Memory-bound kernel moving `bytes`.
@@ -128,16 +149,48 @@ PassCost attention_core(const LayerContext& ctx, LayerCost& cost) {
 
 /// Tensor-parallel traffic of one Megatron block boundary (f/g operators): an all-reduce, or with sequence
 /// parallelism an all-gather plus a reduce-scatter, of the layer's activations.
-double tp_boundary_s(const LayerContext& ctx, double tokens) {
+struct Boundary {
+  double all_gather_s = 0;      ///< sequence parallel: gathers the block input
+  double reduce_scatter_s = 0;  ///< sequence parallel: scatters the block output; else the all-reduce
+  double total_s() const { return all_gather_s + reduce_scatter_s; }
+};
+
+Boundary tp_boundary(const LayerContext& ctx, double tokens) {
   const auto& p = ctx.job->parallelism;
-  if (p.tp <= 1) return 0;
+  if (p.tp <= 1) return {};
   const double bytes = tokens * ctx.job->model.hidden * kActBytes;
   if (p.sequence_parallel) {
-    return ctx.collectives->time_s(CollectiveOp::all_gather, bytes, ctx.tp_group) +
-           ctx.collectives->time_s(CollectiveOp::reduce_scatter, bytes, ctx.tp_group);
+    return {ctx.collectives->time_s(CollectiveOp::all_gather, bytes, ctx.tp_group),
+            ctx.collectives->time_s(CollectiveOp::reduce_scatter, bytes, ctx.tp_group)};
   }
-  return ctx.collectives->time_s(CollectiveOp::all_reduce, bytes, ctx.tp_group);
+  return {0, ctx.collectives->time_s(CollectiveOp::all_reduce, bytes, ctx.tp_group)};
 }
+
+double tp_boundary_s(const LayerContext& ctx, double tokens) { return tp_boundary(ctx, tokens).total_s(); }
+
+/// Transformer Engine's userbuffers overlap of sequence-parallel collectives with the GEMMs beside them, with TE's
+/// default settings (transformer_engine/pytorch/module/base.py, initialize_ub):
+///  - "ring_exchange" (the all-gathers feeding the QKV and FC1 forward GEMMs and the proj and FC2 dgrad GEMMs): the
+///    GEMM runs chunk by chunk while copy engines pass the next chunk around the ring (1 SM); what outlasts the
+///    GEMM is exposed.
+///  - "pipeline" (the reduce-scatters after the proj and FC2 forward GEMMs): 4 splits, each reduce-scattered while
+///    the next computes, on 16 SMs taken from the GEMM (set_sm_margin); the last split's reduce-scatter is exposed.
+///  - "bulk" (the dgrad reduce-scatters behind the QKV and FC1 wgrad GEMMs): 16 SMs taken from the wgrad GEMM.
+/// The 16 SMs a GEMM gives up make it sms / (sms - 16) slower (H100: 132 SMs, +14%).
+struct TpOverlap {
+  double sms;
+  static constexpr double kCommSms = 16;
+  static constexpr double kPipelineSplits = 4;
+
+  /// Exposed seconds of a ring-exchange all-gather of `comm_s` beside a GEMM of `gemm_s`.
+  static double ring(double comm_s, double gemm_s) { return std::max(0.0, comm_s - gemm_s); }
+  /// Extra GEMM seconds while a 16-SM communication kernel shares the GPU with a GEMM of `gemm_s`.
+  double sm_loss(double gemm_s) const { return gemm_s * kCommSms / std::max(1.0, sms - kCommSms); }
+  /// Exposed seconds of a pipelined reduce-scatter of `comm_s` after a GEMM of `gemm_s`.
+  static double pipeline(double comm_s, double gemm_s) {
+    return comm_s / kPipelineSplits + std::max(0.0, comm_s * (kPipelineSplits - 1) / kPipelineSplits - gemm_s);
+  }
+};
 
 }  // namespace
 
@@ -156,7 +209,10 @@ LayerCost transformer_layer_cost(const LayerContext& ctx) {
   // Norms, residual adds and dropout run on the full sequence on every TP rank, or on 1/t of it with SP.
   const double elem_tokens = p.sequence_parallel ? tokens / t : tokens;
   const double mask = sw.dropout ? 1.0 : 0.0;
-  const double boundary_s = tp_boundary_s(ctx, tokens);
+  const Boundary boundary = tp_boundary(ctx, tokens);
+  // TE's userbuffers need sequence parallelism and a TP group inside one NVLink domain.
+  const bool overlap = sw.tp_comm_overlap && p.sequence_parallel && p.tp > 1 && p.tp <= ctx.cluster->gpus_per_node;
+  const TpOverlap ub{static_cast<double>(ctx.cluster->gpu.sm_count)};
 
   LayerCost cost;
   PassCost& f = cost.forward;
@@ -165,12 +221,20 @@ LayerCost transformer_layer_cost(const LayerContext& ctx) {
   // --- attention block ---
   add_memory(f, gemm, elem_tokens * h * (2 + 2));  // input norm: read x, write y
   const GemmShape qkv{tokens, (q_width + 2 * kv_width) / t, h};
-  add.forward(f, qkv);
+  // With sequence parallelism the gathered operands (the inputs of QKV and FC1, the output gradients of proj and
+  // FC2) are cast on this rank's 1/tp shard and gathered in fp8 (TE's fp8_buf).
+  const double sp_cast = p.sequence_parallel ? 1.0 / t : 1.0;
+  const double qkv_s = add.forward(f, qkv, sp_cast);
   const PassCost attn_fwd = attention_core(ctx, cost);
   const GemmShape proj{tokens, h, q_width / t};
-  add.forward(f, proj);
+  const double proj_s = add.forward(f, proj);
   add_memory(f, gemm, elem_tokens * h * (2 + 2 + 2 + mask));  // bias + dropout + residual add
-  f.tp_comm_s += boundary_s;
+  if (overlap) {
+    f.tp_comm_s += TpOverlap::ring(boundary.all_gather_s, qkv_s) + TpOverlap::pipeline(boundary.reduce_scatter_s, proj_s);
+    f.compute_s += ub.sm_loss(proj_s);
+  } else {
+    f.tp_comm_s += boundary.total_s();
+  }
 
   // --- MLP block ---
   add_memory(f, gemm, elem_tokens * h * (2 + 2));  // post-attention norm
@@ -193,27 +257,44 @@ LayerCost transformer_layer_cost(const LayerContext& ctx) {
     const double a2a = ctx.collectives->time_s(CollectiveOp::all_to_all, routed * h * kActBytes, ctx.ep_group);
     f.ep_comm_s += 2 * a2a;
     b.ep_comm_s += 2 * a2a;
+    f.tp_comm_s += boundary.total_s();  // userbuffers cover the dense GEMMs only
+    b.tp_comm_s += boundary.total_s();
   } else {
     const GemmShape up{tokens, up_mult * m.ffn_hidden / t, h};
     const GemmShape down{tokens, h, m.ffn_hidden / t};
-    add.forward(f, up);
+    const double up_s = add.forward(f, up, sp_cast);
     add_memory(f, gemm, tokens * m.ffn_hidden / t * (up_mult * 2 + 2));  // fused bias + activation
-    add.forward(f, down);
-    add.backward(b, down);
+    const double down_s = add.forward(f, down);
+    const auto [down_dgrad_s, down_wgrad_s] = add.backward(b, down, sp_cast);
     add_memory(b, gemm, tokens * m.ffn_hidden / t * (up_mult * 2 + 2 + 2));
-    add.backward(b, up);
+    const auto [up_dgrad_s, up_wgrad_s] = add.backward(b, up);
+    if (overlap) {
+      f.tp_comm_s += TpOverlap::ring(boundary.all_gather_s, up_s) + TpOverlap::pipeline(boundary.reduce_scatter_s, down_s);
+      f.compute_s += ub.sm_loss(down_s);
+      b.tp_comm_s += TpOverlap::ring(boundary.all_gather_s, down_dgrad_s) +
+                     std::max(0.0, boundary.reduce_scatter_s - up_wgrad_s);
+      b.compute_s += ub.sm_loss(up_wgrad_s);
+    } else {
+      f.tp_comm_s += boundary.total_s();
+      b.tp_comm_s += boundary.total_s();  // the conjugate operators of the forward boundary
+    }
   }
   add_memory(f, gemm, elem_tokens * h * (2 + 2 + 2 + mask));  // bias + dropout + residual add
-  f.tp_comm_s += boundary_s;
 
   // --- backward of the rest of the block (MLP part was added above) ---
   add_memory(b, gemm, elem_tokens * h * (2 + 2 + mask + 2));  // residual/dropout backward
   add_memory(b, gemm, elem_tokens * h * (2 + 2 + 2 + 4));     // norm backward (reads x, dy; writes dx; dgamma)
-  add.backward(b, proj);
-  add.backward(b, qkv);
+  const double proj_dgrad_s = add.backward(b, proj, sp_cast).first;
+  const double qkv_wgrad_s = add.backward(b, qkv).second;
   add_memory(b, gemm, elem_tokens * h * (2 + 2 + mask + 2));
   add_memory(b, gemm, elem_tokens * h * (2 + 2 + 2 + 4));
-  b.tp_comm_s += 2 * boundary_s;  // the conjugate operators of the two forward boundaries
+  if (overlap) {
+    b.tp_comm_s += TpOverlap::ring(boundary.all_gather_s, proj_dgrad_s) +
+                   std::max(0.0, boundary.reduce_scatter_s - qkv_wgrad_s);
+    b.compute_s += ub.sm_loss(qkv_wgrad_s);
+  } else {
+    b.tp_comm_s += boundary.total_s();  // the conjugate operators of the attention block's boundary
+  }
 
   if (!sw.grad_accumulation_fusion) {
     // main_grad.add_(grad): read the 16-bit gradient and the fp32 buffer, write the buffer, per weight.

@@ -37,7 +37,14 @@ TrainingCosts training_costs(const hw::ClusterSpec& cluster, const workloads::Tr
   c.p2p_bytes = tokens * m.hidden * 2.0 / p.tp;
   if (p.pp > 1) {
     const CommGroup pair = group_of(2, p.tp * p.cp * p.dp, gpn);
-    c.p2p_s = collectives.time_s(CollectiveOp::send_recv, c.p2p_bytes, pair) * 2.0 * p.virtual_stages;
+    double send_s = collectives.time_s(CollectiveOp::send_recv, c.p2p_bytes, pair);
+    if (p.virtual_stages > 1 && job.software.overlap_p2p_comm) {
+      // Interleaved 1F1B posts each send/recv while the next chunk computes (Megatron-Core overlap_p2p_comm): only
+      // what outlasts one chunk's forward pass stays on the critical path.
+      const double chunk_forward_s = c.layer.forward.total_s() * c.split.base / p.virtual_stages;
+      send_s = std::max(0.0, send_s - chunk_forward_s);
+    }
+    c.p2p_s = send_s * 2.0 * p.virtual_stages;
   }
   return c;
 }

@@ -72,7 +72,7 @@ std::vector<NodeFlow> JobPlan::p2p_flows(int replica, int from, int to) const {
 JobPlan make_job_plan(const hw::ClusterSpec& cluster, const workloads::TrainingJob& job, int first_gpu,
                       const std::vector<double>& slowdown) {
   const auto& p = job.parallelism;
-  const hw::GemmModel gemm(cluster.gpu);
+  const hw::GemmModel gemm(cluster.gpu, hw::Clocks::sustained);
   const net::NcclCollectives collectives(cluster);
   const TrainingCosts costs = training_costs(cluster, job, gemm, collectives);
 

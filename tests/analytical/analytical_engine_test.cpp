@@ -120,7 +120,9 @@ TEST(AnalyticalEngine, Fp8StepIsFasterThanBf16OnH100) {
   const TrainingResult bf16 = AnalyticalEngine().run_training(cluster, job);
   job.precision = hw::Precision::fp8;
   const TrainingResult fp8 = AnalyticalEngine().run_training(cluster, job);
-  EXPECT_LT(fp8.step_time_s, 0.85 * bf16.step_time_s);
+  // FP8 GEMMs are twice as fast on paper, but hold 0.88 of their burst rate at 700 W (BF16: 0.97), their operands
+  // must be cast, and this layout's tensor-parallel and gradient traffic does not shrink with the math.
+  EXPECT_LT(fp8.step_time_s, 0.92 * bf16.step_time_s);
 }
 
 TEST(AnalyticalEngine, OversubscriptionSlowsTrafficThatCrossesTheLeaves) {
