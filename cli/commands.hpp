@@ -83,6 +83,22 @@ int plan_command(const PlanOptions& options);
 
 int calibrate_command(const CalibrateOptions& options);
 
+/// `capsim search`.
+struct SearchOptions {
+  std::string scenario;  ///< path; empty = the bundled default scenario
+  bool json = false;
+  std::string out_dir;   ///< when set: result.json, summary.txt, pareto.csv
+  int threads = 0;       ///< per process; 0 = every core
+  std::vector<std::string> gpu;          ///< GPU types (replace `search.gpu`)
+  std::vector<int> gpus;                 ///< cluster sizes (replace `search.gpus`)
+  std::vector<std::string> precision;    ///< replace `search.precision`
+  std::vector<double> oversubscription;  ///< replace `search.oversubscription`
+  std::string price;     ///< "$2.50/h" per GPU; empty = the price book's
+  std::string deadline;  ///< "90d": per GPU type, the fewest GPUs that train the tokens in time
+};
+CLI::App* add_search_command(CLI::App& app, SearchOptions& options);
+int search_command(const SearchOptions& options);
+
 /// Registers `capsim collective` and its options on `app`, filling `options`.
 CLI::App* add_collective_command(CLI::App& app, CollectiveOptions& options);
 int collective_command(const CollectiveOptions& options);

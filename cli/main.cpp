@@ -64,6 +64,8 @@ int main(int argc, char** argv) {
   auto* plan_cmd = capsim::cli::add_plan_command(app, plan);
   capsim::cli::CalibrateOptions calibrate;
   auto* calibrate_cmd = capsim::cli::add_calibrate_command(app, calibrate);
+  capsim::cli::SearchOptions search;
+  auto* search_cmd = capsim::cli::add_search_command(app, search);
 
   // Ctrl-C: kill DES children, remove the output file being written, end at once (sim/core/interrupt.hpp).
   capsim::install_interrupt_handler();
@@ -80,6 +82,7 @@ int main(int argc, char** argv) {
     if (*collective_cmd) return capsim::cli::collective_command(collective);
     if (*plan_cmd) return capsim::cli::plan_command(plan);
     if (*calibrate_cmd) return capsim::cli::calibrate_command(calibrate);
+    if (*search_cmd) return capsim::cli::search_command(search);
     if (*plan_serving_cmd) return capsim::cli::plan_serving_command(plan_serving);
     return exit_code(capsim::ExitCode::bad_command_line);
   } catch (const capsim::InputError& e) {

@@ -1,0 +1,15 @@
+#pragma once
+/// @file search_summary.hpp
+/// The readable summary of `capsim search`: counts, the best configuration per objective and the Pareto front.
+
+#include <string>
+
+#include "planner/search/search_json.hpp"
+
+namespace capsim::cli {
+
+/// Summary text of a finished search.
+std::string search_summary(const planner::search::SearchProblem& problem, const planner::search::SearchTally& tally,
+                           const planner::search::RunFacts& facts);
+
+}  // namespace capsim::cli
