@@ -133,8 +133,15 @@ int search_command(const SearchOptions& o) {
     if (!o.out_dir.empty()) std::cout << "\nWrote result.json, summary.txt and pareto.csv to " << o.out_dir << "\n";
   }
   if (!tally.has_best) {
-    throw InfeasibleError("no configuration of \"" + problem.job.name +
-                          "\" is feasible on the clusters searched; the infeasible counts say which limit binds");
+    std::string why;
+    for (std::size_t i = 0; i < kInfeasibleReasons; ++i) {
+      if (tally.infeasible[i] == 0) continue;
+      why += (why.empty() ? "" : ", ") + std::string(to_string(static_cast<Infeasible>(i))) + " " +
+             units::format_integer(static_cast<double>(tally.infeasible[i]));
+    }
+    throw InfeasibleError("none of the " + units::format_integer(static_cast<double>(tally.evaluated)) +
+                          " configurations of \"" + problem.job.name + "\" is feasible (" + why +
+                          "): add GPUs (--gpus), a GPU with more memory (--gpu) or another precision");
   }
   return 0;
 }
