@@ -215,7 +215,7 @@ std::string svg_line_chart(const LineChart& chart, double width, double height) 
   for (const LineSeries& s : chart.series) {
     std::string points;
     for (std::size_t i = 0; i < std::min(s.y.size(), chart.x.size()); ++i) {
-      points += px(sx(chart.x[i])) + "," + px(sy(s.y[i])) + " ";
+      if (std::isfinite(s.y[i])) points += px(sx(chart.x[i])) + "," + px(sy(s.y[i])) + " ";
     }
     svg.raw(fmt::format(R"(<polyline fill="none" stroke="{}" stroke-width="{}" stroke-linejoin="round" points="{}"/>)",
                         s.color, s.emphasized ? "3.5" : "2", points));
@@ -248,7 +248,7 @@ std::string svg_stacked_bars(const StackedBarChart& chart, double width, double 
     double up = 0, down = 0;
     for (const StackLayer& l : chart.layers) {
       const double v = i < l.values.size() ? l.values[i] : 0;
-      if (v == 0) continue;
+      if (v == 0 || !std::isfinite(v)) continue;
       double& base = v > 0 ? up : down;
       const double y0 = sy(base), y1 = sy(base + v);
       base += v;
@@ -286,7 +286,7 @@ std::string svg_range_bars(const RangeBarChart& chart, double width) {
     const double mid = top + (static_cast<double>(i) + 0.5) * kRowPx;
     svg.text(left - 8, mid + 4, fit_text(row.label, label_w - 10), "end");
     for (const RangeSegment& s : row.segments) {
-      if (s.to == s.from) continue;
+      if (s.to == s.from || !std::isfinite(s.from) || !std::isfinite(s.to)) continue;
       svg.rect(sx(std::min(s.from, s.to)), mid - kBarPx / 2, std::fabs(sx(s.to) - sx(s.from)), kBarPx, s.color,
                row.label + ": " + row.value_text);
     }

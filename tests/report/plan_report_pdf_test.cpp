@@ -67,6 +67,16 @@ TEST(PlanReportPdf, AnUnwritableFolderThrowsAndLeavesNothing) {
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
 }
 
+TEST(PlanReportPdf, AnEmptyPlanStillMakesADocument) {
+  const std::filesystem::path path = std::filesystem::path(CAPSIM_REPORT_TEST_OUTPUT_DIR) / "empty-plan-report.pdf";
+  tco::PlanResult plan;
+  plan.study = "nothing yet";
+  write_plan_report_pdf(plan, path.string());
+  EXPECT_EQ(read_file(path).rfind("%PDF", 0), 0u);
+  EXPECT_GE(count_pages(read_file(path)), 1);
+  std::filesystem::remove(path);
+}
+
 TEST(CostCharts, ACumulativePlotHasOneLinePerOptionAndADotPerBreakEven) {
   ensure_qt_app();
   QCustomPlot plot;

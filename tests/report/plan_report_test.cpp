@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <map>
 #include <sstream>
 #include <string>
@@ -88,6 +89,31 @@ TEST(PlanCostsCsv, QuotesNamesWithCommasAndQuotesAndPrintsCents) {
   EXPECT_NE(csv.find(",\"Hybrid <b>&\"\"base\"\", cloud burst\",hybrid,"), std::string::npos);
   EXPECT_NE(csv.find("1,AWS p5 on-demand,cloud,cloud_storage,21500.50\r\n"), std::string::npos);
   EXPECT_NE(csv.find("36,Own H100 cluster,on-prem,residual_value,-7250000.00\r\n"), std::string::npos);
+}
+
+TEST(PlanCostsCsv, AnEmptyPlanIsTheHeaderAlone) {
+  EXPECT_EQ(plan_costs_csv(tco::PlanResult{}), "month,option,kind,category,cost_usd\r\n");
+}
+
+TEST(PlanReportHtml, AnEmptyPlanStillMakesAPage) {
+  tco::PlanResult plan;
+  plan.study = "nothing yet";
+  const std::string html = plan_report_html(plan);
+  EXPECT_NE(html.find("No sensitivity analysis"), std::string::npos);
+  EXPECT_NE(html.find("No simulated shapes"), std::string::npos);
+  EXPECT_NE(html.find("No option buys hardware"), std::string::npos);
+  EXPECT_EQ(count(html, "<svg"), 1u);  // the cumulative chart's empty axes
+  EXPECT_NE(html.find("</html>"), std::string::npos);
+}
+
+TEST(PlanReportHtml, AMissingPointLeavesAGapNotABrokenLine) {
+  tco::PlanResult plan = make_plan_fixture();
+  plan.options[0].cumulative_cost_usd[3] = std::numeric_limits<double>::quiet_NaN();
+  plan.options[1].monthly_by_category_usd[1].second[5] = std::numeric_limits<double>::infinity();
+  const std::string html = plan_report_html(plan);
+  for (const char* broken : {",nan", "nan,", "\"nan", "$nan", ",inf", "inf,", "\"inf"}) {
+    EXPECT_EQ(html.find(broken), std::string::npos) << broken;
+  }
 }
 
 TEST(PlanReportHtml, FetchesNothingAndRunsNoScript) {
