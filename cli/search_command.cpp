@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include <unistd.h>
@@ -12,6 +13,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/search_summary.hpp"
+#include "planner/search/deadline_sizing.hpp"
 #include "planner/search/design_search.hpp"
 #include "planner/search/search_json.hpp"
 #include "planner/search/search_mpi.hpp"
@@ -102,16 +104,22 @@ int search_command(const SearchOptions& o) {
                          : load_search_scenario_file(o.scenario, spec);
   apply_options(o, spec);
   if (!o.out_dir.empty() && mpi.rank() == 0) prepare_output_folder(o.out_dir);
-  const SearchProblem problem = make_search_problem(scenario, spec);
-
   RunSettings settings;
   settings.threads = o.threads;
   settings.rank = mpi.rank();
   settings.ranks = mpi.size();
-  const bool bar = !o.json && mpi.rank() == 0 && isatty(STDERR_FILENO) != 0;
-  if (bar) settings.progress = draw_progress;
-  const SearchTally local = run_search(problem, settings);
-  const SearchTally tally = mpi.reduce(local);
+  std::optional<DeadlineResult> sized;
+  SearchProblem problem;
+  SearchTally tally;
+  if (spec.deadline_s > 0) {
+    sized = size_for_deadline(scenario, spec, settings, [&mpi](const SearchTally& t) { return mpi.all_reduce(t); });
+    problem = sized->problem;
+    tally = sized->tally;
+  } else {
+    problem = make_search_problem(scenario, spec);
+    if (!o.json && mpi.rank() == 0 && isatty(STDERR_FILENO) != 0) settings.progress = draw_progress;
+    tally = mpi.reduce(run_search(problem, settings));
+  }
   const double elapsed = mpi.max(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   if (mpi.rank() != 0) return 0;
 
@@ -119,8 +127,12 @@ int search_command(const SearchOptions& o) {
   facts.elapsed_s = elapsed;
   facts.threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   facts.ranks = mpi.size();
-  const auto doc = search_json(problem, tally, facts);
-  const std::string summary = search_summary(problem, tally, facts);
+  auto doc = search_json(problem, tally, facts);
+  std::string summary = search_summary(problem, tally, facts);
+  if (sized) {
+    doc["deadline"] = deadline_json(*sized);
+    summary += deadline_summary(*sized);
+  }
   if (!o.out_dir.empty()) {
     write_file_atomically(o.out_dir + "/result.json", doc.dump(2) + "\n");
     write_file_atomically(o.out_dir + "/summary.txt", summary);
@@ -131,6 +143,11 @@ int search_command(const SearchOptions& o) {
   } else {
     std::cout << summary;
     if (!o.out_dir.empty()) std::cout << "\nWrote result.json, summary.txt and pareto.csv to " << o.out_dir << "\n";
+  }
+  if (sized && sized->cheapest < 0) {
+    throw InfeasibleError("no GPU type trains \"" + problem.job.name + "\" within " +
+                          units::format_time(spec.deadline_s) +
+                          " on the cluster sizes tried (the table above gives the best time of the largest)");
   }
   if (!tally.has_best) {
     std::string why;

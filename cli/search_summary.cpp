@@ -66,4 +66,24 @@ std::string search_summary(const SearchProblem& problem, const planner::search::
   return out.str();
 }
 
+std::string deadline_summary(const planner::search::DeadlineResult& result) {
+  std::ostringstream out;
+  out << fmt::format("\nSizing for a deadline of {} (failures, restarts and checkpoints included):\n",
+                     units::format_time(result.deadline_s));
+  for (std::size_t i = 0; i < result.picks.size(); ++i) {
+    const auto& p = result.picks[i];
+    if (!p.found) {
+      out << fmt::format("  {:<16} not within {} GPUs: the best takes {}\n", p.gpu, p.largest_gpus,
+                         units::format_time(p.largest_time_s));
+      continue;
+    }
+    out << fmt::format("  {:<16} {:>7} GPUs  {:>10} (goodput {})  {:>10}  {}{}\n", p.gpu,
+                       result.problem.variants[p.candidate.variant].gpus, units::format_time(p.effective_time_s),
+                       units::format_percent(p.goodput), units::format_money(p.cost_usd),
+                       layout(result.problem, p.candidate),
+                       static_cast<int>(i) == result.cheapest ? "  <- cheapest" : "");
+  }
+  return out.str();
+}
+
 }  // namespace capsim::cli

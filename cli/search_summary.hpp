@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "planner/search/deadline_sizing.hpp"
 #include "planner/search/search_json.hpp"
 
 namespace capsim::cli {
@@ -11,5 +12,8 @@ namespace capsim::cli {
 /// Summary text of a finished search.
 std::string search_summary(const planner::search::SearchProblem& problem, const planner::search::SearchTally& tally,
                            const planner::search::RunFacts& facts);
+
+/// The deadline table: per GPU type the fewest GPUs that make it, their layout, wall time and cost.
+std::string deadline_summary(const planner::search::DeadlineResult& result);
 
 }  // namespace capsim::cli

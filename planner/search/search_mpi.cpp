@@ -101,6 +101,17 @@ SearchTally MpiSession::reduce(const SearchTally& local) const {
   return total;
 }
 
+SearchTally MpiSession::all_reduce(const SearchTally& local) const {
+  if (!active_ || size_ == 1) return local;
+  const SearchTally total = reduce(local);
+  std::vector<char> bytes = rank_ == 0 ? pack(total) : std::vector<char>{};
+  int count = static_cast<int>(bytes.size());
+  check(MPI_Bcast(&count, 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Bcast");
+  bytes.resize(static_cast<std::size_t>(count));
+  check(MPI_Bcast(bytes.data(), count, MPI_BYTE, 0, MPI_COMM_WORLD), "MPI_Bcast");
+  return rank_ == 0 ? total : unpack(bytes.data());
+}
+
 double MpiSession::max(double value) const {
   if (!active_ || size_ == 1) return value;
   double out = value;

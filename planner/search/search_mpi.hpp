@@ -26,6 +26,8 @@ class MpiSession {
   /// Every rank's tally merged on rank 0, in rank order (the merge does not depend on order; the fixed order keeps
   /// it reproducible anyway). Other ranks get `local` back. Collective: every rank must call it.
   SearchTally reduce(const SearchTally& local) const;
+  /// reduce(), then the total sent to every rank (so that all ranks take the same decisions from it).
+  SearchTally all_reduce(const SearchTally& local) const;
   /// The largest of every rank's `value` on every rank (wall time of the slowest rank).
   double max(double value) const;
 

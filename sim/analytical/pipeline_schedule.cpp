@@ -25,12 +25,13 @@ double pipeline_time_s(const StageTimes& stage, int micro_batches, int virtual_s
   return micro_batches * stage.max_s + (stage.sum_s - stage.max_s) / v;
 }
 
-double in_flight_micro_batches(int stages, int virtual_stages, int micro_batches) {
+double in_flight_micro_batches(int stages, int virtual_stages, int micro_batches, int stage) {
   const double p = stages;
   const double m = micro_batches;
-  if (virtual_stages <= 1) return std::min(m, p);
+  const double later = std::max(0, stages - stage - 1);
+  if (virtual_stages <= 1) return std::min(m, later + 1);
   const double v = virtual_stages;
-  const double chunks = (p - 1) * 2 + (v - 1) * p + 1;
+  const double chunks = later * 2 + (v - 1) * p + 1;
   return std::min(m * v, chunks) / v;
 }
 

@@ -32,9 +32,10 @@ struct StageTimes {
 /// for equal stages this is (m + (p-1)/v) x t.
 double pipeline_time_s(const StageTimes& stage, int micro_batches, int virtual_stages);
 
-/// Micro-batches whose activations stage 0 holds at the peak of the schedule, in units of whole-stage
-/// micro-batches: min(m, p) for 1F1B; for interleaving, Megatron's warm-up of (p-1)x2 + (v-1)xp + 1 chunks,
-/// divided by v.
-double in_flight_micro_batches(int stages, int virtual_stages, int micro_batches);
+/// Micro-batches whose activations stage `stage` (0-based) holds at the peak of the schedule, in units of
+/// whole-stage micro-batches. 1F1B: min(m, p - stage). Interleaved: Megatron-Core's warm-up of
+/// (p - stage - 1) x 2 + (v - 1) x p chunks plus the one in its first 1F1B step, at most all m x v chunks, divided
+/// by v (Megatron-Core `get_pp_rank_microbatches`; with m = p every stage in the first half holds all m).
+double in_flight_micro_batches(int stages, int virtual_stages, int micro_batches, int stage = 0);
 
 }  // namespace capsim::sim

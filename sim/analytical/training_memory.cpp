@@ -109,32 +109,51 @@ StageParameters stage_parameters(const workloads::TrainingJob& job) {
 MemoryBreakdown training_memory(const workloads::TrainingJob& job) {
   const auto& m = job.model;
   const auto& p = job.parallelism;
-  const StageParameters params = stage_parameters(job);
-  const double n = params.total();
   const double dp_shards = static_cast<double>(p.dp) * p.cp;
   const double param_bytes = 2.0;  // bf16 weights (FP8 recipes keep bf16 weights and cast per GEMM)
   const double grad_bytes = hw::bytes_per_element(job.software.grad_reduce);
-
-  MemoryBreakdown mem;
-  // Mixed-precision Adam: fp32 master weights, momentum and variance (12 bytes per parameter).
-  mem.weights_B = n * param_bytes / (p.zero >= 3 ? dp_shards : 1.0);
-  mem.gradients_B = n * grad_bytes / (p.zero >= 2 ? dp_shards : 1.0);
-  mem.optimizer_B = n * 12.0 / (p.zero >= 1 ? dp_shards : 1.0);
-
   const LayerSplit split = split_layers(m.layers, p.pp);
-  const double in_flight = in_flight_micro_batches(p.pp, p.virtual_stages, p.micro_batches());
+  const LayerParams lp = layer_params(job);
   const double per_layer = layer_activation_bytes(job);
-  double activations = in_flight * split.layers_on(0) * per_layer;
-  if (p.recompute == Recompute::full) activations += full_layer_working_set(job);
-  // Stage 0 keeps the embedding output of each micro-batch; the last stage holds fp32 logits for one.
+  const double working_set = p.recompute == Recompute::full ? full_layer_working_set(job) : 0.0;
   const double tokens = static_cast<double>(p.micro_batch) * m.seq_len / p.cp;
-  const double logits = tokens * static_cast<double>(m.vocab) / p.tp * (4.0 + 2.0);
-  const double last_stage = (p.pp == 1 ? activations : in_flight_micro_batches(1, 1, p.micro_batches()) *
-                                                           split.layers_on(p.pp - 1) * per_layer) +
-                            logits;
-  mem.activations_B = std::max(activations + in_flight * tokens * m.hidden * 2.0, last_stage);
-  mem.buffers_B = kRuntimeOverhead_B + kFragmentation * mem.activations_B;
-  return mem;
+  const double embedding = static_cast<double>(m.vocab) * m.hidden / p.tp;
+  const double sp = p.sequence_parallel ? 1.0 / p.tp : 1.0;
+
+  // The peak is on stage 0 (embedding, the deepest warm-up), on the first stage that carries an extra layer (a
+  // warm-up nearly as deep under interleaving), or on the last stage (output layer and logits); each is costed
+  // with its own layers, parameters and micro-batches in flight.
+  int max_stage = 0;
+  while (max_stage + 1 < p.pp && split.layers_on(max_stage) < split.max_layers()) ++max_stage;
+  const int candidates[] = {0, max_stage, p.pp - 1};
+  MemoryBreakdown best;
+  for (int stage : candidates) {
+    const double layers = split.layers_on(stage);
+    const double in_flight = in_flight_micro_batches(p.pp, p.virtual_stages, p.micro_batches(), stage);
+    double dense = layers * lp.dense;
+    double activations = in_flight * layers * per_layer + working_set;
+    if (stage == 0) {
+      dense += embedding;
+      // The embedding output is the first layer's input, already counted there; stage 0 adds the int64 token
+      // ids and the embedding dropout mask of each micro-batch in flight (Megatron-LM theoretical_memory_usage).
+      activations += in_flight * tokens * (8.0 + (job.software.dropout ? m.hidden * sp : 0.0));
+    }
+    if (stage == p.pp - 1) {
+      dense += embedding * ((p.pp > 1 || !m.tied_embeddings) ? 1.0 : 0.0) + m.hidden;
+      // Logits of the micro-batch whose loss is computed: bf16 output and its fp32 copy for the cross-entropy.
+      activations += tokens * static_cast<double>(m.vocab) / p.tp * (4.0 + 2.0);
+    }
+    const double n = dense + layers * lp.expert;
+    MemoryBreakdown mem;
+    // Mixed-precision Adam: fp32 master weights, momentum and variance (12 bytes per parameter).
+    mem.weights_B = n * param_bytes / (p.zero >= 3 ? dp_shards : 1.0);
+    mem.gradients_B = n * grad_bytes / (p.zero >= 2 ? dp_shards : 1.0);
+    mem.optimizer_B = n * 12.0 / (p.zero >= 1 ? dp_shards : 1.0);
+    mem.activations_B = activations;
+    mem.buffers_B = kRuntimeOverhead_B + kFragmentation * activations;
+    if (mem.total_B() > best.total_B()) best = mem;
+  }
+  return best;
 }
 
 std::vector<std::string> memory_advice(const workloads::TrainingJob& job, double capacity_B) {

@@ -43,5 +43,15 @@ TEST(PipelineSchedule, OneFOneBHoldsAtMostPMicroBatches) {
   EXPECT_DOUBLE_EQ(in_flight_micro_batches(8, 2, 64), (7 * 2 + 8 + 1) / 2.0);
 }
 
+TEST(PipelineSchedule, LaterStagesHoldFewerMicroBatchesUnlessAllAreInWarmUp) {
+  EXPECT_DOUBLE_EQ(in_flight_micro_batches(8, 1, 64, 7), 1);
+  EXPECT_DOUBLE_EQ(in_flight_micro_batches(8, 1, 64, 3), 5);
+  EXPECT_DOUBLE_EQ(in_flight_micro_batches(8, 2, 64, 7), (8 + 1) / 2.0);
+  // Llama 3 405B as Meta ran it (p = m = 16, v = 4): the first half of the stages run every forward pass before
+  // the first backward, so stage 1 holds all 16 micro-batches like stage 0.
+  EXPECT_DOUBLE_EQ(in_flight_micro_batches(16, 4, 16, 1), 16);
+  EXPECT_DOUBLE_EQ(in_flight_micro_batches(16, 4, 16, 15), (3 * 16 + 1) / 4.0);
+}
+
 }  // namespace
 }  // namespace capsim::sim
