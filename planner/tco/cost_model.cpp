@@ -386,7 +386,7 @@ OptionResult cost_option(const Study& st, const CapacityModel& cap, const Option
     owned = fleet.online;
     if (detail && lead > 0 && !fleet.purchases.empty() && fleet.purchases.front().online_month < lead) {
       r.notes.push_back("the first servers are ordered " + std::to_string(lead) +
-                        " months before the horizon starts (lead time); their cash is counted in month 0");
+                        " months before the horizon starts (lead time); their cash is counted in month 1");
     }
   }
 

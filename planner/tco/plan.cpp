@@ -245,7 +245,7 @@ PlanResult plan_study(const Study& st, int monte_carlo) {
     return std::abs(a.high_total_usd[best] - a.low_total_usd[best]) > std::abs(b.high_total_usd[best] - b.low_total_usd[best]);
   });
   for (auto& bar : p.sensitivity) {
-    for (const auto* totals : {&bar.low_total_usd}) {
+    for (const auto* totals : {&bar.low_total_usd, &bar.high_total_usd}) {
       const std::size_t w = cheapest(*totals);
       bar.low_best.push_back(w == best ? "" : p.options[w].name);
     }

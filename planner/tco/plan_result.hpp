@@ -65,6 +65,7 @@ struct OptionResult {
   double utilization = 0;      ///< owned GPU-hours used / owned GPU-hours online (cloud: committed hours used)
   double cost_per_gpu_hour_usd = 0;      ///< total_cost_usd / gpu_hours
   double cost_per_million_tokens_usd = 0;  ///< total_cost_usd / (tokens trained + tokens served) x 1e6
+  /// Month indexes here and in Purchase are 0-based (month 0 is the horizon's first); people read index + 1.
   std::optional<int> break_even_month;   ///< first month from which its cumulative cost stays at or below the
                                          ///< cheapest cloud option's; none when it never does (or it is that cloud)
   int owned_gpus = 0;                    ///< GPUs bought over the horizon (0 for cloud)
@@ -79,16 +80,17 @@ struct SensitivityBar {
   std::string label;           ///< "GPU and server prices"
   double low_factor = 0;       ///< multiplier applied for the low case (e.g. 0.8)
   double high_factor = 0;      ///< and for the high case (1.2)
-  std::vector<double> low_total_usd;   ///< per option (options' order), total cost with the input low
-  std::vector<double> high_total_usd;  ///< and high
-  std::vector<std::string> low_best;   ///< recommended option's name with the input low ("" = unchanged)
+  std::vector<double> low_total_usd;   ///< per option (options' order), NPV with the input low
+  std::vector<double> high_total_usd;  ///< and high (NPV: the measure the recommendation ranks by)
+  /// The cheapest option by NPV with the input low ([0]) and high ([1]); "" where it is the recommended one.
+  std::vector<std::string> low_best;
 };
 
 /// Monte Carlo over uncertain prices and demand.
 struct MonteCarloResult {
   int samples = 0;
   unsigned long long seed = 0;
-  std::vector<double> p10_usd, p50_usd, p90_usd;  ///< per option, total cost
+  std::vector<double> p10_usd, p50_usd, p90_usd;  ///< per option, NPV
   std::vector<double> cheapest_share;             ///< per option, share of samples in which it is cheapest
   std::vector<std::string> assumptions;           ///< the distributions sampled, in words
 };
