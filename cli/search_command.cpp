@@ -147,7 +147,7 @@ int search_command(const SearchOptions& o) {
   if (sized && sized->cheapest < 0) {
     throw InfeasibleError("no GPU type trains \"" + problem.job.name + "\" within " +
                           units::format_time(spec.deadline_s) +
-                          " on the cluster sizes tried (the table above gives the best time of the largest)");
+                          " on the cluster sizes tried (per GPU type, the result gives the best time on the largest cluster tried)");
   }
   if (!tally.has_best) {
     std::string why;
