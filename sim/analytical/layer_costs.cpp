@@ -330,7 +330,11 @@ LayerCost embedding_cost(const LayerContext& ctx) {
 LayerCost output_layer_cost(const LayerContext& ctx) {
   const auto& m = ctx.job->model;
   const auto& p = ctx.job->parallelism;
-  const GemmAdder add = make_adder(ctx);
+  // The logits GEMM stays in 16-bit under FP8 recipes: Megatron-Core builds the output layer from its own
+  // tensor_parallel.ColumnParallelLinear, outside Transformer Engine's fp8_autocast, and torchtitan's Float8
+  // conversion skips the "output" module by default.
+  const bool low_precision = ctx.job->precision == Precision::fp8 || ctx.job->precision == Precision::fp4;
+  const GemmAdder add = low_precision ? GemmAdder{*ctx.gemm, Precision::bf16, kActBytes, 0.0} : make_adder(ctx);
   const double tokens = static_cast<double>(p.micro_batch) * m.seq_len / p.cp;
   const double vocab_shard = static_cast<double>(m.vocab) / p.tp;
   const double elem_tokens = p.sequence_parallel ? tokens / p.tp : tokens;
