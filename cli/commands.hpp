@@ -95,6 +95,8 @@ struct SearchOptions {
   std::vector<double> oversubscription;  ///< replace `search.oversubscription`
   std::string price;     ///< "$2.50/h" per GPU; empty = the price book's
   std::string deadline;  ///< "90d": per GPU type, the fewest GPUs that train the tokens in time
+  std::string verify;    ///< "des": re-run the fastest of the front on the DES engine
+  int top = 3;           ///< how many --verify re-runs
 };
 CLI::App* add_search_command(CLI::App& app, SearchOptions& options);
 int search_command(const SearchOptions& options);

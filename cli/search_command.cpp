@@ -14,6 +14,7 @@
 #include "cli/commands.hpp"
 #include "cli/search_summary.hpp"
 #include "planner/search/deadline_sizing.hpp"
+#include "planner/search/des_verify.hpp"
 #include "planner/search/design_search.hpp"
 #include "planner/search/search_json.hpp"
 #include "planner/search/search_mpi.hpp"
@@ -91,6 +92,9 @@ CLI::App* add_search_command(CLI::App& app, SearchOptions& o) {
   cmd->add_option("--deadline", o.deadline,
                   "Wall time to train the workload's tokens in, failures included, e.g. 90d: per GPU type, the fewest "
                   "GPUs that make it and the cheapest layout");
+  cmd->add_option("--verify", o.verify, "Re-run the fastest configurations of the front on this engine")
+      ->check(CLI::IsMember({"des"}));
+  cmd->add_option("--top", o.top, "How many configurations --verify re-runs (default: 3)")->check(CLI::Range(1, 50));
   return cmd;
 }
 
@@ -132,6 +136,11 @@ int search_command(const SearchOptions& o) {
   if (sized) {
     doc["deadline"] = deadline_json(*sized);
     summary += deadline_summary(*sized);
+  }
+  if (!o.verify.empty()) {
+    const auto checked = verify_on_des(problem, tally, o.top, scenario.simulation.des);
+    doc["verify"] = verify_json(problem, checked);
+    summary += verify_summary(problem, checked);
   }
   if (!o.out_dir.empty()) {
     write_file_atomically(o.out_dir + "/result.json", doc.dump(2) + "\n");

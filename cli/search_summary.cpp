@@ -86,4 +86,17 @@ std::string deadline_summary(const planner::search::DeadlineResult& result) {
   return out.str();
 }
 
+std::string verify_summary(const SearchProblem& problem,
+                           const std::vector<planner::search::VerifiedCandidate>& checked) {
+  std::ostringstream out;
+  out << fmt::format("\nThe fastest of the front on the DES engine (disagreement above {}):\n",
+                     units::format_percent(planner::search::kEngineTolerance));
+  for (const auto& v : checked) {
+    out << fmt::format("  analytical {:>10}  des {:>10}  {:>+7.1f}%{}  {}\n", units::format_time(v.analytical_step_s),
+                       units::format_time(v.des_step_s), v.difference * 100, v.disagrees ? "  DISAGREE" : "",
+                       layout(problem, v.candidate));
+  }
+  return out.str();
+}
+
 }  // namespace capsim::cli

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "planner/search/deadline_sizing.hpp"
+#include "planner/search/des_verify.hpp"
 #include "planner/search/search_json.hpp"
 
 namespace capsim::cli {
@@ -15,5 +16,9 @@ std::string search_summary(const planner::search::SearchProblem& problem, const 
 
 /// The deadline table: per GPU type the fewest GPUs that make it, their layout, wall time and cost.
 std::string deadline_summary(const planner::search::DeadlineResult& result);
+
+/// The --verify table: each re-run configuration's step on both engines and where they disagree.
+std::string verify_summary(const planner::search::SearchProblem& problem,
+                           const std::vector<planner::search::VerifiedCandidate>& checked);
 
 }  // namespace capsim::cli
