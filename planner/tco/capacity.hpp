@@ -53,9 +53,9 @@ struct CapacityModel {
   std::map<std::string, int> gpus_per_node;
   std::map<std::string, double> nics_per_gpu;
   std::vector<std::string> notes;
-  /// Fabric capex per node of the detailed (base) fleet, per GPU type: the fast path of the tornado and the Monte
-  /// Carlo scales it instead of building a fabric graph per sample.
-  mutable std::map<std::string, double> network_usd_per_node;
+  /// Fabric capex of the fleets priced in detail, per GPU type and node count: the fast path of the tornado and the
+  /// Monte Carlo reuses it (or scales the nearest fleet's per node) instead of building a fabric graph per sample.
+  mutable std::map<std::string, std::map<int, double>> network_usd;
 };
 
 /// Goodput of a campaign with failures scaled by `failure_factor` and `extra_rate_per_s` more interruptions (spot

@@ -246,14 +246,18 @@ Capex fleet_capex(const PriceBook& book, const CapacityModel& cap, const std::st
   const double optic = price(book, "on-prem/transceiver", &used), fibre = price(book, "on-prem/optical-cable", &used);
   const double dac = price(book, "on-prem/copper-cable", &used);
   net::FabricCounts counts;
-  auto cached = cap.network_usd_per_node.find(gpu);
-  if (!detail && cached != cap.network_usd_per_node.end()) {
-    c.network = cached->second * nodes;  // fast path: the detailed fleet's fabric cost per node
+  auto cached = cap.network_usd.find(gpu);
+  if (!detail && cached != cap.network_usd.end() && !cached->second.empty()) {
+    // Fast path: the same fleet's fabric, or the nearest detailed fleet's cost per node.
+    const auto& sizes = cached->second;
+    auto hit = sizes.lower_bound(nodes);
+    if (hit == sizes.end() || (hit != sizes.begin() && hit->first - nodes > nodes - std::prev(hit)->first)) --hit;
+    c.network = hit->first == nodes ? hit->second : hit->second / hit->first * nodes;
   } else {
     if (nodes > 1) counts = net::build_fabric(cluster)->counts();
     c.network = nics * nic + counts.switch_ports * port + counts.optics * optic + counts.optical_cables * fibre +
                 counts.copper_cables * dac;
-    if (detail) cap.network_usd_per_node[gpu] = c.network / nodes;
+    if (detail) cap.network_usd[gpu][nodes] = c.network;
   }
   const double node_peak = cap.node_peak_W.at(gpu);
   const int per_rack = std::max(1, static_cast<int>(cluster.facility.effective_rack_limit_W() / node_peak));

@@ -124,6 +124,21 @@ TEST_F(HandChecked, ThePlanRecommendsTheCheaperOptionAndTheOwnedOneNeverBreaksEv
   EXPECT_TRUE(inline_server);
 }
 
+TEST(CostModel, TheFastPathPricesEveryBundledOptionAsTheDetailedOneDoes) {
+  // The tornado and the Monte Carlo price options without building fabric graphs; with every factor at 1 they must
+  // reproduce the detailed figures exactly, or every bar of the tornado is shifted.
+  for (const char* name : {"70b-pretrain", "chat-growth", "mixed-lab"}) {
+    const Study st = load_study_file(std::string(CAPSIM_SOURCE_DIR) + "/scenarios/studies/" + name + ".json");
+    const CapacityModel cap = build_capacity(st);
+    std::vector<double> detailed;
+    for (const Option& o : st.options) detailed.push_back(cost_option(st, cap, o, Factors{}, true).npv_usd);
+    for (std::size_t i = 0; i < st.options.size(); ++i) {
+      EXPECT_NEAR(cost_option(st, cap, st.options[i], Factors{}, false).npv_usd, detailed[i], 0.005)
+          << name << ": " << st.options[i].name;
+    }
+  }
+}
+
 TEST(CostModel, NpvDiscountsMonthByMonth) {
   EXPECT_DOUBLE_EQ(npv({100, 100}, 0), 200);
   EXPECT_NEAR(npv({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 110}, 0.10), 100, 1e-9);
