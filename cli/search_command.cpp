@@ -16,6 +16,7 @@
 #include "planner/search/deadline_sizing.hpp"
 #include "planner/search/des_verify.hpp"
 #include "planner/search/design_search.hpp"
+#include "planner/search/pareto_chart.hpp"
 #include "planner/search/search_json.hpp"
 #include "planner/search/search_mpi.hpp"
 #include "sim/core/atomic_file.hpp"
@@ -77,7 +78,8 @@ CLI::App* add_search_command(CLI::App& app, SearchOptions& o) {
                 "their Pareto front (under mpirun, spread over the ranks)");
   cmd->add_option("scenario", o.scenario, "Scenario file, with an optional \"search\" block (default: the bundled one)");
   cmd->add_flag("--json", o.json, "Print the result document as JSON on stdout, and nothing else");
-  cmd->add_option("--out", o.out_dir, "Also write result.json, summary.txt and pareto.csv into this folder");
+  cmd->add_option("--out", o.out_dir,
+                  "Also write result.json, summary.txt, pareto.csv and pareto.html (the chart) into this folder");
   cmd->add_option("--threads", o.threads, "Threads per process (default: every core)")->check(CLI::Range(1, 256));
   cmd->add_option("--gpu", o.gpu, "GPU types to try, comma-separated (default: the scenario's)")->delimiter(',');
   cmd->add_option("--gpus", o.gpus, "Cluster sizes in GPUs to try, comma-separated (default: the scenario's)")
@@ -146,12 +148,13 @@ int search_command(const SearchOptions& o) {
     write_file_atomically(o.out_dir + "/result.json", doc.dump(2) + "\n");
     write_file_atomically(o.out_dir + "/summary.txt", summary);
     write_file_atomically(o.out_dir + "/pareto.csv", pareto_csv(problem, tally));
+    write_file_atomically(o.out_dir + "/pareto.html", pareto_html(problem, tally, summary));
   }
   if (o.json) {
     std::cout << doc.dump(2) << "\n";
   } else {
     std::cout << summary;
-    if (!o.out_dir.empty()) std::cout << "\nWrote result.json, summary.txt and pareto.csv to " << o.out_dir << "\n";
+    if (!o.out_dir.empty()) std::cout << "\nWrote result.json, summary.txt, pareto.csv and pareto.html to " << o.out_dir << "\n";
   }
   if (sized && sized->cheapest < 0) {
     throw InfeasibleError("no GPU type trains \"" + problem.job.name + "\" within " +
