@@ -111,7 +111,9 @@ int search_command(const SearchOptions& o) {
   apply_options(o, spec);
   if (!o.out_dir.empty() && mpi.rank() == 0) prepare_output_folder(o.out_dir);
   RunSettings settings;
-  settings.threads = o.threads;
+  // Ranks on one machine share its cores: by default each takes its share of them.
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  settings.threads = o.threads > 0 ? o.threads : std::max(1, cores / mpi.local_size());
   settings.rank = mpi.rank();
   settings.ranks = mpi.size();
   std::optional<DeadlineResult> sized;
@@ -131,7 +133,7 @@ int search_command(const SearchOptions& o) {
 
   RunFacts facts;
   facts.elapsed_s = elapsed;
-  facts.threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  facts.threads = settings.threads;
   facts.ranks = mpi.size();
   auto doc = search_json(problem, tally, facts);
   std::string summary = search_summary(problem, tally, facts);

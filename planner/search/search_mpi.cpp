@@ -58,6 +58,12 @@ bool MpiSession::launched_by_mpirun() {
          std::getenv("PMIX_RANK") != nullptr;
 }
 
+int MpiSession::local_size() const {
+  const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+  const int n = active_ && local != nullptr ? std::atoi(local) : 1;
+  return n > 0 ? n : 1;
+}
+
 MpiSession::MpiSession() {
   if (!launched_by_mpirun()) return;
   int initialized = 0;

@@ -22,6 +22,8 @@ class MpiSession {
   bool active() const { return active_; }
   int rank() const { return rank_; }
   int size() const { return size_; }
+  /// Ranks on this machine (OMPI_COMM_WORLD_LOCAL_SIZE; 1 without mpirun): they share its cores.
+  int local_size() const;
 
   /// Every rank's tally merged on rank 0, in rank order (the merge does not depend on order; the fixed order keeps
   /// it reproducible anyway). Other ranks get `local` back. Collective: every rank must call it.
