@@ -141,6 +141,14 @@ PassCost attention_core(const LayerContext& ctx, LayerCost& cost) {
     const double b_comm = 2.0 * f_comm;
     fwd.cp_comm_s += std::max(0.0, f_comm - fwd.compute_s * (p.cp - 1) / p.cp);
     bwd.cp_comm_s += std::max(0.0, b_comm - bwd.compute_s * (p.cp - 1) / p.cp);
+    // Each ring step yields a partial output and log-sum-exp that are merged in fp32 (Transformer Engine's
+    // AttnFuncWithCPAndKVP2P, flash_attn_fwd_out_correction): per step read the 16-bit partial (2) and read-modify-
+    // write the fp32 sum (4 + 4), then one cast back (4 + 2). Backward accumulates dQ in fp32 the same way and adds
+    // each step's dK, dV into the 16-bit buffer that travels the ring (2 + 2 + 2).
+    const double q_elems = b * sq * heads * d;
+    const double kv_elems = b * sq * 2.0 * m.kv_heads / std::min(p.tp, m.kv_heads) * d;
+    add_memory(fwd, gemm, q_elems * ((2 + 4 + 4) * p.cp + 4 + 2));
+    add_memory(bwd, gemm, q_elems * (2 + 4 + 4) * p.cp + kv_elems * (2 + 2 + 2) * p.cp);
   }
   cost.forward += fwd;
   cost.backward += bwd;
