@@ -1,15 +1,14 @@
 // `capsim search SCENARIO`: every valid layout of the scenario's training workload, the best per objective and the
 // Pareto front of time, cost and energy; on threads, and on MPI ranks under mpirun.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <optional>
 #include <thread>
-
-#include <unistd.h>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
 #include "cli/commands.hpp"
 #include "cli/search_summary.hpp"
@@ -74,9 +73,11 @@ void draw_progress(double share) {
 
 CLI::App* add_search_command(CLI::App& app, SearchOptions& o) {
   auto* cmd = app.add_subcommand(
-      "search", "Every valid parallel layout of the scenario's training workload: best time, cost and energy, and "
-                "their Pareto front (under mpirun, spread over the ranks)");
-  cmd->add_option("scenario", o.scenario, "Scenario file, with an optional \"search\" block (default: the bundled one)");
+      "search",
+      "Every valid parallel layout of the scenario's training workload: best time, cost and energy, and "
+      "their Pareto front (under mpirun, spread over the ranks)");
+  cmd->add_option("scenario", o.scenario,
+                  "Scenario file, with an optional \"search\" block (default: the bundled one)");
   cmd->add_flag("--json", o.json, "Print the result document as JSON on stdout, and nothing else");
   cmd->add_option("--out", o.out_dir,
                   "Also write result.json, summary.txt, pareto.csv and pareto.html (the chart) into this folder");
@@ -105,9 +106,9 @@ int search_command(const SearchOptions& o) {
   const MpiSession mpi;
   SearchSpec spec;
   const planner::Scenario scenario =
-      o.scenario.empty() ? load_search_scenario(std::string(builtin_scenario_files().front().content),
-                                                "<built-in default.json>", spec)
-                         : load_search_scenario_file(o.scenario, spec);
+      o.scenario.empty()
+          ? load_search_scenario(std::string(builtin_scenario_files().front().content), "<built-in default.json>", spec)
+          : load_search_scenario_file(o.scenario, spec);
   apply_options(o, spec);
   if (!o.out_dir.empty() && mpi.rank() == 0) prepare_output_folder(o.out_dir);
   RunSettings settings;
@@ -156,12 +157,13 @@ int search_command(const SearchOptions& o) {
     std::cout << doc.dump(2) << "\n";
   } else {
     std::cout << summary;
-    if (!o.out_dir.empty()) std::cout << "\nWrote result.json, summary.txt, pareto.csv and pareto.html to " << o.out_dir << "\n";
+    if (!o.out_dir.empty())
+      std::cout << "\nWrote result.json, summary.txt, pareto.csv and pareto.html to " << o.out_dir << "\n";
   }
   if (sized && sized->cheapest < 0) {
-    throw InfeasibleError("no GPU type trains \"" + problem.job.name + "\" within " +
-                          units::format_time(spec.deadline_s) +
-                          " on the cluster sizes tried (per GPU type, the result gives the best time on the largest cluster tried)");
+    throw InfeasibleError(
+        "no GPU type trains \"" + problem.job.name + "\" within " + units::format_time(spec.deadline_s) +
+        " on the cluster sizes tried (per GPU type, the result gives the best time on the largest cluster tried)");
   }
   if (!tally.has_best) {
     std::string why;

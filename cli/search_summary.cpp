@@ -1,8 +1,8 @@
 #include "cli/search_summary.hpp"
 
-#include <sstream>
-
 #include <fmt/format.h>
+
+#include <sstream>
 
 #include "sim/core/units.hpp"
 
@@ -37,13 +37,14 @@ std::string search_summary(const SearchProblem& problem, const planner::search::
   std::ostringstream out;
   const bool train = problem.job.tokens > 0;
   out << fmt::format("CapSim search: \"{}\" of scenario \"{}\"\n", problem.job.name, problem.scenario_name);
-  out << fmt::format("  {} configurations evaluated in {:.2f} s ({}/s, {} thread{} x {} rank{}); {} timed by the "
-                     "engine, {} feasible\n",
-                     units::format_integer(static_cast<double>(tally.evaluated)), facts.elapsed_s,
-                     units::format_count(facts.elapsed_s > 0 ? tally.evaluated / facts.elapsed_s : 0), facts.threads,
-                     facts.threads == 1 ? "" : "s", facts.ranks, facts.ranks == 1 ? "" : "s",
-                     units::format_integer(static_cast<double>(tally.estimated)),
-                     units::format_integer(static_cast<double>(tally.feasible)));
+  out << fmt::format(
+      "  {} configurations evaluated in {:.2f} s ({}/s, {} thread{} x {} rank{}); {} timed by the "
+      "engine, {} feasible\n",
+      units::format_integer(static_cast<double>(tally.evaluated)), facts.elapsed_s,
+      units::format_count(facts.elapsed_s > 0 ? tally.evaluated / facts.elapsed_s : 0), facts.threads,
+      facts.threads == 1 ? "" : "s", facts.ranks, facts.ranks == 1 ? "" : "s",
+      units::format_integer(static_cast<double>(tally.estimated)),
+      units::format_integer(static_cast<double>(tally.feasible)));
   out << "  infeasible:";
   for (std::size_t i = 0; i < planner::search::kInfeasibleReasons; ++i) {
     out << fmt::format(" {} {}", planner::search::to_string(static_cast<planner::search::Infeasible>(i)),

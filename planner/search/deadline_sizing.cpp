@@ -38,8 +38,8 @@ std::pair<double, double> effective_time(const Scenario& scenario, const SearchP
   const workloads::TrainingJob job = candidate_job(problem, c);
   sim::TrainingResult r = sim::AnalyticalEngine().run_training(v.cluster, job);
   add_storage_and_reliability(sized, job, r);
-  const double t = r.reliability.effective_time_to_train_s > 0 ? r.reliability.effective_time_to_train_s
-                                                                : r.time_to_train_s;
+  const double t =
+      r.reliability.effective_time_to_train_s > 0 ? r.reliability.effective_time_to_train_s : r.time_to_train_s;
   return {t, r.reliability.goodput};
 }
 

@@ -4,10 +4,9 @@
 /// the workload's tokens in time with failures, restarts and checkpoints included, and the cheapest of those.
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "planner/search/design_search.hpp"
 
@@ -17,11 +16,11 @@ namespace capsim::planner::search {
 struct DeadlinePick {
   std::string gpu;
   bool found = false;
-  Candidate candidate;         ///< the layout, on the fewest GPUs that make it (index into the result's variants)
+  Candidate candidate;          ///< the layout, on the fewest GPUs that make it (index into the result's variants)
   double effective_time_s = 0;  ///< wall time with interruptions and checkpoints (planner's reliability model)
   double goodput = 0;
-  double cost_usd = 0;          ///< GPU-time of effective_time_s at the variant's price
-  int largest_gpus = 0;         ///< when not found: the largest cluster tried, and its best wall time
+  double cost_usd = 0;   ///< GPU-time of effective_time_s at the variant's price
+  int largest_gpus = 0;  ///< when not found: the largest cluster tried, and its best wall time
   double largest_time_s = 0;
 };
 

@@ -3,9 +3,8 @@
 /// `capsim search --verify des --top K`: the K fastest configurations of the Pareto front re-run on the DES
 /// engine (contention on the real fabric), and where the two engines disagree.
 
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "planner/search/search_space.hpp"
 #include "planner/search/search_tally.hpp"
@@ -18,7 +17,7 @@ struct VerifiedCandidate {
   Candidate candidate;
   double analytical_step_s = 0;
   double des_step_s = 0;
-  double difference = 0;  ///< des / analytical - 1
+  double difference = 0;   ///< des / analytical - 1
   bool disagrees = false;  ///< |difference| above the tolerance
 };
 

@@ -130,11 +130,10 @@ void evaluate_chunk(const SearchProblem& problem, const Chunk& chunk, std::uint3
                 // the rest of compute and the optimizer memory-bound, exposed communication, bubble as waiting.
                 const double compute_bound = std::min(e.compute_s, e.hardware_flops / v.gpus / v.best_gemm_flop_rate);
                 const double memory_bound = e.compute_s - compute_bound + e.optimizer_s;
-                const double comm = e.tp_comm_s + e.cp_comm_s + e.ep_comm_s + e.pp_comm_s + e.dp_comm_s +
-                                    e.param_gather_s;
-                const double step_J = compute_bound * v.power.compute_bound_W +
-                                      memory_bound * v.power.memory_bound_W + comm * v.power.comm_W +
-                                      std::max(0.0, e.bubble_s) * v.power.idle_W;
+                const double comm =
+                    e.tp_comm_s + e.cp_comm_s + e.ep_comm_s + e.pp_comm_s + e.dp_comm_s + e.param_gather_s;
+                const double step_J = compute_bound * v.power.compute_bound_W + memory_bound * v.power.memory_bound_W +
+                                      comm * v.power.comm_W + std::max(0.0, e.bubble_s) * v.power.idle_W;
                 c.index = (static_cast<std::uint64_t>(chunk_id) << 32) | k;
                 c.sequence_parallel = static_cast<std::uint8_t>(sp);
                 c.recompute = static_cast<std::uint8_t>(rc);

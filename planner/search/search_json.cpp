@@ -1,8 +1,8 @@
 #include "planner/search/search_json.hpp"
 
-#include <sstream>
-
 #include <fmt/format.h>
+
+#include <sstream>
 
 namespace capsim::planner::search {
 
@@ -69,8 +69,8 @@ nlohmann::ordered_json search_json(const SearchProblem& problem, const SearchTal
     bool seen = false;
     for (const auto& p : prices) seen = seen || p["gpu"] == gpu;
     if (!seen) {
-      prices.push_back({{"gpu", gpu}, {"usd_per_gpu_hour", v.price_usd_per_gpu_s * kSecondsPerHour},
-                        {"source", v.price_source}});
+      prices.push_back(
+          {{"gpu", gpu}, {"usd_per_gpu_hour", v.price_usd_per_gpu_s * kSecondsPerHour}, {"source", v.price_source}});
     }
   }
   j["prices"] = prices;
@@ -94,8 +94,8 @@ std::string pareto_csv(const SearchProblem& problem, const SearchTally& tally) {
   for (const Candidate& c : tally.pareto) {
     const Variant& v = problem.variants[c.variant];
     out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.6g},{:.6g},{:.2f},{:.6g},{:.4f},{:.3f}\n",
-                       v.cluster.gpu.id, v.gpus, v.cluster.scale_out.oversubscription, hw::to_string(v.precision),
-                       c.tp, c.pp, c.cp, c.dp, c.ep, c.micro_batch, c.virtual_stages, c.sequence_parallel ? 1 : 0,
+                       v.cluster.gpu.id, v.gpus, v.cluster.scale_out.oversubscription, hw::to_string(v.precision), c.tp,
+                       c.pp, c.cp, c.dp, c.ep, c.micro_batch, c.virtual_stages, c.sequence_parallel ? 1 : 0,
                        recompute_name(c.recompute), c.zero, c.step_time_s, problem.job.tokens > 0 ? c.time_s : 0.0,
                        c.cost_usd, c.energy_J / kJoulesPerMWh, c.mfu, c.memory_B / (1024.0 * 1024 * 1024));
   }

@@ -3,9 +3,8 @@
 /// The result document of `capsim search` (DESIGN.md: evaluated, feasible, elapsed_s, best, pareto) and the CSV of
 /// its Pareto front.
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "planner/search/search_space.hpp"
 #include "planner/search/search_tally.hpp"

@@ -1,11 +1,11 @@
 #include "planner/search/search_mpi.hpp"
 
+#include <mpi.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <type_traits>
 #include <vector>
-
-#include <mpi.h>
 
 #include "sim/core/error.hpp"
 
@@ -28,7 +28,8 @@ std::vector<char> pack(const SearchTally& t) {
   char* out = bytes.data();
   std::memcpy(out, &h, sizeof h);
   std::memcpy(out + sizeof h, t.best.data(), sizeof t.best);
-  if (!t.pareto.empty()) std::memcpy(out + sizeof h + sizeof t.best, t.pareto.data(), t.pareto.size() * sizeof(Candidate));
+  if (!t.pareto.empty())
+    std::memcpy(out + sizeof h + sizeof t.best, t.pareto.data(), t.pareto.size() * sizeof(Candidate));
   return bytes;
 }
 
@@ -97,9 +98,9 @@ SearchTally MpiSession::reduce(const SearchTally& local) const {
     }
     all.resize(static_cast<std::size_t>(at));
   }
-  check(MPI_Gatherv(mine.data(), count, MPI_BYTE, all.data(), counts.data(), offsets.data(), MPI_BYTE, 0,
-                    MPI_COMM_WORLD),
-        "MPI_Gatherv");
+  check(
+      MPI_Gatherv(mine.data(), count, MPI_BYTE, all.data(), counts.data(), offsets.data(), MPI_BYTE, 0, MPI_COMM_WORLD),
+      "MPI_Gatherv");
   if (rank_ != 0) return local;
   SearchTally total;
   for (std::size_t r = 0; r < counts.size(); ++r) total.merge(unpack(all.data() + offsets[r]));

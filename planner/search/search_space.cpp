@@ -143,8 +143,9 @@ SearchProblem make_search_problem(const Scenario& scenario, const SearchSpec& sp
     const hw::GpuSpec* gpu = catalog.find(id);
     if (gpu == nullptr) {
       const std::string near = closest_match(id, catalog.ids());
-      problems.push_back(diag("--gpu / search.gpu", "unknown GPU \"" + printable_ascii(id) + "\"",
-                                 near.empty() ? "known: " + join_alternatives(catalog.ids()) : "did you mean \"" + near + "\"?"));
+      problems.push_back(
+          diag("--gpu / search.gpu", "unknown GPU \"" + printable_ascii(id) + "\"",
+               near.empty() ? "known: " + join_alternatives(catalog.ids()) : "did you mean \"" + near + "\"?"));
       continue;
     }
     const bool same = gpu->id == scenario.cluster.gpu.id;
@@ -161,8 +162,8 @@ SearchProblem make_search_problem(const Scenario& scenario, const SearchSpec& sp
       const auto cheapest = tco::PriceBook::builtin().cheapest_gpu_hour(gpu->id, spec.pricing);
       if (!cheapest) {
         problems.push_back(diag("--price / search.price_per_gpu_hour",
-                                   "the price book has no " + spec.pricing + " instance with the " + gpu->id,
-                                   "give a price, e.g. --price '$2.50/h'"));
+                                "the price book has no " + spec.pricing + " instance with the " + gpu->id,
+                                "give a price, e.g. --price '$2.50/h'"));
         continue;
       }
       price = cheapest->first / kSecondsPerHour;
@@ -170,16 +171,16 @@ SearchProblem make_search_problem(const Scenario& scenario, const SearchSpec& sp
     }
     for (const int gpus : sizes) {
       if (gpus % base.gpus_per_node != 0) {
-        problems.push_back(diag("--gpus / search.gpus",
-                                   std::to_string(gpus) + " GPUs are not whole " + gpu->id + " nodes of " +
-                                       std::to_string(base.gpus_per_node),
-                                   "use a multiple of " + std::to_string(base.gpus_per_node)));
+        problems.push_back(diag(
+            "--gpus / search.gpus",
+            std::to_string(gpus) + " GPUs are not whole " + gpu->id + " nodes of " + std::to_string(base.gpus_per_node),
+            "use a multiple of " + std::to_string(base.gpus_per_node)));
         continue;
       }
       for (const hw::Precision prec : precisions) {
         if (!gpu->supports(prec)) {
           problems.push_back(diag("--precision / search.precision",
-                                     "the " + gpu->id + " has no " + std::string(hw::to_string(prec)) + " math"));
+                                  "the " + gpu->id + " has no " + std::string(hw::to_string(prec)) + " math"));
           continue;
         }
         for (const double over : oversubscription) {

@@ -5,10 +5,9 @@
 
 #include <array>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "models/hardware/cluster.hpp"
 #include "models/workloads/transformer.hpp"
@@ -19,18 +18,18 @@ namespace capsim::planner::search {
 
 /// The axes to search and how to price a configuration. Empty lists mean "the scenario's own value".
 struct SearchSpec {
-  std::vector<std::string> gpu_types;     ///< catalog ids (`search.gpu`, --gpu)
-  std::vector<int> cluster_gpus;          ///< GPU counts of the cluster (`search.gpus`, --gpus)
-  std::vector<double> oversubscription;   ///< leaf oversubscription ratios (`search.oversubscription`)
-  std::vector<hw::Precision> precisions;  ///< math precisions (`search.precision`)
+  std::vector<std::string> gpu_types;          ///< catalog ids (`search.gpu`, --gpu)
+  std::vector<int> cluster_gpus;               ///< GPU counts of the cluster (`search.gpus`, --gpus)
+  std::vector<double> oversubscription;        ///< leaf oversubscription ratios (`search.oversubscription`)
+  std::vector<hw::Precision> precisions;       ///< math precisions (`search.precision`)
   std::vector<int> micro_batches{1, 2, 4, 8};  ///< `search.micro_batch`
-  int max_tp = 64;             ///< largest tensor-parallel degree tried (`search.max_tp`)
-  int max_pp = 128;            ///< largest pipeline depth tried (`search.max_pp`)
-  int max_cp = 16;             ///< largest context-parallel degree tried (`search.max_cp`)
-  int max_virtual_stages = 8;  ///< largest interleave tried (`search.max_virtual_stages`)
-  double price_usd_per_gpu_s = 0;  ///< a given price (`search.price_per_gpu_hour`, --price); 0 = the price book's
+  int max_tp = 64;                             ///< largest tensor-parallel degree tried (`search.max_tp`)
+  int max_pp = 128;                            ///< largest pipeline depth tried (`search.max_pp`)
+  int max_cp = 16;                             ///< largest context-parallel degree tried (`search.max_cp`)
+  int max_virtual_stages = 8;                  ///< largest interleave tried (`search.max_virtual_stages`)
+  double price_usd_per_gpu_s = 0;     ///< a given price (`search.price_per_gpu_hour`, --price); 0 = the price book's
   std::string pricing = "on-demand";  ///< price-book pricing model when no price is given (`search.pricing`)
-  double deadline_s = 0;       ///< --deadline: size each GPU type for this wall time; 0 = none
+  double deadline_s = 0;              ///< --deadline: size each GPU type for this wall time; 0 = none
 };
 
 /// Reads a scenario's `search` block into `spec` (problems to `reader`, JSON pointers under "/search").
@@ -67,7 +66,7 @@ struct Variant {
 /// A search ready to run: the workload, its clusters and the axes.
 struct SearchProblem {
   std::string scenario_name;
-  workloads::TrainingJob job;  ///< the scenario's first training workload; its parallelism is what varies
+  workloads::TrainingJob job;    ///< the scenario's first training workload; its parallelism is what varies
   std::string workload_pointer;  ///< "/workloads/0"
   std::vector<Variant> variants;
   SearchSpec spec;

@@ -6,20 +6,28 @@ namespace capsim::planner::search {
 
 std::string_view to_string(Infeasible reason) {
   switch (reason) {
-    case Infeasible::tp_kv_heads: return "tp_kv_heads";
-    case Infeasible::cp_seq_len: return "cp_seq_len";
-    case Infeasible::global_batch: return "global_batch";
-    case Infeasible::interleave: return "interleave";
-    case Infeasible::memory: return "memory";
+    case Infeasible::tp_kv_heads:
+      return "tp_kv_heads";
+    case Infeasible::cp_seq_len:
+      return "cp_seq_len";
+    case Infeasible::global_batch:
+      return "global_batch";
+    case Infeasible::interleave:
+      return "interleave";
+    case Infeasible::memory:
+      return "memory";
   }
   return "unknown";
 }
 
 std::string_view to_string(Objective objective) {
   switch (objective) {
-    case Objective::time: return "time";
-    case Objective::cost: return "cost";
-    case Objective::energy: return "energy";
+    case Objective::time:
+      return "time";
+    case Objective::cost:
+      return "cost";
+    case Objective::energy:
+      return "energy";
   }
   return "unknown";
 }

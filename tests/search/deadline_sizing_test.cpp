@@ -1,8 +1,8 @@
 #include "planner/search/deadline_sizing.hpp"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "sim/core/error.hpp"
 

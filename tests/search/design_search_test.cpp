@@ -1,8 +1,8 @@
 #include "planner/search/design_search.hpp"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "planner/scenario.hpp"
 #include "sim/analytical/analytical_engine.hpp"

@@ -12,8 +12,8 @@ using namespace capsim::planner::search;
 
 SearchProblem llama405b_problem() {
   SearchSpec spec;
-  const auto scenario = load_search_scenario_file(
-      std::string(CAPSIM_SOURCE_DIR) + "/scenarios/examples/llama3-405b-16k-gpus.json", spec);
+  const auto scenario =
+      load_search_scenario_file(std::string(CAPSIM_SOURCE_DIR) + "/scenarios/examples/llama3-405b-16k-gpus.json", spec);
   spec.cluster_gpus = {2048, 4096, 8192, 12288, 16384};
   spec.precisions = {capsim::hw::Precision::bf16, capsim::hw::Precision::fp8};
   return make_search_problem(scenario, spec);

@@ -1,9 +1,9 @@
 #include "planner/search/search_tally.hpp"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace capsim::planner::search {
 namespace {
