@@ -95,6 +95,15 @@ TEST(AnalyticalEngine, ZeroOneShardsOptimizerStateOverDataParallelRanks) {
   EXPECT_DOUBLE_EQ(z1.memory.weights_B, z0.memory.weights_B);
 }
 
+TEST(AnalyticalEngine, StageWithAnExtraLayerCanHoldTheMostActivations) {
+  const auto cluster = catalog_cluster("h100-sxm5-80gb", 1);
+  // 6 layers on 4 stages split 1-2-2-1: stage 1 holds 3 micro-batches of 2 layers, more than stage 0's 4 of 1.
+  const TrainingResult uneven = AnalyticalEngine().run_training(cluster, gpt_job(6, 4096, 32, 1, 4, 1, 4));
+  // 8 layers split 2-2-2-2: stage 0 holds 4 micro-batches of 2 layers.
+  const TrainingResult even = AnalyticalEngine().run_training(cluster, gpt_job(8, 4096, 32, 1, 4, 1, 4));
+  EXPECT_NEAR(uneven.memory.activations_B, even.memory.activations_B * 6 / 8, 1e-3 * even.memory.activations_B);
+}
+
 TEST(AnalyticalEngine, FullRecomputeTradesTimeForActivationMemory) {
   const auto cluster = catalog_cluster("a100-sxm4-80gb", 8);
   auto job = gpt_job(40, 6144, 48, 8, 1, 8, 64);
