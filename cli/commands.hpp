@@ -94,6 +94,7 @@ struct SearchOptions {
   std::vector<std::string> precision;    ///< replace `search.precision`
   std::vector<double> oversubscription;  ///< replace `search.oversubscription`
   std::string price;     ///< "$2.50/h" per GPU; empty = the price book's
+  std::string budget;    ///< "$5M": configurations that cost more are infeasible
   std::string deadline;  ///< "90d": per GPU type, the fewest GPUs that train the tokens in time
   std::string verify;    ///< "des": re-run the fastest of the front on the DES engine
   int top = 3;           ///< how many --verify re-runs

@@ -56,6 +56,7 @@ void apply_options(const SearchOptions& o, SearchSpec& spec) {
     }
   }
   if (!o.price.empty()) spec.price_usd_per_gpu_s = option_quantity(o.price, units::Dimension::money_rate, "--price");
+  if (!o.budget.empty()) spec.budget_usd = option_quantity(o.budget, units::Dimension::money, "--budget");
   if (!o.deadline.empty()) spec.deadline_s = option_quantity(o.deadline, units::Dimension::time, "--deadline");
 }
 
@@ -92,6 +93,7 @@ CLI::App* add_search_command(CLI::App& app, SearchOptions& o) {
       ->delimiter(',')
       ->check(CLI::Range(1.0, 64.0));
   cmd->add_option("--price", o.price, "Price per GPU-hour, e.g. '$2.50/h' (default: the price book's cheapest)");
+  cmd->add_option("--budget", o.budget, "Most a configuration may cost, e.g. '$5M' (GPU-time to train, or per step)");
   cmd->add_option("--deadline", o.deadline,
                   "Wall time to train the workload's tokens in, failures included, e.g. 90d: per GPU type, the fewest "
                   "GPUs that make it and the cheapest layout");
@@ -172,9 +174,10 @@ int search_command(const SearchOptions& o) {
       why += (why.empty() ? "" : ", ") + std::string(to_string(static_cast<Infeasible>(i))) + " " +
              units::format_integer(static_cast<double>(tally.infeasible[i]));
     }
-    throw InfeasibleError("none of the " + units::format_integer(static_cast<double>(tally.evaluated)) +
-                          " configurations of \"" + problem.job.name + "\" is feasible (" + why +
-                          "): add GPUs (--gpus), a GPU with more memory (--gpu) or another precision");
+    throw InfeasibleError(
+        "none of the " + units::format_integer(static_cast<double>(tally.evaluated)) + " configurations of \"" +
+        problem.job.name + "\" is feasible (" + why +
+        "): add GPUs (--gpus), a GPU with more memory (--gpu), another precision or a larger --budget");
   }
   return 0;
 }

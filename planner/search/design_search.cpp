@@ -144,6 +144,10 @@ void evaluate_chunk(const SearchProblem& problem, const Chunk& chunk, std::uint3
                 c.energy_J = step_J * steps;
                 c.memory_B = memory_B;
                 c.mfu = model_flops / (e.step_time_s * v.gpus * v.peak_flop_rate);
+                if (spec.budget_usd > 0 && c.cost_usd > spec.budget_usd) {
+                  ++tally.infeasible[static_cast<std::size_t>(Infeasible::budget)];
+                  continue;
+                }
                 ++tally.feasible;
                 tally.add(c);
               }

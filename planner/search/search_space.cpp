@@ -68,6 +68,7 @@ void read_search_block(const nlohmann::json& block, JsonReader& reader, SearchSp
   if (auto v = o.quantity("price_per_gpu_hour", units::Dimension::money_rate, 0, 1e6, true)) {
     spec.price_usd_per_gpu_s = *v;
   }
+  if (auto v = o.quantity("budget", units::Dimension::money, 0, 1e15, true)) spec.budget_usd = *v;
   if (auto v = o.choice("pricing", {"on-demand", "committed-1y", "committed-3y", "spot", "capacity-block"})) {
     spec.pricing = *v;
   }

@@ -29,6 +29,7 @@ struct SearchSpec {
   int max_virtual_stages = 8;                  ///< largest interleave tried (`search.max_virtual_stages`)
   double price_usd_per_gpu_s = 0;     ///< a given price (`search.price_per_gpu_hour`, --price); 0 = the price book's
   std::string pricing = "on-demand";  ///< price-book pricing model when no price is given (`search.pricing`)
+  double budget_usd = 0;              ///< `search.budget`, --budget: dearer configurations are infeasible; 0 = none
   double deadline_s = 0;              ///< --deadline: size each GPU type for this wall time; 0 = none
 };
 

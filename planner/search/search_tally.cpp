@@ -16,6 +16,8 @@ std::string_view to_string(Infeasible reason) {
       return "interleave";
     case Infeasible::memory:
       return "memory";
+    case Infeasible::budget:
+      return "budget";
   }
   return "unknown";
 }

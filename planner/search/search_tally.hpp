@@ -18,8 +18,9 @@ enum class Infeasible : std::uint8_t {
   global_batch,  ///< dp x micro_batch does not divide global_batch
   interleave,    ///< the interleaved schedule needs the micro-batch count to be a multiple of pp
   memory,        ///< more memory per GPU than the GPU has
+  budget,        ///< costs more than the search's budget
 };
-inline constexpr std::size_t kInfeasibleReasons = 5;
+inline constexpr std::size_t kInfeasibleReasons = 6;
 /// JSON key of a reason ("memory", "global_batch", ...).
 std::string_view to_string(Infeasible reason);
 
