@@ -56,8 +56,9 @@ struct GpuSpec {
   /// to training, whose steps run seconds of back-to-back GEMMs; see GemmModel::Clocks.
   std::map<Precision, double> sustained_gemm_ratio;
   int sm_count = 0;  ///< streaming multiprocessors / compute units: sets GEMM wave quantization
-  /// Flash-attention forward and backward shares of the BF16 dense peak at head_dim 128 (a calibration profile's
-  /// fit); 0 = derived from the GEMM cap (FlashAttention-2's published share of the best GEMM).
+  /// Flash-attention forward and backward shares of the BF16 dense peak at head_dim 128 (the catalog's measured
+  /// figure or a calibration profile's fit); 0 = derived from the GEMM cap (FlashAttention-2's published share of
+  /// the best GEMM).
   double attention_fwd_efficiency = 0;
   double attention_bwd_efficiency = 0;  ///< see attention_fwd_efficiency
 

@@ -213,8 +213,8 @@ class EntryReader {
 
 void EntryReader::read(const json& entry, const std::string& ptr) {
   check_keys(entry, ptr,
-             {"id", "name", "vendor", "peak_flops", "max_gemm_efficiency", "sustained_gemm_ratio", "sm_count", "hbm", "kernel_overhead",
-              "power", "scale_up", "node"});
+             {"id", "name", "vendor", "peak_flops", "max_gemm_efficiency", "sustained_gemm_ratio", "attention_efficiency",
+              "sm_count", "hbm", "kernel_overhead", "power", "scale_up", "node"});
   for (const auto& [key, target] :
        {std::pair<std::string, std::string*>{"id", &spec_.id}, {"name", &spec_.name}, {"vendor", &spec_.vendor}}) {
     const auto it = entry.find(key);
@@ -245,6 +245,14 @@ void EntryReader::read(const json& entry, const std::string& ptr) {
   quantity(entry, "kernel_overhead", ptr, "kernel_overhead_s", Dimension::time, Range::non_negative,
            spec_.kernel_overhead_s);
 
+  if (const json* attention = object(entry, "attention_efficiency", ptr, false)) {
+    const std::string p = ptr + "/attention_efficiency";
+    check_keys(*attention, p, {"fwd", "bwd"});
+    quantity(*attention, "fwd", p, "attention_fwd_efficiency", Dimension::count, Range::ratio,
+             spec_.attention_fwd_efficiency);
+    quantity(*attention, "bwd", p, "attention_bwd_efficiency", Dimension::count, Range::ratio,
+             spec_.attention_bwd_efficiency);
+  }
   if (const json* hbm = object(entry, "hbm", ptr, true)) {
     const std::string p = ptr + "/hbm";
     check_keys(*hbm, p, {"capacity", "bandwidth", "achieved_bandwidth"});
