@@ -38,18 +38,20 @@ std::string plan_summary(const PlanResult& p) {
   out << p.headline << "\n";
   for (const auto& r : p.reasons) out << "  - " << r << "\n";
   out << "\n";
-  out << fmt::format("  {:<22} {:<8} {:>12} {:>12} {:>10} {:>10} {:>9} {:>11}\n", "option", "kind", "total", "NPV",
-                     "$/GPU-h", "$/M tok", "util.", "break-even");
+  out << fmt::format("  {:<22} {:<8} {:>12} {:>12} {:>10} {:>10} {:>9} {:>11} {:>11}\n", "option", "kind", "total",
+                     "NPV", "$/GPU-h", "$/M tok", "util.", "break-even", "cash back");
   for (const OptionResult& o : p.options) {
     const bool owned = o.kind != "cloud";
-    out << fmt::format("  {:<22} {:<8} {:>12} {:>12} {:>10} {:>10} {:>9} {:>11}{}\n", o.name.substr(0, 22), o.kind,
+    out << fmt::format("  {:<22} {:<8} {:>12} {:>12} {:>10} {:>10} {:>9} {:>11} {:>11}{}\n", o.name.substr(0, 22), o.kind,
                        units::format_money(o.total_cost_usd), units::format_money(o.npv_usd),
                        units::format_money(o.cost_per_gpu_hour_usd), units::format_money(o.cost_per_million_tokens_usd),
                        (owned && o.owned_gpus > 0) || (!owned && o.utilization < 1) ? units::format_percent(o.utilization) : "-",
                        o.kind == "cloud" ? "-" : month_or_never(o.break_even_month),
+                       o.kind == "cloud" ? "-" : month_or_never(o.payback_month),
                        o.name == p.recommended ? "  <- recommended" : "");
   }
-  out << "\n";
+  out << "  break-even: from this month on, the cost to date (owned hardware at book value) stays below the cheapest\n"
+         "  cloud option's; cash back: the same with cash only (hardware at its price, no book value)\n\n";
   for (const OptionResult& o : p.options) {
     out << fmt::format("{} ({}): {}\n", o.name, o.kind, o.description);
     out << fmt::format("  {} GPU-hours of work on {}", units::format_count(o.gpu_hours), o.gpu);

@@ -39,14 +39,16 @@ std::string utilization_text(const tco::OptionResult& o) {
 Table make_options_table(const tco::PlanResult& plan) {
   Table t;
   t.header = {"Option",     "Kind",      "Total",       "NPV",         "$/GPU-hour",
-              "$/M tokens", "GPU-hours", "Utilization", "GPUs bought", "Break-even"};
-  t.numeric = {false, false, true, true, true, true, true, true, true, true};
+              "$/M tokens", "GPU-hours", "Utilization", "GPUs bought", "Break-even", "Cash payback"};
+  t.numeric = {false, false, true, true, true, true, true, true, true, true, true};
   for (const tco::OptionResult& o : plan.options) {
     const bool best = o.name == plan.recommended;
     t.add({o.name + (best ? " (recommended)" : ""), o.kind, format_money(o.total_cost_usd), format_money(o.npv_usd),
            money_or_dash(o.cost_per_gpu_hour_usd), money_or_dash(o.cost_per_million_tokens_usd),
            units::format_count(o.gpu_hours), utilization_text(o),
-           o.owned_gpus > 0 ? std::to_string(o.owned_gpus) : "-", break_even_text(plan, o)},
+           o.owned_gpus > 0 ? std::to_string(o.owned_gpus) : "-", break_even_text(plan, o),
+           o.payback_month ? "month " + std::to_string(month_number(*o.payback_month))
+                           : (o.kind == "cloud" || !plan.cheapest_cloud ? "-" : "never")},
           best);
   }
   return t;

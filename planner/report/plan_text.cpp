@@ -37,9 +37,10 @@ std::vector<std::string> option_notes(const tco::PlanResult& plan) {
 }
 
 std::string break_even_note(const tco::PlanResult& plan) {
-  return "Break-even: the first month from which an option's cumulative cost stays at or below the cheapest cloud "
-         "option's" +
-         (plan.cheapest_cloud ? " (" + *plan.cheapest_cloud + ")." : std::string("."));
+  return "Break-even: the first month from which an option's cost to date (owned hardware at book value) stays at or "
+         "below the cheapest cloud option's" +
+         (plan.cheapest_cloud ? " (" + *plan.cheapest_cloud + ")" : std::string()) +
+         ". Cash payback: the same with cash alone (hardware at its price, no book value).";
 }
 
 std::string monthly_note() {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <numeric>
 #include <random>
 #include <set>
 
@@ -98,8 +99,10 @@ void recommend(PlanResult& p, const Study& st) {
                         "the runner-up, \"" + s.name + "\" (NPV " + units::format_money(s.npv_usd) + ").");
   }
   if (b.break_even_month && p.cheapest_cloud) {
-    p.reasons.push_back("Against renting (\"" + *p.cheapest_cloud + "\", the cheapest cloud option), its cumulative "
-                        "cost is lower from " + month_text(*b.break_even_month) + " on.");
+    p.reasons.push_back("Against renting (\"" + *p.cheapest_cloud + "\", the cheapest cloud option), its cost to "
+                        "date, owned hardware at book value, is lower from " + month_text(*b.break_even_month) + " on; " +
+                        (b.payback_month ? "in cash alone it pays back from " + month_text(*b.payback_month) + "."
+                                         : "in cash alone it does not pay back within the horizon."));
   }
   if (b.kind != "cloud") {
     p.reasons.push_back("Its owned GPUs are busy " + units::format_percent(b.utilization) + " of the hours they are "
@@ -171,9 +174,20 @@ PlanResult plan_study(const Study& st, int monte_carlo) {
   }
   if (ref) {
     p.cheapest_cloud = p.options[*ref].name;
+    auto cash = [](const OptionResult& o) {  // cash spent to date, the residual value's book credit left out
+      std::vector<double> c = o.monthly_cost_usd;
+      for (const auto& [category, months] : o.monthly_by_category_usd) {
+        if (category != "residual_value") continue;
+        for (std::size_t m = 0; m < c.size() && m < months.size(); ++m) c[m] -= months[m];
+      }
+      std::partial_sum(c.begin(), c.end(), c.begin());
+      return c;
+    };
+    const std::vector<double> ref_cash = cash(p.options[*ref]);
     for (std::size_t i = 0; i < p.options.size(); ++i) {
       if (i != *ref && p.options[i].kind != "cloud") {
         p.options[i].break_even_month = break_even(p.options[i].cumulative_cost_usd, p.options[*ref].cumulative_cost_usd);
+        p.options[i].payback_month = break_even(cash(p.options[i]), ref_cash);
       }
     }
   }

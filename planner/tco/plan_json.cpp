@@ -43,6 +43,7 @@ json option_json(const OptionResult& o) {
   j["cost_per_gpu_hour_usd"] = cents(o.cost_per_gpu_hour_usd);
   j["cost_per_million_tokens_usd"] = cents(o.cost_per_million_tokens_usd);
   j["break_even_month"] = o.break_even_month ? json(*o.break_even_month) : json(nullptr);
+  j["payback_month"] = o.payback_month ? json(*o.payback_month) : json(nullptr);
   j["owned_gpus"] = o.owned_gpus;
   json purchases = json::array();
   for (const Purchase& p : o.purchases) {

@@ -68,6 +68,9 @@ struct OptionResult {
   /// Month indexes here and in Purchase are 0-based (month 0 is the horizon's first); people read index + 1.
   std::optional<int> break_even_month;   ///< first month from which its cumulative cost stays at or below the
                                          ///< cheapest cloud option's; none when it never does (or it is that cloud)
+  /// Cash payback: first month from which the running sum of monthly_cost_usd (cash, hardware at its price when
+  /// bought, no book value) stays at or below the cheapest cloud option's; none when it never does in the horizon.
+  std::optional<int> payback_month;
   int owned_gpus = 0;                    ///< GPUs bought over the horizon (0 for cloud)
   std::vector<Purchase> purchases;
   std::vector<BomLine> bom;              ///< what it buys (on-prem and the hybrid base)

@@ -115,6 +115,7 @@ TEST_F(HandChecked, ThePlanRecommendsTheCheaperOptionAndTheOwnedOneNeverBreaksEv
   EXPECT_EQ(p.recommended, "rent");
   EXPECT_EQ(p.cheapest_cloud.value_or(""), "rent");
   EXPECT_FALSE(p.options[1].break_even_month.has_value());
+  EXPECT_FALSE(p.options[1].payback_month.has_value());
   EXPECT_FALSE(p.reasons.empty());
   // Every price the plan used is listed with its origin; the inline ones name the study.
   bool inline_server = false;
