@@ -110,7 +110,7 @@ CLI::App* add_plan_command(CLI::App& app, PlanOptions& o) {
   auto* cmd = app.add_subcommand("plan", "Cost of each option of a study (cloud, on-prem, hybrid) over its horizon");
   cmd->add_option("study", o.study, "Study file (schema capsim/study/v1)")->required();
   cmd->add_flag("--json", o.json, "Print the result document as JSON on stdout, and nothing else");
-  cmd->add_option("--out", o.out_dir, "Also write result.json, costs.csv, report.html and report.pdf into this folder");
+  cmd->add_option("--out", o.out_dir, "Also write result.json, summary.txt, costs.csv, report.html and report.pdf into this folder");
   cmd->add_option("--monte-carlo", o.monte_carlo, "Monte Carlo samples over prices and demand (default: the study's)")
       ->check(CLI::Range(0, 1'000'000));
   return cmd;
