@@ -116,7 +116,7 @@ class RawReader {
   std::vector<Diagnostic>& found_;
 };
 
-void read_device(const json& doc, RawCalibration& raw) {
+void read_device(RawReader& r, const json& doc, RawCalibration& raw) {
   CalibrationProvenance& p = raw.provenance;
   const json& d = doc["device"];
   p.device = str(d, "name");
@@ -134,7 +134,10 @@ void read_device(const json& doc, RawCalibration& raw) {
   if (doc.contains("settings") && doc["settings"].is_object()) library = str(doc["settings"], "library");
   p.tools[raw.tool] = library.empty() ? std::string("raw-v1") : library;
   p.inputs.push_back(raw.file);
-  raw.sample = doc.value("sample", false) || doc.value("synthetic", false);
+  // flag() reports a non-boolean with its pointer; json::value would throw a type_error instead.
+  const bool sample = r.flag(doc, "", "sample", false).value_or(false);
+  const bool synthetic = r.flag(doc, "", "synthetic", false).value_or(false);
+  raw.sample = sample || synthetic;
   p.synthetic = raw.sample;
 }
 
@@ -406,7 +409,7 @@ RawCalibration raw_calibration_from_json(const json& doc, const std::string& fil
   if (!doc.contains("device") || !doc["device"].is_object()) {
     r.error("/device", "missing the device object");
   } else {
-    read_device(doc, raw);
+    read_device(r, doc, raw);
   }
   // An empty list is fine: a program that could measure nothing here (one GPU for NCCL) says why under "skipped".
   if (!doc.contains("measurements") || !doc["measurements"].is_array()) {
@@ -427,11 +430,13 @@ RawCalibration read_raw_calibration(const std::string& path) {
   if (!in) throw InputError({{path, "", "cannot read the raw calibration file", "check the path"}});
   std::stringstream text;
   text << in.rdbuf();
+  json doc;
   try {
-    return raw_calibration_from_json(json::parse(text.str()), path);
-  } catch (const json::parse_error& e) {
+    doc = json::parse(text.str());
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number such as 1e999
     throw InputError({{path, "", std::string("invalid JSON: ") + e.what(), ""}});
   }
+  return raw_calibration_from_json(doc, path);
 }
 
 double gemm_wave_use(const GpuSpec& gpu, const GemmShape& shape, Precision p) {

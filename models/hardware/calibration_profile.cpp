@@ -367,7 +367,7 @@ CalibrationProfile read_profile(const std::string& path) {
   json doc;
   try {
     doc = json::parse(text.str());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number such as 1e999
     throw InputError({{path, "", std::string("invalid JSON: ") + e.what(), ""}});
   }
   return profile_from_json(doc, path);
