@@ -395,11 +395,12 @@ void GpuCatalog::add_file(const std::string& path) {
   json doc;
   try {
     doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    // nlohmann's message: "[json.exception.parse_error.101] parse error at line 3, column 7: syntax error ...".
+  } catch (const json::exception& e) {
+    // nlohmann's message: "[json.exception.parse_error.101] parse error at line 3, column 7: syntax error ...", or
+    // out_of_range.406 for a number such as 1e999.
     std::string what = e.what();
     const auto at = what.find("parse error at ");
-    what = at == std::string::npos ? what : "invalid JSON at " + what.substr(at + 15);
+    what = at == std::string::npos ? "invalid JSON: " + what : "invalid JSON at " + what.substr(at + 15);
     fail(clean(what, 300));
   }
   add_document(doc, path);

@@ -299,6 +299,9 @@ TEST(GpuCatalog, AddFileReportsMissingEmptyAndDirectoryPaths) {
   EXPECT_THROW(GpuCatalog().add_file(write_temp("empty.json", "  \n")), InputError);
   EXPECT_THROW(GpuCatalog().add_file(::testing::TempDir()), InputError);
   EXPECT_THROW(GpuCatalog().add_file(write_temp("binary.json", std::string("\xFF\x00\x01", 3))), InputError);
+  // A number past double's range is nlohmann's out_of_range, not a parse_error: still the user's invalid JSON.
+  EXPECT_THROW(GpuCatalog().add_file(write_temp("huge.json", R"({"schema": "capsim/gpu-catalog/v1", "gpus": [1e999]})")),
+               InputError);
 }
 
 TEST(Precision, NamesRoundTripAndFp8AliasesParse) {
