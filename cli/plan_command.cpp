@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/plan_reports.hpp"
+#include "planner/report/plan_tables.hpp"
 #include "planner/tco/plan.hpp"
 #include "planner/tco/study.hpp"
 #include "sim/core/atomic_file.hpp"
@@ -41,11 +42,10 @@ std::string plan_summary(const PlanResult& p) {
   out << fmt::format("  {:<22} {:<8} {:>12} {:>12} {:>10} {:>10} {:>9} {:>11} {:>11}\n", "option", "kind", "total",
                      "NPV", "$/GPU-h", "$/M tok", "util.", "break-even", "cash back");
   for (const OptionResult& o : p.options) {
-    const bool owned = o.kind != "cloud";
     out << fmt::format("  {:<22} {:<8} {:>12} {:>12} {:>10} {:>10} {:>9} {:>11} {:>11}{}\n", o.name.substr(0, 22), o.kind,
                        units::format_money(o.total_cost_usd), units::format_money(o.npv_usd),
                        units::format_money(o.cost_per_gpu_hour_usd), units::format_money(o.cost_per_million_tokens_usd),
-                       (owned && o.owned_gpus > 0) || (!owned && o.utilization < 1) ? units::format_percent(o.utilization) : "-",
+                       planner::report::utilization_text(o),
                        o.kind == "cloud" ? "-" : month_or_never(o.break_even_month),
                        o.kind == "cloud" ? "-" : month_or_never(o.payback_month),
                        o.name == p.recommended ? "  <- recommended" : "");

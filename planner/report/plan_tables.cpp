@@ -27,14 +27,13 @@ std::string break_even_text(const tco::PlanResult& plan, const tco::OptionResult
   return "never";
 }
 
-/// Owned GPUs busy, or a cloud commitment used; "-" where the option has neither.
+}  // namespace
+
 std::string utilization_text(const tco::OptionResult& o) {
   const bool owned = o.kind != "cloud";
   if ((owned && o.owned_gpus > 0) || (!owned && o.utilization < 1)) return units::format_percent(o.utilization);
   return "-";
 }
-
-}  // namespace
 
 Table make_options_table(const tco::PlanResult& plan) {
   Table t;

@@ -3,6 +3,8 @@
 /// The tables of a plan's cost report, from a tco::PlanResult by pure functions, every figure formatted with
 /// capsim::units. The HTML report and the PDF draw the same tables.
 
+#include <string>
+
 #include "planner/report/report_table.hpp"
 #include "planner/tco/plan_result.hpp"
 
@@ -11,6 +13,9 @@ namespace capsim::planner::report {
 /// One row per option: kind, total, NPV, $/GPU-hour, $/M tokens, GPU-hours, utilization, GPUs bought and break-even
 /// month; the recommended option emphasized and marked.
 Table make_options_table(const tco::PlanResult& plan);
+
+/// Utilization as people read it: owned GPUs busy, or a cloud commitment used; "-" where the option has neither.
+std::string utilization_text(const tco::OptionResult& option);
 
 /// Total per cost category (rows, plan_categories order) and option (columns), with a total row.
 Table make_category_table(const tco::PlanResult& plan);

@@ -8,6 +8,7 @@
 #include "models/hardware/facility.hpp"
 #include "models/hardware/gpu_catalog.hpp"
 #include "models/network/fabric_factory.hpp"
+#include "planner/serving_fleet.hpp"
 #include "sim/core/units.hpp"
 
 namespace capsim::planner::tco {
@@ -100,8 +101,7 @@ Timeline build_timeline(const Study& st, const CapacityModel& cap, const std::st
           const double rate = d.rate_per_s * f.demand * growth * d.daily_curve[static_cast<std::size_t>(h)];
           // Spot: a reclaimed replica is down for its restart, so the fleet keeps that share of replicas spare.
           const double spot_spare = 1 + spot_rate_per_instance_s * s.restart_s;
-          const double replicas =
-              std::max(1.0, std::ceil(rate * (1 + d.headroom) * spot_spare / s.capacity_per_s - 1e-9));
+          const double replicas = replicas_for(rate * spot_spare, s.capacity_per_s, d.headroom);
           serve_gpus += replicas * s.gpus_per_replica;
           serve_W += rate / s.capacity_per_s * s.replica_W;  // at the load it carries
           served_tokens_per_h += rate * 3600 * s.output_tokens_per_request;
@@ -269,9 +269,8 @@ Capex fleet_capex(const PriceBook& book, const CapacityModel& cap, const std::st
       if (q > 0) c.bom.push_back({std::move(cat), std::move(item), q, unit, q * unit, key});
     };
     line("servers", server->name, nodes, "on-prem/server/" + gpu);
-    line("network", "NIC port (" + units::format_bandwidth(cluster.scale_out.nic_bw_Bps * 8).replace(
-                                       units::format_bandwidth(cluster.scale_out.nic_bw_Bps * 8).find("B/s"), 3, "b/s") +
-                        ")", nics, "on-prem/nic-port");
+    line("network", "NIC port (" + units::format_count(cluster.scale_out.nic_bw_Bps * 8 / 1e9) + " Gb/s)", nics,
+         "on-prem/nic-port");
     for (const auto& t : counts.tiers) {
       line("network", t.name + " switch (" + std::to_string(t.radix) + " ports)", static_cast<double>(t.switches), "on-prem/switch-port");
       c.bom.back().unit_price_usd *= t.radix;
@@ -398,8 +397,7 @@ OptionResult cost_option(const Study& st, const CapacityModel& cap, const Option
   std::vector<double> busy_owned_W(static_cast<std::size_t>(H), 0), owned_busy_h(static_cast<std::size_t>(H), 0),
       owned_idle_h(static_cast<std::size_t>(H), 0), cloud_gpu_h(static_cast<std::size_t>(H), 0),
       burst_share(static_cast<std::size_t>(H), 0);
-  std::vector<std::pair<double, double>> cloud_blocks;  // (GPUs, hours) per block for commitments
-  std::vector<int> cloud_block_month;
+  std::vector<Block> cloud_blocks;  // rented GPUs per block, for commitments
   double unmet_h = 0;
   for (const Block& b : tl.blocks) {
     const auto m = static_cast<std::size_t>(b.month);
@@ -413,8 +411,11 @@ OptionResult cost_option(const Study& st, const CapacityModel& cap, const Option
     if (has_cloud) {
       const double g = ceil_to(rest * cloud_ratio, gpi);
       cloud_gpu_h[m] += g * b.hours;
-      cloud_blocks.emplace_back(g, b.hours);
-      cloud_block_month.push_back(b.month);
+      Block rented;
+      rented.month = b.month;
+      rented.hours = b.hours;
+      rented.gpus = g;
+      cloud_blocks.push_back(rented);
       if (rest > 0 && opt.kind == Option::Kind::hybrid) {
         if (b.training) burst_share[m] = std::max(burst_share[m], rest / b.gpus);
       }
@@ -433,18 +434,8 @@ OptionResult cost_option(const Study& st, const CapacityModel& cap, const Option
     std::vector<double> committed(static_cast<std::size_t>(H), 0);
     if (term > 0) {
       for (int t0 = 0; t0 < H; t0 += term) {
-        std::vector<Block> in_term;
-        for (std::size_t k = 0; k < cloud_blocks.size(); ++k) {
-          if (cloud_block_month[k] >= t0 && cloud_block_month[k] < t0 + term) {
-            Block b;
-            b.month = cloud_block_month[k];
-            b.gpus = cloud_blocks[k].first;
-            b.hours = cloud_blocks[k].second;
-            in_term.push_back(b);
-          }
-        }
         const double level = cc.commit_gpus ? ceil_to(*cc.commit_gpus, gpi)
-                                            : ceil_to(percentile_gpus(in_term, *cc.commit_percentile, t0, t0 + term), gpi);
+                                            : ceil_to(percentile_gpus(cloud_blocks, *cc.commit_percentile, t0, t0 + term), gpi);
         for (int m = t0; m < std::min(H, t0 + term); ++m) committed[static_cast<std::size_t>(m)] = level;
         if (detail && t0 + term > H && level > 0) {
           r.notes.push_back("the " + cc.commit_term + " commitment from month " + std::to_string(t0) + " runs " +
@@ -453,12 +444,10 @@ OptionResult cost_option(const Study& st, const CapacityModel& cap, const Option
       }
     }
     double used_commit_h = 0, commit_h = 0;
-    for (std::size_t k = 0; k < cloud_blocks.size(); ++k) {
-      const auto m = static_cast<std::size_t>(cloud_block_month[k]);
-      const auto [g, h] = cloud_blocks[k];
-      const double on_commit = std::min(g, committed[m]);
-      used_commit_h += on_commit * h;
-      led.add("cloud_compute", static_cast<int>(m), (g - on_commit) * h * overflow_per_gpu_h);
+    for (const Block& b : cloud_blocks) {
+      const double on_commit = std::min(b.gpus, committed[static_cast<std::size_t>(b.month)]);
+      used_commit_h += on_commit * b.hours;
+      led.add("cloud_compute", b.month, (b.gpus - on_commit) * b.hours * overflow_per_gpu_h);
     }
     for (int m = 0; m < H; ++m) {
       const double h = committed[static_cast<std::size_t>(m)] * kHoursPerMonth;
@@ -536,11 +525,8 @@ OptionResult cost_option(const Study& st, const CapacityModel& cap, const Option
       r.bom.push_back({"storage", "all-flash parallel file system, usable GB (hardware; no file-system licence)", storage_gb, storage_price / f.hardware,
                        storage_gb * storage_price / f.hardware, "on-prem/storage-capacity"});
     }
-    auto book_value = [&](double capex, int bought) {
-      const double age = static_cast<double>(H - bought) / 12;
-      return capex * (1 - (1 - residual) * std::min(1.0, age / std::max(depr_years, 1e-9)));
-    };
     double hardware_capex_total = 0;
+    // Straight-line depreciation to the residual share, at the end of month index month_end - 1.
     auto book_at = [&](double capex, int bought, int month_end) {
       const double age = static_cast<double>(month_end - bought) / 12;
       return capex * (1 - (1 - residual) * std::min(1.0, age / std::max(depr_years, 1e-9)));
@@ -558,7 +544,7 @@ OptionResult cost_option(const Study& st, const CapacityModel& cap, const Option
       led.add("network", p.month, network);
       led.add("racks", p.month, racks);
       led.add("storage", p.month, storage);
-      led.add("residual_value", H - 1, -book_value(p.capex_usd, p.month));
+      led.add("residual_value", H - 1, -book_at(p.capex_usd, p.month, H));
       for (int m = p.month; m < H - 1; ++m) held_value[static_cast<std::size_t>(m)] += book_at(p.capex_usd, p.month, m + 1);
       for (int m = p.online_month + 12; m < H; ++m) led.add("maintenance", m, p.capex_usd * maint / 12);
     }

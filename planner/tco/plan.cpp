@@ -77,7 +77,7 @@ std::size_t cheapest(const std::vector<double>& v) {
 
 std::string month_text(int m) { return "month " + std::to_string(m + 1); }
 
-void recommend(PlanResult& p, const Study& st) {
+void recommend(PlanResult& p) {
   std::vector<double> npvs;
   for (const auto& o : p.options) npvs.push_back(o.npv_usd);
   const std::size_t best = cheapest(npvs);
@@ -128,7 +128,7 @@ void recommend(PlanResult& p, const Study& st) {
       const std::size_t w = cheapest(totals);
       if (w != best) {
         flips.push_back(bar.label + (side == 0 ? " -" : " +") +
-                        units::format_percent(p.sensitivity_range).substr(0, units::format_percent(p.sensitivity_range).size()) +
+                        units::format_percent(p.sensitivity_range) +
                         " favours \"" + p.options[w].name + "\"");
       }
     }
@@ -145,7 +145,6 @@ void recommend(PlanResult& p, const Study& st) {
                         "it is the cheapest " + units::format_percent(p.monte_carlo->cheapest_share[best]) +
                         " of the time.");
   }
-  (void)st;
 }
 
 }  // namespace
@@ -264,7 +263,7 @@ PlanResult plan_study(const Study& st, int monte_carlo) {
       bar.low_best.push_back(w == best ? "" : p.options[w].name);
     }
   }
-  recommend(p, st);
+  recommend(p);
   std::set<std::string> gpus;
   for (const auto& o : p.options) gpus.insert(o.gpu);
   for (const std::string& g : gpus) p.demand.push_back(demand_series(st, cap, g));
