@@ -83,6 +83,16 @@ int plan_command(const PlanOptions& options);
 
 int calibrate_command(const CalibrateOptions& options);
 
+/// `capsim fleet-compare SCENARIO [--policies a,b] [--placements p,q] [--json]`.
+struct FleetCompareOptions {
+  std::string scenario;
+  std::string policies;    ///< comma-separated; empty = every policy the fleet can use
+  std::string placements;  ///< comma-separated; empty = the scenario's
+  bool json = false;
+};
+CLI::App* add_fleet_compare_command(CLI::App& app, FleetCompareOptions& options);
+int fleet_compare_command(const FleetCompareOptions& options);
+
 /// `capsim search`.
 struct SearchOptions {
   std::string scenario;  ///< path; empty = the bundled default scenario

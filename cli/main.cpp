@@ -66,6 +66,8 @@ int main(int argc, char** argv) {
   auto* calibrate_cmd = capsim::cli::add_calibrate_command(app, calibrate);
   capsim::cli::SearchOptions search;
   auto* search_cmd = capsim::cli::add_search_command(app, search);
+  capsim::cli::FleetCompareOptions fleet_compare;
+  auto* fleet_compare_cmd = capsim::cli::add_fleet_compare_command(app, fleet_compare);
 
   // Ctrl-C: kill DES children, remove the output file being written, end at once (sim/core/interrupt.hpp).
   capsim::install_interrupt_handler();
@@ -83,6 +85,7 @@ int main(int argc, char** argv) {
     if (*plan_cmd) return capsim::cli::plan_command(plan);
     if (*calibrate_cmd) return capsim::cli::calibrate_command(calibrate);
     if (*search_cmd) return capsim::cli::search_command(search);
+    if (*fleet_compare_cmd) return capsim::cli::fleet_compare_command(fleet_compare);
     if (*plan_serving_cmd) return capsim::cli::plan_serving_command(plan_serving);
     return exit_code(capsim::ExitCode::bad_command_line);
   } catch (const capsim::InputError& e) {

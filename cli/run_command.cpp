@@ -5,7 +5,9 @@
 #include <variant>
 
 #include "cli/commands.hpp"
+#include "cli/fleet_summary.hpp"
 #include "cli/summary_printer.hpp"
+#include "planner/fleet_json.hpp"
 #include "planner/report/scenario_report.hpp"
 #include "planner/result_json.hpp"
 #include "planner/run.hpp"
@@ -56,8 +58,37 @@ int exit_status(const planner::ScenarioResult& result, bool strict) {
 
 }  // namespace
 
+/// A scenario with a `fleet` block runs the fleet engine: many teams' jobs on the cluster.
+int run_fleet(const planner::Scenario& scenario, const RunOptions& options) {
+  if (!options.trace.empty()) throw UsageError("--trace draws one training step on the des engine, not a fleet");
+  if (!options.engine.empty() && options.engine != "analytical") {
+    throw UsageError("a fleet's job speeds come from the analytical engine; --engine " + options.engine +
+                     " does not apply (compare placements with capsim fleet-compare --placements)");
+  }
+  if (!options.out_dir.empty()) prepare_output_folder(options.out_dir);  // before any work
+  const planner::PreparedFleet fleet = planner::prepare_fleet(scenario);
+  const fleet::FleetResult result = planner::run_fleet_scenario(fleet);
+  nlohmann::json doc{{"scenario", scenario.name}, {"engine", "fleet"}, {"fleet", planner::fleet_to_json(result)}};
+  doc["notes"] = fleet.notes;
+  const std::string json_text = doc.dump(2) + "\n";
+  const std::string summary = fleet_summary(scenario, fleet, result);
+  if (!options.out_dir.empty()) {
+    const std::filesystem::path dir(options.out_dir);
+    write_file_atomically((dir / "result.json").string(), json_text);
+    write_file_atomically((dir / "summary.txt").string(), summary);
+    write_file_atomically((dir / "series.csv").string(), planner::fleet_series_csv(result));
+  }
+  std::cout << (options.json ? json_text : summary) << std::flush;
+  if (options.strict && !result.warnings.empty()) {
+    std::cerr << "capsim: --strict: the run has warnings (exit 1)\n";
+    return static_cast<int>(ExitCode::invalid_input);
+  }
+  return static_cast<int>(ExitCode::success);
+}
+
 int run_command(const RunOptions& options) {
   planner::Scenario scenario = load(options);
+  if (scenario.fleet) return run_fleet(scenario, options);
   if (!options.trace.empty() && !has_training(scenario)) {
     throw UsageError("--trace draws a training step on the des engine, and this scenario has no training workload");
   }

@@ -152,6 +152,11 @@ std::string describe_json(const json& value) {
   }
 }
 
+std::string resolve_path(const std::string& referring_file, const std::string& path) {
+  const std::filesystem::path p(path);
+  return p.is_absolute() ? path : (std::filesystem::path(referring_file).parent_path() / p).string();
+}
+
 std::optional<json> parse_json_text(std::string_view text, const std::string& file, std::vector<Diagnostic>& out) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     out.push_back(

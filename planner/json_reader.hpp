@@ -36,6 +36,9 @@ std::string describe_json(const nlohmann::json& value);
 /// `text` with every byte that is not printable ASCII replaced by '?', so messages stay valid UTF-8.
 std::string printable_ascii(std::string_view text);
 
+/// `path` as written in `referring_file`: relative paths start at that file's folder.
+std::string resolve_path(const std::string& referring_file, const std::string& path);
+
 /// Parses JSON text. On a syntax error records a diagnostic ("invalid JSON at line L, column C: ...") for `file`
 /// in `out` and returns std::nullopt. Never throws.
 std::optional<nlohmann::json> parse_json_text(std::string_view text, const std::string& file,

@@ -35,9 +35,7 @@ const std::vector<std::string>& precision_names() {
 
 /// Relative paths in a scenario start at the scenario's folder.
 std::string resolve(const std::string& scenario_file, const std::string& path) {
-  std::filesystem::path p(path);
-  if (p.is_absolute()) return path;
-  return (std::filesystem::path(scenario_file).parent_path() / p).string();
+  return resolve_path(scenario_file, path);
 }
 
 std::string in_quotes(const std::string& s) { return "\"" + s + "\""; }
@@ -496,9 +494,9 @@ Scenario load_scenario(const json& doc, const std::string& file) {
     std::optional<hw::GpuCatalog> user_catalog;
     const hw::GpuCatalog& catalog = gpu_catalog(top, user_catalog);
     parse_cluster(top, catalog, d);
-    if (const json* wl = top.get("workloads", true, "an array of at least one workload")) {
+    if (const json* wl = top.get("workloads", !top.has("fleet"), "an array of at least one workload")) {
       if (r.expect_array(*wl, "/workloads")) {
-        if (wl->empty()) {
+        if (wl->empty() && !top.has("fleet")) {
           r.error("/workloads", "expected at least one workload, found an empty array",
                   "add a training or inference workload");
         }
@@ -510,9 +508,14 @@ Scenario load_scenario(const json& doc, const std::string& file) {
     parse_simulation_and_validation(top, d);
     detail::parse_storage_and_reliability(top, d.scenario);
     resolve_des_checkpoint(r, d.scenario);
-    top.finish();
     detail::check_scenario(d, r);
     detail::check_placement(r, d.scenario);
+    if (d.cluster_ok) {
+      detail::parse_fleet(top, d.scenario);  // after the workloads: services may name one
+    } else {
+      top.allow({"fleet"});
+    }
+    top.finish();
   } catch (const InputError&) {
     throw;
   } catch (const Error& e) {

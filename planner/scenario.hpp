@@ -17,6 +17,7 @@
 #include "models/workloads/reliability.hpp"
 #include "models/workloads/serving.hpp"
 #include "models/workloads/transformer.hpp"
+#include "planner/fleet_scenario.hpp"
 #include "sim/des/des_engine.hpp"
 
 namespace capsim::planner {
@@ -58,6 +59,7 @@ struct Scenario {
   std::optional<ValidationTarget> validation;
   StorageOptions storage;                 ///< `storage`
   workloads::ReliabilitySpec reliability; ///< `reliability`
+  std::optional<FleetScenario> fleet;     ///< `fleet`: many teams' jobs on the cluster (then `workloads` may be empty)
 };
 
 /// Parses and checks a scenario document. `file` names it in diagnostics and anchors relative paths (hf_config,

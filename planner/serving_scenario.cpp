@@ -45,8 +45,7 @@ const std::vector<ModeRule>& mode_rules() {
 }
 
 std::string resolve(const std::string& scenario_file, const std::string& path) {
-  const std::filesystem::path p(path);
-  return p.is_absolute() ? path : (std::filesystem::path(scenario_file).parent_path() / p).string();
+  return resolve_path(scenario_file, path);
 }
 
 /// Bounded work: a load estimated above sim::serving::kMaxRequests is refused before anything runs.

@@ -38,6 +38,9 @@ struct ScaleOutSpec {
   int planes = 1;                 ///< independent fabric planes; NIC i sits on plane i % planes
   double switch_latency_s = 0;    ///< one switch traversal (port to port), seconds
   std::array<int, 3> torus_dims{0, 0, 0};  ///< torus3d: nodes along x, y and z
+  /// A job placed with this many of its nodes under each leaf it spans (the fleet engine's spread placements);
+  /// 0 = packed, as few leaves as the fabric allows. The collective models read it through net::fabric_shape().
+  double placement_nodes_per_leaf = 0;
   bool in_network_reduction = false;  ///< switches reduce in the network (SHARP): all-reduce sends each byte once
   std::vector<MeasuredCollective> nccl_tests;  ///< measured curves that replace the modelled ones
 };

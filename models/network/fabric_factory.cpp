@@ -172,6 +172,12 @@ FabricShape fabric_shape(const hw::ClusterSpec& cluster) {
   const int per_leaf_nics = o.rails > 0 ? o.nics_per_node / o.rails : o.nics_per_node / o.planes;
   s.nodes_per_leaf = std::max(1.0, static_cast<double>(plan.leaf_down) / std::max(1, per_leaf_nics));
   s.nodes_per_pod = plan.tiers == 3 ? s.nodes_per_leaf * plan.leaves_per_pod : s.nodes;
+  if (so.placement_nodes_per_leaf > 0 && so.placement_nodes_per_leaf < s.nodes_per_leaf) {
+    // A spread job has fewer of its nodes under each leaf (and pod), so more of its traffic climbs.
+    const double thinning = so.placement_nodes_per_leaf / s.nodes_per_leaf;
+    s.nodes_per_leaf = std::max(1.0, so.placement_nodes_per_leaf);
+    if (plan.tiers == 3) s.nodes_per_pod = std::max(s.nodes_per_leaf, s.nodes_per_pod * thinning);
+  }
   return s;
 }
 
