@@ -173,7 +173,8 @@ class Fleet {
   int preempt_for_priority(int gpus, int priority);
 
   // ---- failures, services, samples
-  void on_failure();
+  /// True when the failure stopped something (a job or a replica) or took a node out.
+  bool on_failure();
   void autoscale();
   void sample();
   int place_slot(int gpus, Placement p);
@@ -596,7 +597,8 @@ bool Fleet::reclaim_for(std::uint32_t id) {
   }
   std::sort(victims.begin(), victims.end(), [&](std::uint32_t x, std::uint32_t y) {
     if (spec_.jobs[x].priority != spec_.jobs[y].priority) return spec_.jobs[x].priority < spec_.jobs[y].priority;
-    return jobs_[x].seg_start > jobs_[y].seg_start;
+    if (jobs_[x].seg_start != jobs_[y].seg_start) return jobs_[x].seg_start > jobs_[y].seg_start;
+    return x > y;  // the later job of two admitted at once
   });
   int could = cluster_.free_gpus();
   for (std::uint32_t v : victims) could += spec_.jobs[v].gpus;
@@ -629,7 +631,8 @@ bool Fleet::fair_preempt_for(std::uint32_t id) {
     const double sx = share(spec_.jobs[x].team, 0), sy = share(spec_.jobs[y].team, 0);
     if (sx != sy) return sx > sy;
     if (spec_.jobs[x].priority != spec_.jobs[y].priority) return spec_.jobs[x].priority < spec_.jobs[y].priority;
-    return jobs_[x].seg_start > jobs_[y].seg_start;
+    if (jobs_[x].seg_start != jobs_[y].seg_start) return jobs_[x].seg_start > jobs_[y].seg_start;
+    return x > y;  // the later job of two admitted at once
   });
   for (std::uint32_t v : victims) {
     if (cluster_.fits(fj.gpus)) break;
@@ -719,7 +722,8 @@ int Fleet::preempt_for_priority(int gpus, int priority) {
   if (could < gpus) return 0;
   std::sort(victims.begin(), victims.end(), [&](std::uint32_t x, std::uint32_t y) {
     if (spec_.jobs[x].priority != spec_.jobs[y].priority) return spec_.jobs[x].priority < spec_.jobs[y].priority;
-    return jobs_[x].seg_start > jobs_[y].seg_start;
+    if (jobs_[x].seg_start != jobs_[y].seg_start) return jobs_[x].seg_start > jobs_[y].seg_start;
+    return x > y;  // the later job of two admitted at once
   });
   int n = 0;
   for (std::uint32_t v : victims) {
@@ -732,7 +736,7 @@ int Fleet::preempt_for_priority(int gpus, int priority) {
 
 // ------------------------------------------------------------------------------------------------ failures
 
-void Fleet::on_failure() {
+bool Fleet::on_failure() {
   // One interruption somewhere in the cluster: a node-level component (hardware) drains the node for repair; a
   // software fault (NCCL timeout, a bug) restarts what runs there and leaves the node up.
   const auto& r = spec_.failure_rates;
@@ -745,7 +749,7 @@ void Fleet::on_failure() {
   const int node = pick(rng_);
   const bool hardware = u(rng_) * (hw_rate + sw_rate) < hw_rate;
   ++failures_;
-  if (cluster_.is_down(node)) return;  // already in repair: nothing runs there
+  if (cluster_.is_down(node)) return false;  // already in repair: nothing runs there
   const auto occupants = node_occupants_[node];
   if (!occupants.empty()) ++failures_hitting_;
   for (std::int32_t who : occupants) {
@@ -772,6 +776,7 @@ void Fleet::on_failure() {
     cluster_.set_down(node, true);
     push(now_ + spec_.repair_s, EventType::repair, node);
   }
+  return hardware || !occupants.empty();
 }
 
 // ------------------------------------------------------------------------------------------------ services
@@ -913,12 +918,16 @@ FleetResult Fleet::run() {
       idle_passes = 0;
     }
     advance(t);
+    bool changed = false;
     while (!events_.empty() && events_.top().t <= t) {
       const Event e = events_.top();
       events_.pop();
       switch (e.type) {
         case EventType::complete:
-          if (jobs_[e.id].version == e.version && jobs_[e.id].status == Status::running) complete(e.id);
+          if (jobs_[e.id].version == e.version && jobs_[e.id].status == Status::running) {
+            complete(e.id);
+            changed = true;
+          }
           break;
         case EventType::stepping: {
           Job& j = jobs_[e.id];
@@ -932,6 +941,7 @@ FleetResult Fleet::run() {
           Job& j = jobs_[e.id];
           if (j.version == e.version && j.status == Status::running) {
             ++j.las_level;
+            changed = true;
             const auto& th = spec_.las_thresholds_gpu_s;
             if (j.las_level < static_cast<int>(th.size())) {
               const double attained = j.attained_gpu_s + spec_.jobs[e.id].gpus * (now_ - j.seg_start);
@@ -942,12 +952,16 @@ FleetResult Fleet::run() {
           break;
         }
         case EventType::failure:
-          on_failure();
+          changed = on_failure() || changed;
           if (batch_left || !spec_.services.empty()) push(now_ + gap(rng_), EventType::failure);
           break;
-        case EventType::repair: cluster_.set_down(e.id, false); break;
+        case EventType::repair:
+          cluster_.set_down(e.id, false);
+          changed = true;
+          break;
         case EventType::autoscale:
           autoscale();
+          changed = true;
           push(now_ + spec_.autoscale_interval_s, EventType::autoscale);
           break;
         case EventType::sample:
@@ -956,8 +970,13 @@ FleetResult Fleet::run() {
           break;
       }
     }
-    while (next_arrival < n && spec_.jobs[next_arrival].submit_s <= t) enqueue(static_cast<std::uint32_t>(next_arrival++));
-    schedule();
+    while (next_arrival < n && spec_.jobs[next_arrival].submit_s <= t) {
+      enqueue(static_cast<std::uint32_t>(next_arrival++));
+      changed = true;
+    }
+    // Only what frees GPUs, adds jobs or reorders the queue calls for a pass; a job leaving its restart, a sample
+    // or a stale event does not.
+    if (changed) schedule();
   }
   const double end = std::min(horizon, std::max(now_, last_completion_));
   advance(std::max(end, now_));
@@ -1040,6 +1059,14 @@ FleetResult Fleet::run() {
     rho_sum[fj.team] += rho;
     rho_max[fj.team] = std::max(rho_max[fj.team], rho);
     if (fj.deadline_s > 0) (j.finish <= fj.deadline_s ? res.deadlines_met : res.deadlines_missed)++;
+  }
+  if (spec_.record_jobs) {
+    res.jobs.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const Job& j = jobs_[i];
+      res.jobs.push_back(JobRecord{spec_.jobs[i].submit_s, j.first_start, j.finish, spec_.jobs[i].gpus,
+                                   spec_.jobs[i].team, j.restarts, j.preemptions, j.speed});
+    }
   }
   res.jct = stats_of(std::move(jct));
   res.queue = stats_of(std::move(queue));

@@ -70,6 +70,18 @@ struct TimeSample {
   std::vector<double> team_allocated;  ///< per team, GPUs held, mean over the interval
 };
 
+/// One job's fate (FleetSpec::record_jobs).
+struct JobRecord {
+  double submit_s = 0;
+  double first_start_s = -1;  ///< -1 = never started
+  double finish_s = -1;       ///< -1 = not finished at the horizon
+  std::int32_t gpus = 0;
+  std::uint32_t team = 0;
+  std::int32_t restarts = 0;
+  std::int32_t preemptions = 0;
+  float last_speed = 1;  ///< placement speed of its last run (1 = as fast as packed)
+};
+
 /// Everything a fleet run reports.
 struct FleetResult {
   std::string policy;
@@ -98,6 +110,7 @@ struct FleetResult {
   std::vector<SizeClassResult> sizes;
   std::vector<ServiceResult> services;
   std::vector<TimeSample> series;
+  std::vector<JobRecord> jobs;  ///< per job, in submit order, when FleetSpec::record_jobs
   std::vector<std::string> warnings;
   double price_per_gpu_hour_usd = 0;  ///< 0 = not priced
   std::string price_source;

@@ -142,6 +142,7 @@ struct FleetSpec {
   double autoscale_interval_s = 300;
   double sample_interval_s = 3600;  ///< time series resolution
   std::uint64_t seed = 1;
+  bool record_jobs = false;  ///< keep every job's start, finish and restarts in FleetResult::jobs
 };
 
 }  // namespace capsim::fleet
