@@ -53,6 +53,24 @@ void unknown_team(JsonReader& r, const std::string& pointer, const std::string& 
               " (or leave \"teams\" out to take them from the jobs)");
 }
 
+/// Member "team" of a generator or service: a declared team, or (teams not declared) a new one; without the key,
+/// the only declared team or "default".
+std::uint32_t read_team(ObjectReader& o, std::vector<fleet::Team>& teams, bool declared) {
+  std::string team = "default";
+  if (auto v = o.string("team")) {
+    team = *v;
+  } else if (declared && teams.size() == 1) {
+    return 0;
+  } else if (declared) {
+    o.reader().error(o.pointer("team"), "which team submits these jobs?",
+                     "give \"team\": " + join_alternatives(team_names(teams)));
+    return 0;
+  }
+  const int ti = team_index(teams, team, !declared);
+  if (ti < 0) unknown_team(o.reader(), o.pointer("team"), team, teams);
+  return static_cast<std::uint32_t>(std::max(0, ti));
+}
+
 void parse_teams(ObjectReader& f, FleetScenario& fs, bool& declared) {
   JsonReader& r = f.reader();
   const json* tj = f.get("teams");
@@ -246,11 +264,7 @@ void parse_generators(ObjectReader& f, FleetScenario& fs, bool teams_declared, d
     if (auto v = g.choice("mix", {"philly-gavel", "llm-lab"}, true)) {
       gen.mix = *v == "llm-lab" ? fleet::MixKind::llm_lab : fleet::MixKind::philly_gavel;
     }
-    std::string team = "default";
-    if (auto v = g.string("team")) team = *v;
-    const int ti = team_index(fs.spec.teams, team, !teams_declared);
-    if (ti < 0) unknown_team(r, g.pointer("team"), team, fs.spec.teams);
-    gen.team = static_cast<std::uint32_t>(std::max(0, ti));
+    gen.team = read_team(g, fs.spec.teams, teams_declared);
     const bool has_gap = g.has("mean_interarrival");
     const bool has_rate = g.has("rate");
     if (has_gap == has_rate) {
@@ -291,11 +305,7 @@ void parse_services(ObjectReader& f, FleetScenario& fs, bool teams_declared, con
     if (!s.ok()) continue;
     fleet::FleetService svc;
     if (auto v = s.string("name", true)) svc.name = *v;
-    std::string team = "default";
-    if (auto v = s.string("team")) team = *v;
-    const int ti = team_index(fs.spec.teams, team, !teams_declared);
-    if (ti < 0) unknown_team(r, s.pointer("team"), team, fs.spec.teams);
-    svc.team = static_cast<std::uint32_t>(std::max(0, ti));
+    svc.team = read_team(s, fs.spec.teams, teams_declared);
     std::string workload;
     if (auto v = s.string("workload")) {
       workload = *v;
