@@ -60,14 +60,16 @@ std::string fleet_summary(const planner::Scenario& scenario, const planner::Prep
   }
   const bool priced = r.price_per_gpu_hour_usd > 0;
   out << "\nBy team\n";
-  out << fmt::format("{:<16}{:>7}{:>7}{:>9}{:>11}{:>11}{:>11}{:>11}{:>12}{:>8}{:>8}{:>7}{}\n", "team", "quota", "weight",
+  out << fmt::format("{:<16}{:>7}{:>7}{:>9}{:>11}{:>11}{:>11}{:>11}{:>12}{:>8}{:>10}{:>7}{}\n", "team", "quota", "weight",
                      "done", "mean JCT", "p99 JCT", "mean wait", "p99 wait", "GPU-h", "share", "entitled", "rho",
                      priced ? "        cost" : "");
   for (const auto& t : r.teams) {
-    out << fmt::format("{:<16}{:>7}{:>7}{:>9}{:>11}{:>11}{:>11}{:>11}{:>12}{:>8}{:>8}{:>7}{}\n", t.name.substr(0, 15),
+    const bool ran = t.jobs_completed > 0;
+    const bool started = t.queue.count > 0;
+    out << fmt::format("{:<16}{:>7}{:>7}{:>9}{:>11}{:>11}{:>11}{:>11}{:>12}{:>8}{:>10}{:>7}{}\n", t.name.substr(0, 15),
                        t.quota_gpus > 0 ? format_integer(t.quota_gpus) : "-", fmt::format("{:g}", t.weight),
-                       n(t.jobs_completed), format_time(t.jct.mean), format_time(t.jct.p99), format_time(t.queue.mean),
-                       format_time(t.queue.p99), format_integer(t.gpu_hours), format_percent(t.share),
+                       n(t.jobs_completed), ran ? format_time(t.jct.mean) : "-", ran ? format_time(t.jct.p99) : "-",
+                       started ? format_time(t.queue.mean) : "-", started ? format_time(t.queue.p99) : "-", format_integer(t.gpu_hours), format_percent(t.share),
                        format_percent(t.entitlement), rho(t.mean_ftf_rho),
                        priced ? fmt::format("{:>12}", units::format_money(t.cost_usd)) : "");
   }
@@ -108,15 +110,15 @@ std::string fleet_comparison(const planner::Scenario& scenario, const planner::P
                              const std::vector<fleet::FleetResult>& runs) {
   std::ostringstream out;
   out << header(scenario, fleet) << "The same jobs under each policy:\n\n";
-  out << fmt::format("{:<18}{:<10}{:>9}{:>11}{:>11}{:>11}{:>11}{:>8}{:>8}{:>8}{:>7}{:>9}{:>11}\n", "policy", "placement",
-                     "done", "mean JCT", "p99 JCT", "mean wait", "p99 wait", "alloc", "busy", "goodput", "frag",
-                     "preempt", "makespan");
+  out << fmt::format("{:<18}{:<10}{:>9}{:>11}{:>11}{:>11}{:>11}{:>8}{:>8}{:>8}{:>7}{:>8}{:>9}{:>11}\n", "policy",
+                     "placement", "done", "mean JCT", "p99 JCT", "mean wait", "p99 wait", "alloc", "busy", "goodput",
+                     "frag", "stretch", "preempt", "makespan");
   for (const auto& r : runs) {
-    out << fmt::format("{:<18}{:<10}{:>9}{:>11}{:>11}{:>11}{:>11}{:>8}{:>8}{:>8}{:>7}{:>9}{:>11}\n", r.policy,
+    out << fmt::format("{:<18}{:<10}{:>9}{:>11}{:>11}{:>11}{:>11}{:>8}{:>8}{:>8}{:>7}{:>8}{:>9}{:>11}\n", r.policy,
                        r.placement, n(r.jobs_completed), format_time(r.jct.mean), format_time(r.jct.p99),
                        format_time(r.queue.mean), format_time(r.queue.p99), format_percent(r.gpu_allocation),
                        format_percent(r.gpu_busy), format_percent(r.goodput), format_percent(r.mean_fragmentation),
-                       n(r.preemptions), format_time(r.makespan_s));
+                       format_percent(r.placement_slowdown - 1), n(r.preemptions), format_time(r.makespan_s));
   }
   if (runs.size() > 0 && runs.front().teams.size() > 1) {
     out << "\nMean queueing delay by team:\n";
@@ -125,10 +127,12 @@ std::string fleet_comparison(const planner::Scenario& scenario, const planner::P
     out << '\n';
     for (const auto& r : runs) {
       out << fmt::format("{:<18}{:<10}", r.policy, r.placement);
-      for (const auto& t : r.teams) out << fmt::format("{:>14}", format_time(t.queue.mean));
+      for (const auto& t : r.teams) out << fmt::format("{:>14}", t.queue.count > 0 ? format_time(t.queue.mean) : "-");
       out << '\n';
     }
   }
+  out << "\nalloc = GPUs held, busy = stepping, goodput = stepping on work that was kept; frag = free GPUs no waiting "
+         "job could use;\nstretch = extra run time from placement (GPU-time weighted); wait = submit to first start\n";
   for (const auto& r : runs) {
     for (const auto& w : r.warnings) out << "warning (" << r.policy << "): " << w << '\n';
   }

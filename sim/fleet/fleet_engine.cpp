@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
 #include <numeric>
@@ -169,8 +170,12 @@ class Fleet {
   double share(std::uint32_t team, int extra) const;
   bool reclaim_for(std::uint32_t id);
   bool fair_preempt_for(std::uint32_t id);
-  /// Preempts running batch jobs (lowest priority, latest start first) below `priority` until `gpus` fit.
-  int preempt_for_priority(int gpus, int priority);
+  /// Running jobs to preempt so that a gang of `gpus` fits, all `eligible`; empty when no such set exists.
+  std::vector<std::uint32_t> victims_for(int gpus, const std::function<bool(std::uint32_t)>& eligible);
+  /// Preempts victims_for(`id`'s GPUs) and starts `id`; false (nothing preempted) when no victims make room.
+  bool preempt_and_start(std::uint32_t id, const std::function<bool(std::uint32_t)>& eligible);
+  /// Victims of priority below `priority` that make room for `gpus` (services scaling up).
+  std::vector<std::uint32_t> priority_victims(int gpus, int priority);
 
   // ---- failures, services, samples
   /// True when the failure stopped something (a job or a replica) or took a node out.
@@ -586,61 +591,98 @@ void Fleet::schedule_teams() {
   }
 }
 
-bool Fleet::reclaim_for(std::uint32_t id) {
-  // Kueue reclaimWithinCohort: a job within its team's own quota takes back GPUs that other teams borrowed.
-  // Victims: jobs of teams above their quota, lowest priority first, then the most recently started.
-  const int g = spec_.jobs[id].gpus;
-  std::vector<std::uint32_t> victims;
-  for (std::uint32_t r : running_) {
-    const std::uint32_t team = spec_.jobs[r].team;
-    if (team_alloc_[team] > spec_.teams[team].quota_gpus) victims.push_back(r);
-  }
-  std::sort(victims.begin(), victims.end(), [&](std::uint32_t x, std::uint32_t y) {
+std::vector<std::uint32_t> Fleet::victims_for(int gpus, const std::function<bool(std::uint32_t)>& eligible) {
+  // Preemption must free room where the gang can go, not just GPUs somewhere: for a one-node gang, the node that
+  // needs the fewest victim GPUs; for a larger one, whole nodes whose jobs may all go, emptiest first. Victims on a
+  // node go lowest priority first, then the most recently started.
+  const int gpn = cluster_.gpus_per_node();
+  auto order = [&](std::uint32_t x, std::uint32_t y) {
     if (spec_.jobs[x].priority != spec_.jobs[y].priority) return spec_.jobs[x].priority < spec_.jobs[y].priority;
     if (jobs_[x].seg_start != jobs_[y].seg_start) return jobs_[x].seg_start > jobs_[y].seg_start;
-    return x > y;  // the later job of two admitted at once
-  });
-  int could = cluster_.free_gpus();
-  for (std::uint32_t v : victims) could += spec_.jobs[v].gpus;
-  if (could < g) return false;
-  for (std::uint32_t v : victims) {
-    if (cluster_.fits(g)) break;
-    const std::uint32_t team = spec_.jobs[v].team;
-    if (team_alloc_[team] <= spec_.teams[team].quota_gpus) continue;  // no longer borrowing
-    stop(v, false);
+    return x > y;
+  };
+  std::vector<std::uint32_t> on_node;
+  if (gpus <= gpn) {
+    std::vector<std::uint32_t> best;
+    int best_cost = std::numeric_limits<int>::max();
+    for (int node = 0; node < cluster_.nodes(); ++node) {
+      if (cluster_.is_down(node)) continue;
+      on_node.clear();
+      for (std::int32_t who : node_occupants_[node]) {
+        if (who >= 0 && eligible(static_cast<std::uint32_t>(who))) on_node.push_back(static_cast<std::uint32_t>(who));
+      }
+      std::sort(on_node.begin(), on_node.end(), order);
+      int free = cluster_.free_on(node);
+      int cost = 0;
+      std::size_t used = 0;
+      while (free < gpus && used < on_node.size()) {
+        const std::uint32_t v = on_node[used++];
+        for (const auto& [n, g] : allocs_[jobs_[v].alloc].parts) {
+          if (n == node) free += g;
+        }
+        cost += spec_.jobs[v].gpus;
+      }
+      if (free >= gpus && cost < best_cost) {
+        best_cost = cost;
+        best.assign(on_node.begin(), on_node.begin() + static_cast<std::ptrdiff_t>(used));
+      }
+    }
+    return best;
   }
+  const int whole = (gpus + gpn - 1) / gpn;
+  std::vector<std::pair<int, int>> candidates;  // (cost, node)
+  for (int node = 0; node < cluster_.nodes(); ++node) {
+    if (cluster_.is_down(node)) continue;
+    int cost = 0;
+    bool ok = true;
+    for (std::int32_t who : node_occupants_[node]) {
+      ok = ok && who >= 0 && eligible(static_cast<std::uint32_t>(who));
+      if (ok) cost += spec_.jobs[who].gpus;
+    }
+    if (ok) candidates.emplace_back(cost, node);
+  }
+  if (static_cast<int>(candidates.size()) < whole) return {};
+  std::partial_sort(candidates.begin(), candidates.begin() + whole, candidates.end());
+  std::vector<std::uint32_t> victims;
+  for (int i = 0; i < whole; ++i) {
+    for (std::int32_t who : node_occupants_[candidates[i].second]) victims.push_back(static_cast<std::uint32_t>(who));
+  }
+  std::sort(victims.begin(), victims.end());
+  victims.erase(std::unique(victims.begin(), victims.end()), victims.end());
+  return victims;
+}
+
+bool Fleet::preempt_and_start(std::uint32_t id, const std::function<bool(std::uint32_t)>& eligible) {
+  const std::vector<std::uint32_t> victims = victims_for(spec_.jobs[id].gpus, eligible);
+  if (victims.empty()) return false;
+  for (std::uint32_t v : victims) stop(v, false);
   return try_start(id);
 }
 
-bool Fleet::fair_preempt_for(std::uint32_t id) {
-  // Kueue fair sharing, strategy LessThanOrEqualToFinalShare: a victim may go only while the preemptor's team share
-  // with the new job stays at or below the victim team's share without the victim. Highest share first.
-  const FleetJob& fj = spec_.jobs[id];
-  int could = cluster_.free_gpus();
-  std::vector<std::uint32_t> victims;
-  for (std::uint32_t r : running_) {
-    const FleetJob& rj = spec_.jobs[r];
-    if (rj.team == fj.team) continue;
-    if (share(fj.team, fj.gpus) <= share(rj.team, -rj.gpus)) {
-      victims.push_back(r);
-      could += rj.gpus;
-    }
-  }
-  if (could < fj.gpus || victims.empty()) return false;
-  std::sort(victims.begin(), victims.end(), [&](std::uint32_t x, std::uint32_t y) {
-    const double sx = share(spec_.jobs[x].team, 0), sy = share(spec_.jobs[y].team, 0);
-    if (sx != sy) return sx > sy;
-    if (spec_.jobs[x].priority != spec_.jobs[y].priority) return spec_.jobs[x].priority < spec_.jobs[y].priority;
-    if (jobs_[x].seg_start != jobs_[y].seg_start) return jobs_[x].seg_start > jobs_[y].seg_start;
-    return x > y;  // the later job of two admitted at once
+bool Fleet::reclaim_for(std::uint32_t id) {
+  // Kueue reclaimWithinCohort: a job within its team's own quota takes back GPUs that other teams borrowed:
+  // victims are jobs of teams above their quota, and only as many as keep their team at or above it.
+  std::vector<int> above(spec_.teams.size());
+  for (std::size_t t = 0; t < spec_.teams.size(); ++t) above[t] = team_alloc_[t] - spec_.teams[t].quota_gpus;
+  return preempt_and_start(id, [&](std::uint32_t v) {
+    const std::uint32_t team = spec_.jobs[v].team;
+    return above[team] >= spec_.jobs[v].gpus;
   });
-  for (std::uint32_t v : victims) {
-    if (cluster_.fits(fj.gpus)) break;
+}
+
+bool Fleet::fair_preempt_for(std::uint32_t id) {
+  // Kueue fair sharing, strategy LessThanOrEqualToFinalShare: a victim's team must be above its fair share now
+  // (borrowing, or above the preemptor's share when nobody has quota) and the preemptor's share with the new job
+  // must stay at or below the victim team's share without the victim.
+  const FleetJob& fj = spec_.jobs[id];
+  const double mine = share(fj.team, fj.gpus);
+  return preempt_and_start(id, [&](std::uint32_t v) {
     const FleetJob& vj = spec_.jobs[v];
-    if (share(fj.team, fj.gpus) > share(vj.team, -vj.gpus)) continue;  // shares moved since the list was made
-    stop(v, false);
-  }
-  return try_start(id);
+    if (vj.team == fj.team) return false;
+    const double theirs = share(vj.team, 0);
+    if (theirs <= 0 || theirs <= share(fj.team, 0)) return false;
+    return mine <= share(vj.team, -vj.gpus);
+  });
 }
 
 void Fleet::schedule_preemptive() {
@@ -676,14 +718,28 @@ void Fleet::schedule_preemptive() {
       default: return Entry{-static_cast<double>(fj.priority), running ? 0.0 : 1.0, fj.submit_s, id};
     }
   };
-  for (std::uint32_t id : running_) all.push_back(key(id, true));
-  for (std::uint32_t id : pending_list_) all.push_back(key(id, false));
-  std::sort(all.begin(), all.end(), [](const Entry& x, const Entry& y) {
+  auto before = [](const Entry& x, const Entry& y) {
     if (x.a != y.a) return x.a < y.a;
     if (x.b != y.b) return x.b < y.b;
     if (x.c != y.c) return x.c < y.c;
     return x.id < y.id;
-  });
+  };
+  // When every job fits, the ranking evicts nobody and chooses every pending job: start them in order without
+  // ranking the running ones (the common case below full load).
+  long long demand = alloc_gpus_ - service_gpus_;
+  for (std::uint32_t id : pending_list_) demand += spec_.jobs[id].gpus;
+  if (demand <= usable_batch_gpus()) {
+    for (std::uint32_t id : pending_list_) all.push_back(key(id, false));
+    std::sort(all.begin(), all.end(), before);
+    for (const Entry& e : all) {
+      if (cluster_.free_gpus() == 0) break;
+      try_start(e.id);
+    }
+    return;
+  }
+  for (std::uint32_t id : running_) all.push_back(key(id, true));
+  for (std::uint32_t id : pending_list_) all.push_back(key(id, false));
+  std::sort(all.begin(), all.end(), before);
   int budget = usable_batch_gpus();
   std::vector<std::uint32_t> chosen_pending;
   std::vector<std::uint32_t> evict;
@@ -710,28 +766,8 @@ void Fleet::schedule_preemptive() {
   }
 }
 
-int Fleet::preempt_for_priority(int gpus, int priority) {
-  std::vector<std::uint32_t> victims;
-  int could = cluster_.free_gpus();
-  for (std::uint32_t r : running_) {
-    if (spec_.jobs[r].priority < priority) {
-      victims.push_back(r);
-      could += spec_.jobs[r].gpus;
-    }
-  }
-  if (could < gpus) return 0;
-  std::sort(victims.begin(), victims.end(), [&](std::uint32_t x, std::uint32_t y) {
-    if (spec_.jobs[x].priority != spec_.jobs[y].priority) return spec_.jobs[x].priority < spec_.jobs[y].priority;
-    if (jobs_[x].seg_start != jobs_[y].seg_start) return jobs_[x].seg_start > jobs_[y].seg_start;
-    return x > y;  // the later job of two admitted at once
-  });
-  int n = 0;
-  for (std::uint32_t v : victims) {
-    if (cluster_.fits(gpus)) break;
-    stop(v, false);
-    ++n;
-  }
-  return n;
+std::vector<std::uint32_t> Fleet::priority_victims(int gpus, int priority) {
+  return victims_for(gpus, [&](std::uint32_t v) { return spec_.jobs[v].priority < priority; });
 }
 
 // ------------------------------------------------------------------------------------------------ failures
@@ -801,9 +837,10 @@ void Fleet::autoscale() {
     while (static_cast<int>(st.replicas.size()) < target) {
       std::int32_t slot = place_slot(svc.replica_gpus, Placement::packed);
       if (slot < 0) {
-        const int n = preempt_for_priority(svc.replica_gpus, svc.priority);
-        st.preemptions_caused += n;
-        if (n > 0) slot = place_slot(svc.replica_gpus, Placement::packed);
+        const auto victims = priority_victims(svc.replica_gpus, svc.priority);
+        for (std::uint32_t v : victims) stop(v, false);
+        st.preemptions_caused += static_cast<std::int64_t>(victims.size());
+        if (!victims.empty()) slot = place_slot(svc.replica_gpus, Placement::packed);
       }
       if (slot < 0) break;
       add_replica(slot);
