@@ -8,6 +8,8 @@
 #include <tbb/parallel_for.h>
 
 #include "models/hardware/gpu_catalog.hpp"
+#include "planner/fleet_scenario.hpp"
+#include "planner/scenario.hpp"
 #include "models/hardware/power_model.hpp"
 #include "models/network/fabric_factory.hpp"
 #include "models/workloads/reliability.hpp"
@@ -237,6 +239,30 @@ CapacityModel build_capacity(const Study& study) {
     problems.insert(problems.end(), failed[k].begin(), failed[k].end());
   }
   if (!problems.empty()) throw InputError(problems);
+  // Fleet runs of the owned options: scheduling and repair losses, and the queueing the teams would see.
+  for (const Option& o : study.options) {
+    const std::string& path = o.on_prem.fleet;
+    if (path.empty() || m.fleets.count(path) > 0) continue;
+    const Scenario sc = load_scenario_file(path);
+    const PreparedFleet prepared = prepare_fleet(sc);
+    const fleet::FleetResult r = run_fleet_scenario(prepared);
+    FleetFacts f;
+    f.scenario = sc.name;
+    f.file = path;
+    f.policy = r.policy;
+    f.cluster_gpus = r.cluster_gpus;
+    f.allocation = r.gpu_allocation;
+    f.goodput = r.goodput;
+    f.fragmentation = r.mean_fragmentation;
+    double down_gpu_s = 0;
+    for (const auto& sample : r.series) down_gpu_s += sample.down;
+    f.down_share = r.series.empty() ? 0 : down_gpu_s / static_cast<double>(r.series.size()) / r.cluster_gpus;
+    f.usable_share = std::clamp(1 - f.fragmentation - f.down_share, 0.05, 1.0);
+    f.mean_queue_s = r.queue.mean;
+    f.p99_queue_s = r.queue.p99;
+    f.mean_jct_s = r.jct.mean;
+    m.fleets.emplace(path, f);
+  }
   for (const std::string& gpu : gpus) {
     const hw::GpuSpec* spec = hw::GpuCatalog::builtin().find(gpu);
     const hw::ClusterSpec node = hw::default_cluster(*spec, 1);

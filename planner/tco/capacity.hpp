@@ -53,6 +53,7 @@ struct CapacityModel {
   std::map<std::string, int> gpus_per_node;
   std::map<std::string, double> nics_per_gpu;
   std::vector<std::string> notes;
+  std::map<std::string, FleetFacts> fleets;  ///< by fleet scenario path: its run (on-prem options' `fleet`)
   /// Fabric capex of the fleets priced in detail, per GPU type and node count: the fast path of the tornado and the
   /// Monte Carlo reuses it (or scales the nearest fleet's per node) instead of building a fabric graph per sample.
   mutable std::map<std::string, std::map<int, double>> network_usd;

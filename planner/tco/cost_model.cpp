@@ -376,6 +376,20 @@ OptionResult cost_option(const Study& st, const CapacityModel& cap, const Option
   if (has_owned) {
     std::vector<double> need(static_cast<std::size_t>(H), 0);
     for (const Block& b : tl.blocks) need[static_cast<std::size_t>(b.month)] = std::max(need[static_cast<std::size_t>(b.month)], b.gpus);
+    if (auto it = cap.fleets.find(opt.on_prem.fleet); it != cap.fleets.end()) {
+      // A shared cluster cannot hold its demand on every GPU: some are stranded between gangs while jobs wait,
+      // some are in repair. Buy for the demand over what the fleet run could use.
+      const FleetFacts& ff = it->second;
+      for (double& n : need) n /= ff.usable_share;
+      r.fleet = ff;
+      if (detail) {
+        r.notes.push_back("fleet \"" + ff.scenario + "\" (" + ff.policy + "): " + units::format_percent(ff.fragmentation) +
+                          " of GPUs stranded while jobs wait and " + units::format_percent(ff.down_share) +
+                          " in repair, so the owned fleet is sized to the demand / " +
+                          units::format_percent(ff.usable_share) + "; teams wait " + units::format_time(ff.mean_queue_s) +
+                          " on average (p99 " + units::format_time(ff.p99_queue_s) + ")");
+      }
+    }
     int fixed = opt.on_prem.gpus.value_or(0);
     if (opt.kind == Option::Kind::hybrid && opt.on_prem.base_percentile) {
       fixed = static_cast<int>(ceil_to(percentile_gpus(tl.blocks, *opt.on_prem.base_percentile, 0, H), per_server));

@@ -45,6 +45,15 @@ json option_json(const OptionResult& o) {
   j["break_even_month"] = o.break_even_month ? json(*o.break_even_month) : json(nullptr);
   j["payback_month"] = o.payback_month ? json(*o.payback_month) : json(nullptr);
   j["owned_gpus"] = o.owned_gpus;
+  if (o.fleet) {
+    const FleetFacts& f = *o.fleet;
+    j["fleet"] = {{"scenario", f.scenario},           {"policy", f.policy},
+                  {"cluster_gpus", f.cluster_gpus},   {"gpu_allocation", f.allocation},
+                  {"goodput", f.goodput},             {"fragmentation", f.fragmentation},
+                  {"down_share", f.down_share},       {"usable_share", f.usable_share},
+                  {"avg_queue_s", f.mean_queue_s},    {"p99_queue_s", f.p99_queue_s},
+                  {"avg_jct_s", f.mean_jct_s}};
+  }
   json purchases = json::array();
   for (const Purchase& p : o.purchases) {
     purchases.push_back({{"month", p.month}, {"online_month", p.online_month}, {"gpus", p.gpus},

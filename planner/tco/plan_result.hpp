@@ -23,6 +23,21 @@ struct PriceUse {
   std::string origin;     ///< the file it came from ("price book", the study's path, "inline")
 };
 
+/// What a fleet run says about an owned cluster (an on-prem option's `fleet`).
+struct FleetFacts {
+  std::string scenario;       ///< the fleet scenario's name
+  std::string file;
+  std::string policy;
+  int cluster_gpus = 0;
+  double allocation = 0;      ///< GPU time held / GPU time
+  double goodput = 0;         ///< GPU time on work kept / GPU time
+  double fragmentation = 0;   ///< mean share of GPUs free but unusable by the waiting jobs, while jobs wait
+  double down_share = 0;      ///< GPU time on nodes in repair / GPU time
+  double usable_share = 1;    ///< 1 - fragmentation - down_share: what sizing divides the demand by
+  double mean_queue_s = 0, p99_queue_s = 0;
+  double mean_jct_s = 0;
+};
+
 /// One line of an on-prem option's bill of materials.
 struct BomLine {
   std::string category;  ///< "servers", "network", "storage", "racks"
@@ -74,6 +89,7 @@ struct OptionResult {
   int owned_gpus = 0;                    ///< GPUs bought over the horizon (0 for cloud)
   std::vector<Purchase> purchases;
   std::vector<BomLine> bom;              ///< what it buys (on-prem and the hybrid base)
+  std::optional<FleetFacts> fleet;       ///< the option's fleet run, when it names one
   std::vector<std::string> notes;        ///< facts behind the figures a planner should read
 };
 

@@ -8,6 +8,7 @@
 
 #include "models/hardware/gpu_catalog.hpp"
 #include "planner/json_reader.hpp"
+#include "planner/scenario.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/units.hpp"
 
@@ -275,6 +276,21 @@ void read_on_prem(ObjectReader& o, OnPremChoice& p, const PriceBook& book, bool 
   if (in_hybrid) {
     p.base_percentile = o.number("base_percentile", 0, 100);
     if (!p.base_percentile && !p.gpus) p.base_percentile = 50;
+  }
+  if (auto v = o.string("fleet")) {
+    // The fleet scenario is checked now (its file, its fleet block, its GPU type); it runs with the capacity model.
+    p.fleet = resolve_path(r.file(), *v);
+    try {
+      const Scenario sc = load_scenario_file(p.fleet);
+      if (!sc.fleet) {
+        r.error(o.pointer("fleet"), *v + " has no \"fleet\" block", "name a scenario with teams and jobs");
+      } else if (!p.gpu.empty() && sc.cluster.gpu.id != p.gpu) {
+        r.error(o.pointer("fleet"), "the fleet runs on " + sc.cluster.gpu.id + " but this option buys " + p.gpu,
+                "use a fleet scenario on " + p.gpu);
+      }
+    } catch (const InputError& e) {
+      r.add(e.diagnostics());
+    }
   }
 }
 

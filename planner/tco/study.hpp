@@ -60,6 +60,9 @@ struct OnPremChoice {
   std::string purchase = "as-needed";     ///< "as-needed" (tranches when the need grows) or "upfront"
   bool software_licences = false;
   std::optional<double> base_percentile;  ///< hybrid: size to this percentile of hourly demand
+  /// `fleet`: a scenario with a fleet block on this GPU type, resolved path; its run gives the owned cluster's
+  /// scheduling and repair losses and its queueing. "" = none (the owned GPUs are assumed perfectly packed).
+  std::string fleet;
 };
 
 struct Option {

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "planner/tco/plan.hpp"
 #include "planner/tco/price_book.hpp"
 #include "planner/tco/study.hpp"
 #include "sim/core/error.hpp"
@@ -184,6 +185,47 @@ TEST(StudyLoader, InvalidJsonNamesLineAndColumn) {
     ASSERT_FALSE(e.diagnostics().empty());
     EXPECT_NE(e.diagnostics()[0].to_string().find("line 2"), std::string::npos) << e.diagnostics()[0].to_string();
   }
+}
+
+}  // namespace
+}  // namespace capsim::planner::tco
+
+namespace capsim::planner::tco {
+namespace {
+
+TEST(StudyFleet, AnOnPremOptionSizedByAFleetRunBuysForItsLosses) {
+  const Study st = load_study_file(std::string(CAPSIM_SOURCE_DIR) + "/scenarios/studies/mixed-lab.json");
+  const PlanResult plan = plan_study(st, 0);
+  const OptionResult* plain = nullptr;
+  const OptionResult* shared = nullptr;
+  for (const auto& o : plan.options) {
+    if (o.name == "own-h100") plain = &o;
+    if (o.name == "own-h100-shared") shared = &o;
+  }
+  ASSERT_NE(plain, nullptr);
+  ASSERT_NE(shared, nullptr);
+  ASSERT_TRUE(shared->fleet.has_value());
+  EXPECT_FALSE(plain->fleet.has_value());
+  const FleetFacts& f = *shared->fleet;
+  EXPECT_EQ(f.policy, "quota-borrow");
+  EXPECT_GT(f.allocation, 0);
+  EXPECT_LT(f.usable_share, 1);
+  EXPECT_NEAR(f.usable_share, 1 - f.fragmentation - f.down_share, 1e-12);
+  // The same work on more owned GPUs: more capex, the same GPU-hours of work.
+  EXPECT_GE(shared->owned_gpus, plain->owned_gpus);
+  EXPECT_GT(shared->total_cost_usd, plain->total_cost_usd);
+  EXPECT_DOUBLE_EQ(shared->gpu_hours, plain->gpu_hours);
+}
+
+TEST(StudyFleet, TheFleetMustExistHaveAFleetBlockAndMatchTheGpu) {
+  json d = base_study();
+  d["options"][1]["fleet"] = "missing.json";
+  expect_error(d, "", "missing.json");
+  d["options"][1]["fleet"] = "node-8b.json";  // a scenario without a fleet block
+  expect_error(d, "/options/1/fleet", "has no \"fleet\" block");
+  d["options"][1]["fleet"] = std::string(CAPSIM_SOURCE_DIR) + "/scenarios/studies/mixed-lab-fleet.json";
+  d["options"][1]["gpu"] = "b200-sxm-180gb";
+  expect_error(d, "/options/1/fleet", "the fleet runs on h100-sxm5-80gb but this option buys b200-sxm-180gb");
 }
 
 }  // namespace
