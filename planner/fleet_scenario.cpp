@@ -413,6 +413,7 @@ void parse_fleet(ObjectReader& top, Scenario& scenario) {
   if (auto v = f.quantity("horizon", Dimension::time, 0, kMaxTime_s, true)) spec.horizon_s = *v;
   if (auto v = f.boolean("use_estimates")) spec.use_estimates = *v;
   if (auto v = f.integer("backfill_depth", 1, 1'000'000)) spec.backfill_depth = static_cast<int>(*v);
+  if (auto v = f.quantity("preemption_round", Dimension::time, 0, 86400)) spec.preemption_round_s = *v;
   if (auto v = f.quantity("sample_interval", Dimension::time, 60, 30 * 86400.0)) spec.sample_interval_s = *v;
   if (auto v = f.quantity("autoscale_interval", Dimension::time, 10, 86400)) spec.autoscale_interval_s = *v;
   if (const json* lj = f.get("las")) {

@@ -22,7 +22,7 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 enum class Status : std::uint8_t { future, pending, running, done };
-enum class EventType : std::uint8_t { complete, stepping, demote, failure, repair, autoscale, sample };
+enum class EventType : std::uint8_t { complete, stepping, demote, failure, repair, autoscale, sample, round };
 
 struct Event {
   double t;
@@ -149,6 +149,17 @@ class Fleet {
     const double est = spec_.use_estimates && fj.estimate_s > 0 ? fj.estimate_s : jobs_[id].work_s;
     return std::max(0.0, est - jobs_[id].done_s);
   }
+  /// A job's rank under a preemptive policy (lower first): LAS (queue, submit), SRTF (remaining, submit), priority
+  /// (-priority, submit). A running SRTF job is keyed by its expected end (remaining = end - now).
+  PKey rank_key(std::uint32_t id, bool running) const {
+    const FleetJob& fj = spec_.jobs[id];
+    const Job& j = jobs_[id];
+    switch (spec_.policy) {
+      case Policy::las: return PKey{static_cast<double>(j.las_level), fj.submit_s, id};
+      case Policy::srtf: return PKey{running ? j.expected_end : estimate_of(id), fj.submit_s, id};
+      default: return PKey{-static_cast<double>(fj.priority), fj.submit_s, id};
+    }
+  }
   void enqueue(std::uint32_t id);
   void dequeue(std::uint32_t id);
   bool try_start(std::uint32_t id);
@@ -199,8 +210,10 @@ class Fleet {
 
   std::set<PKey> pending_;                         ///< list family
   std::vector<std::set<PKey>> team_queue_;         ///< teams family
-  std::vector<std::uint32_t> pending_list_;        ///< preemptive family
-  std::vector<std::int32_t> pending_pos_;
+  std::set<PKey> ranked_pending_;                  ///< preemptive family, by the policy's rank
+  std::set<PKey> ranked_running_;                  ///< preemptive family, by the policy's rank
+  double next_round_ = 0;                          ///< preemptive family: earliest full ranking pass
+  bool round_pending_ = false;                     ///< a round event is queued
   std::map<int, int> pending_sizes_;               ///< GPUs -> pending jobs of that size
   std::set<std::pair<double, std::uint32_t>> running_by_end_;
   std::vector<std::uint32_t> running_;             ///< running batch jobs
@@ -290,10 +303,7 @@ void Fleet::enqueue(std::uint32_t id) {
       break;
     }
     case Family::teams: team_queue_[fj.team].insert(PKey{-static_cast<double>(fj.priority), fj.submit_s, id}); break;
-    case Family::preemptive:
-      pending_pos_[id] = static_cast<std::int32_t>(pending_list_.size());
-      pending_list_.push_back(id);
-      break;
+    case Family::preemptive: ranked_pending_.insert(rank_key(id, false)); break;
   }
 }
 
@@ -309,14 +319,7 @@ void Fleet::dequeue(std::uint32_t id) {
       break;
     }
     case Family::teams: team_queue_[fj.team].erase(PKey{-static_cast<double>(fj.priority), fj.submit_s, id}); break;
-    case Family::preemptive: {
-      const std::int32_t at = pending_pos_[id];
-      pending_list_[at] = pending_list_.back();
-      pending_pos_[pending_list_[at]] = at;
-      pending_list_.pop_back();
-      pending_pos_[id] = -1;
-      break;
-    }
+    case Family::preemptive: ranked_pending_.erase(rank_key(id, false)); break;
   }
 }
 
@@ -365,6 +368,7 @@ void Fleet::start(std::uint32_t id) {
                                                                   : (j.work_s - j.done_s) / j.rate;
   j.expected_end = j.step_start + expect;
   running_by_end_.insert({j.expected_end, id});
+  if (family_ == Family::preemptive) ranked_running_.insert(rank_key(id, true));
   running_pos_[id] = static_cast<std::int32_t>(running_.size());
   running_.push_back(id);
   for (const auto& [node, g] : a.parts) node_occupants_[node].push_back(static_cast<std::int32_t>(id));
@@ -403,6 +407,7 @@ void Fleet::stop(std::uint32_t id, bool failure) {
   ++j.version;
   j.stepping = false;
   running_by_end_.erase({j.expected_end, id});
+  if (family_ == Family::preemptive) ranked_running_.erase(rank_key(id, true));
   const std::int32_t at = running_pos_[id];
   running_[at] = running_.back();
   running_pos_[running_[at]] = at;
@@ -429,6 +434,7 @@ void Fleet::complete(std::uint32_t id) {
   j.stepping = false;
   ++j.version;
   running_by_end_.erase({j.expected_end, id});
+  if (family_ == Family::preemptive) ranked_running_.erase(rank_key(id, true));
   const std::int32_t at = running_pos_[id];
   running_[at] = running_.back();
   running_pos_[running_[at]] = at;
@@ -686,81 +692,71 @@ bool Fleet::fair_preempt_for(std::uint32_t id) {
 }
 
 void Fleet::schedule_preemptive() {
-  // Tiresias: scan jobs in priority order, give GPUs to every job that fits the budget, preempt running jobs that
-  // no longer do, then place the chosen pending ones.
-  if (spec_.policy == Policy::las && spec_.las_starvation_factor > 0) {
-    for (std::uint32_t id : pending_list_) {
-      Job& j = jobs_[id];
-      const double executed = j.attained_gpu_s / spec_.jobs[id].gpus;
-      if (j.las_level > 0 && now_ - j.last_stop >= spec_.las_starvation_factor * executed) {
-        j.las_level = 0;
-        j.attained_gpu_s = 0;
+  // Tiresias: in rank order, every job that fits the cluster gets GPUs, and running jobs ranked below it that no
+  // longer fit are preempted. Walked from both ends: pending jobs best first, each taking free GPUs and, when short,
+  // the GPUs of the worst-ranked running jobs below it; so a pass costs what it changes, not the queue's length.
+  // Preemption is decided at most once per scheduling round (FleetSpec::preemption_round_s, as Gavel's rounds and
+  // Synergy's leases); in between, pending jobs only take free GPUs.
+  if (ranked_pending_.empty()) return;
+  const bool may_preempt = now_ >= next_round_;
+  if (may_preempt) {
+    next_round_ = now_ + spec_.preemption_round_s;
+  } else if (!round_pending_) {
+    push(next_round_, EventType::round);
+    round_pending_ = true;
+  }
+  if (may_preempt && spec_.policy == Policy::las && spec_.las_starvation_factor > 0) {
+    std::vector<std::uint32_t> starved;
+    for (const PKey& k : ranked_pending_) {
+      const Job& j = jobs_[k.id];
+      const double executed = j.attained_gpu_s / spec_.jobs[k.id].gpus;
+      if (j.las_level > 0 && now_ - j.last_stop >= spec_.las_starvation_factor * executed) starved.push_back(k.id);
+    }
+    for (std::uint32_t id : starved) {
+      ranked_pending_.erase(rank_key(id, false));
+      jobs_[id].las_level = 0;
+      jobs_[id].attained_gpu_s = 0;
+      ranked_pending_.insert(rank_key(id, false));
+    }
+  }
+  // Does running job `r` outrank pending job `p`? A running job wins ties of rank (no preemption among equals);
+  // SRTF compares remaining time, for a running job its expected end minus now.
+  auto running_outranks = [&](const PKey& r, const PKey& p) {
+    const double ra = spec_.policy == Policy::srtf ? std::max(0.0, r.a - now_) : r.a;
+    if (ra != p.a) return ra < p.a;
+    if (spec_.policy == Policy::priority) return true;
+    if (r.b != p.b) return r.b < p.b;
+    return r.id < p.id;
+  };
+  int avail = usable_batch_gpus() - (alloc_gpus_ - service_gpus_);  // GPUs no batch job holds (free, or stranded)
+  std::vector<std::uint32_t> chosen, evict;
+  auto worst = ranked_running_.rbegin();
+  for (auto pit = ranked_pending_.begin(); pit != ranked_pending_.end(); ++pit) {
+    const int g = spec_.jobs[pit->id].gpus;
+    const bool can_evict = may_preempt && worst != ranked_running_.rend() && !running_outranks(*worst, *pit);
+    if (avail < min_pending_gpus() && !can_evict) break;  // later jobs rank lower still: nothing more fits
+    if (g > avail && can_evict) {
+      int got = 0;
+      auto w = worst;
+      std::vector<std::uint32_t> taken;
+      while (avail + got < g && w != ranked_running_.rend() && !running_outranks(*w, *pit)) {
+        taken.push_back(w->id);
+        got += spec_.jobs[w->id].gpus;
+        ++w;
+      }
+      if (avail + got >= g) {
+        evict.insert(evict.end(), taken.begin(), taken.end());
+        avail += got;
+        worst = w;
       }
     }
-  }
-  if (pending_list_.empty()) return;
-  struct Entry {
-    double a, b, c;
-    std::uint32_t id;
-  };
-  std::vector<Entry> all;
-  all.reserve(running_.size() + pending_list_.size());
-  auto key = [&](std::uint32_t id, bool running) {
-    const FleetJob& fj = spec_.jobs[id];
-    const Job& j = jobs_[id];
-    switch (spec_.policy) {
-      case Policy::las: return Entry{static_cast<double>(j.las_level), fj.submit_s, 0, id};
-      case Policy::srtf: {
-        double remaining = estimate_of(id);
-        if (running && j.stepping) remaining = std::max(0.0, remaining - (now_ - j.step_start) * j.rate);
-        return Entry{remaining, fj.submit_s, 0, id};
-      }
-      default: return Entry{-static_cast<double>(fj.priority), running ? 0.0 : 1.0, fj.submit_s, id};
-    }
-  };
-  auto before = [](const Entry& x, const Entry& y) {
-    if (x.a != y.a) return x.a < y.a;
-    if (x.b != y.b) return x.b < y.b;
-    if (x.c != y.c) return x.c < y.c;
-    return x.id < y.id;
-  };
-  // When every job fits, the ranking evicts nobody and chooses every pending job: start them in order without
-  // ranking the running ones (the common case below full load).
-  long long demand = alloc_gpus_ - service_gpus_;
-  for (std::uint32_t id : pending_list_) demand += spec_.jobs[id].gpus;
-  if (demand <= usable_batch_gpus()) {
-    for (std::uint32_t id : pending_list_) all.push_back(key(id, false));
-    std::sort(all.begin(), all.end(), before);
-    for (const Entry& e : all) {
-      if (cluster_.free_gpus() == 0) break;
-      try_start(e.id);
-    }
-    return;
-  }
-  for (std::uint32_t id : running_) all.push_back(key(id, true));
-  for (std::uint32_t id : pending_list_) all.push_back(key(id, false));
-  std::sort(all.begin(), all.end(), before);
-  int budget = usable_batch_gpus();
-  std::vector<std::uint32_t> chosen_pending;
-  std::vector<std::uint32_t> evict;
-  for (const Entry& e : all) {
-    const int g = spec_.jobs[e.id].gpus;
-    const bool running = jobs_[e.id].status == Status::running;
-    if (g <= budget) {
-      budget -= g;
-      if (!running) chosen_pending.push_back(e.id);
-    } else if (running) {
-      evict.push_back(e.id);
+    if (g <= avail) {
+      chosen.push_back(pit->id);
+      avail -= g;
     }
   }
-  // Preempt only as much as the chosen pending jobs need, the lowest-ranked running jobs first.
-  int short_by = -cluster_.free_gpus();
-  for (std::uint32_t id : chosen_pending) short_by += spec_.jobs[id].gpus;
-  for (auto it = evict.rbegin(); it != evict.rend() && short_by > 0; ++it) {
-    short_by -= spec_.jobs[*it].gpus;
-    stop(*it, false);
-  }
-  for (std::uint32_t id : chosen_pending) {
+  for (std::uint32_t id : evict) stop(id, false);
+  for (std::uint32_t id : chosen) {
     if (cluster_.free_gpus() == 0) break;
     try_start(id);
   }
@@ -878,7 +874,7 @@ void Fleet::sample() {
   }
   const std::size_t pending = family_ == Family::list ? pending_.size()
                               : family_ == Family::preemptive
-                                  ? pending_list_.size()
+                                  ? ranked_pending_.size()
                                   : std::accumulate(team_queue_.begin(), team_queue_.end(), std::size_t{0},
                                                     [](std::size_t n, const auto& q) { return n + q.size(); });
   s.queued = static_cast<std::int32_t>(pending);
@@ -906,7 +902,6 @@ void Fleet::sample() {
 
 FleetResult Fleet::run() {
   const std::size_t n = spec_.jobs.size();
-  pending_pos_.assign(n, -1);
   running_pos_.assign(n, -1);
   for (std::size_t i = 0; i < n; ++i) {
     const FleetJob& fj = spec_.jobs[i];
@@ -977,7 +972,9 @@ FleetResult Fleet::run() {
         case EventType::demote: {
           Job& j = jobs_[e.id];
           if (j.version == e.version && j.status == Status::running) {
+            ranked_running_.erase(rank_key(static_cast<std::uint32_t>(e.id), true));
             ++j.las_level;
+            ranked_running_.insert(rank_key(static_cast<std::uint32_t>(e.id), true));
             changed = true;
             const auto& th = spec_.las_thresholds_gpu_s;
             if (j.las_level < static_cast<int>(th.size())) {
@@ -1000,6 +997,10 @@ FleetResult Fleet::run() {
           autoscale();
           changed = true;
           push(now_ + spec_.autoscale_interval_s, EventType::autoscale);
+          break;
+        case EventType::round:
+          round_pending_ = false;
+          changed = true;
           break;
         case EventType::sample:
           sample();

@@ -128,6 +128,9 @@ struct FleetSpec {
   std::vector<double> las_thresholds_gpu_s{3250, 7200, 18000};
   /// Tiresias anti-starvation: a job waiting N x its executed time returns to Q0; 0 = off.
   double las_starvation_factor = 0;
+  /// Preemptive policies (las, srtf, priority) rank every job and preempt at most once per round; in between,
+  /// pending jobs only take free GPUs. Gavel's rounds are 360 s, Synergy's leases 300 s; 0 = at every event.
+  double preemption_round_s = 60;
   int backfill_depth = 100;    ///< later jobs tried per pass (Slurm bf_max_job_test)
   bool failures = true;        ///< `fleet.failures`: false turns node and software failures off
   workloads::FailureRates failure_rates = workloads::llama3_failure_rates();

@@ -183,10 +183,13 @@ const bool kRegistered = [] {
   register_case("BM_Fleet1M/fifo-backfill", Case{.jobs = 1'000'000});
   register_case("BM_Fleet1M/fifo-backfill/duration_scale:0.1", Case{.jobs = 1'000'000, .duration_scale = 0.1});
   register_case("BM_Fleet1M/fifo-backfill/duration_scale:0.44", Case{.jobs = 1'000'000, .duration_scale = 0.44});
-  // Tiresias LAS re-sorts every running and pending job on each scheduling pass: the policy most sensitive to
-  // scale. At a light load (about 18%) so the queue stays short; the CPU budget stops it if it runs away.
+  // The preemptive policies rank every running and pending job: the ones most sensitive to scale. Light load, and
+  // overloaded (a queue of hundreds of thousands); the CPU budget stops a case that runs away.
   register_case("BM_Fleet1M/las/duration_scale:0.1",
                 Case{.policy = Policy::las, .jobs = 1'000'000, .duration_scale = 0.1});
+  register_case("BM_Fleet1M/las/overloaded", Case{.policy = Policy::las, .jobs = 1'000'000});
+  register_case("BM_Fleet1M/srtf/overloaded", Case{.policy = Policy::srtf, .jobs = 1'000'000});
+  register_case("BM_Fleet100k/load:0.9/priority", Case{.policy = Policy::priority, .duration_scale = 5});
   return true;
 }();
 

@@ -26,6 +26,7 @@ inline FleetSpec small_fleet(int nodes, Policy policy, std::vector<std::string> 
   s.failures = false;
   s.checkpoints = false;
   s.restart_s = 0;
+  s.preemption_round_s = 0;
   return s;
 }
 
