@@ -8,6 +8,7 @@
 #include "cli/fleet_summary.hpp"
 #include "cli/summary_printer.hpp"
 #include "planner/fleet_json.hpp"
+#include "planner/report/fleet_report.hpp"
 #include "planner/report/scenario_report.hpp"
 #include "planner/result_json.hpp"
 #include "planner/run.hpp"
@@ -77,6 +78,7 @@ int run_fleet(const planner::Scenario& scenario, const RunOptions& options) {
     write_file_atomically((dir / "result.json").string(), json_text);
     write_file_atomically((dir / "summary.txt").string(), summary);
     write_file_atomically((dir / "series.csv").string(), planner::fleet_series_csv(result));
+    write_file_atomically((dir / "report.html").string(), planner::report::fleet_report_html(scenario, fleet, result));
   }
   std::cout << (options.json ? json_text : summary) << std::flush;
   if (options.strict && !result.warnings.empty()) {

@@ -60,4 +60,5 @@ endfunction()
 render(plan-report 10 "The answer" "Options" "Cumulative cost" "Monthly cost by category" "Sensitivity"
        "Monte Carlo" "Capacity behind the GPU-hours" "Bill of materials" "Assumptions: prices used")
 render(run-report 3 "Training: pretrain")
+render(fleet-report 2 "The answer" "Allocation" "Queue" "Teams" "Job sizes")
 file(REMOVE_RECURSE "${OUT}/chromium-profile")
