@@ -7,6 +7,7 @@
 
 #include "models/workloads/model_catalog.hpp"
 #include "planner/fleet_trace.hpp"
+#include "planner/fleet_trace_pai.hpp"
 #include "planner/json_reader.hpp"
 #include "planner/scenario.hpp"
 #include "planner/serving_fleet.hpp"
@@ -146,7 +147,7 @@ void read_trace(ObjectReader& f, FleetScenario& fs, bool teams_declared) {
   JsonReader& r = f.reader();
   const json* tj = f.get("trace");
   if (tj == nullptr) return;
-  std::string path;
+  std::string path, tasks;
   std::string format = "capsim";
   const std::string ptr = f.pointer("trace");
   if (tj->is_string()) {
@@ -155,18 +156,40 @@ void read_trace(ObjectReader& f, FleetScenario& fs, bool teams_declared) {
     ObjectReader t(r, *tj, ptr);
     if (!t.ok()) return;
     if (auto v = t.string("path", true)) path = *v;
-    if (auto v = t.choice("format", trace_format_names())) format = *v;
+    std::vector<std::string> formats = trace_format_names();
+    formats.push_back("pai-tables");
+    if (auto v = t.choice("format", formats)) format = *v;
+    if (auto v = t.string("tasks")) tasks = *v;
+    if (format == "pai-tables" && tasks.empty()) {
+      r.error(t.pointer("tasks"), "format \"pai-tables\" joins pai_job_table with pai_task_table",
+              "name the task table: \"tasks\": \"pai_task_table.csv\"");
+    } else if (format != "pai-tables" && !tasks.empty()) {
+      r.error(t.pointer("tasks"), "\"tasks\" applies to format \"pai-tables\" only", "remove it");
+    }
     t.finish();
   }
   if (path.empty()) {
     if (tj->is_string()) r.error(ptr, "expected a CSV path, found an empty string", "name the trace file");
     return;
   }
-  const auto fmt = static_cast<TraceFormat>(
-      std::find(trace_format_names().begin(), trace_format_names().end(), format) - trace_format_names().begin());
+  if (r.error_count() > 0) return;
   std::vector<Diagnostic> problems;
   fs.trace_file = path;
-  TraceJobs trace = read_fleet_trace(resolve_path(r.file(), path), fmt, r.file(), ptr, problems);
+  TraceJobs trace;
+  if (format == "pai-tables") {
+    std::string jobs_text, tasks_text;
+    const std::string jobs_path = resolve_path(r.file(), path), tasks_path = resolve_path(r.file(), tasks);
+    if (read_text_file(jobs_path, jobs_text, r.file(), ptr, problems) &&
+        read_text_file(tasks_path, tasks_text, r.file(), ptr, problems)) {
+      const std::string joined =
+          pai_tables_to_trace(jobs_text, tasks_text, jobs_path, tasks_path, r.file(), ptr, problems, fs.notes);
+      if (problems.empty()) trace = parse_fleet_trace(joined, TraceFormat::pai, jobs_path, r.file(), ptr, problems);
+    }
+  } else {
+    const auto fmt = static_cast<TraceFormat>(
+        std::find(trace_format_names().begin(), trace_format_names().end(), format) - trace_format_names().begin());
+    trace = read_fleet_trace(resolve_path(r.file(), path), fmt, r.file(), ptr, problems);
+  }
   r.add(problems);
   if (!problems.empty()) return;
   // Teams by name; shapes from presets.

@@ -3,10 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "planner/fleet_json.hpp"
+#include "planner/fleet_trace.hpp"
+#include "planner/fleet_trace_pai.hpp"
 #include "planner/scenario.hpp"
 #include "sim/core/error.hpp"
 
@@ -188,6 +192,79 @@ TEST_F(FleetScenario, JsonCarriesTheContractKeys) {
   EXPECT_EQ(j["teams"].size(), 2u);
   EXPECT_TRUE(j["teams"][0].contains("gpu_hours"));
   EXPECT_TRUE(j["teams"][0].contains("cost_usd"));  // priced by the price book's cheapest H100
+}
+
+}  // namespace
+}  // namespace capsim::planner
+
+namespace capsim::planner {
+namespace {
+
+TEST_F(FleetScenario, RawPaiTablesAreJoinedIntoJobs) {
+  const std::string fx = std::string(CAPSIM_TEST_FIXTURES) + "/fleet/";
+  const Scenario s = load(R"({"trace": {"path": ")" + fx + R"(pai_job_table.csv", "format": "pai-tables",
+    "tasks": ")" + fx + R"(pai_task_table.csv"}})");
+  const auto& spec = s.fleet->spec;
+  // j1: 2 workers x 100% = 2 GPUs, 1010 to 4100; j2: half a GPU rounded up, 1105 to 1295; j3 has no GPU task (a
+  // CPU job, skipped by the reader); j4 never ran.
+  ASSERT_EQ(spec.jobs.size(), 2u);
+  EXPECT_EQ(spec.jobs[0].gpus, 2);
+  EXPECT_DOUBLE_EQ(spec.jobs[0].duration_s, 3090);
+  EXPECT_DOUBLE_EQ(spec.jobs[0].submit_s, 0);
+  EXPECT_EQ(spec.jobs[1].gpus, 1);
+  EXPECT_DOUBLE_EQ(spec.jobs[1].submit_s, 100);
+  EXPECT_DOUBLE_EQ(spec.jobs[1].duration_s, 190);
+  EXPECT_EQ(spec.teams.size(), 2u);
+  bool never_ran_noted = false;
+  for (const auto& n : s.fleet->notes) never_ran_noted = never_ran_noted || n.find("never started") != std::string::npos;
+  EXPECT_TRUE(never_ran_noted);
+}
+
+TEST_F(FleetScenario, RawPaiTablesNameTheBadCell) {
+  write("jobs.csv", "j1,i1,u1,Terminated,soon,5000\n");
+  write("tasks.csv", "j1,worker,2,Terminated,1010,4010,600,29.3,100,V100\n");
+  const std::string p = problems(R"({"trace": {"path": "jobs.csv", "format": "pai-tables", "tasks": "tasks.csv"}})");
+  EXPECT_NE(p.find("jobs.csv line 1, column 5 (start_time)"), std::string::npos) << p;
+  const std::string q = problems(R"({"trace": {"path": "jobs.csv", "format": "pai-tables"}})");
+  EXPECT_NE(q.find("/fleet/trace/tasks"), std::string::npos) << q;
+}
+
+}  // namespace
+}  // namespace capsim::planner
+
+namespace capsim::planner {
+namespace {
+
+TEST(FleetPaiTablesFuzz, MutantsNeverThrowAndGiveValidJobs) {
+  const std::string jobs = "j1,i1,u1,Terminated,1000,5000\nj2,i2,u2,Failed,1100,1300\nj4,i4,u3,Waiting,1300,\n";
+  const std::string tasks = "j1,worker,2,Terminated,1010,4010,600,29.3,100,V100\nj2,worker,1,Failed,1105,1295,400,10,50,T4\n";
+  std::mt19937_64 rng(7);
+  const std::string junk[] = {",", "\n", "\r", "1e999", "-5", "nan", "", "\"", std::string(1, '\0'), "99999999999"};
+  for (int i = 0; i < 3000; ++i) {
+    std::string a = jobs, b = tasks;
+    std::string& m = i % 2 ? a : b;
+    for (int k = 0; k < 3; ++k) {
+      std::uniform_int_distribution<std::size_t> at(0, m.size());
+      const std::size_t p = at(rng);
+      switch (rng() % 3) {
+        case 0: m.insert(p, junk[rng() % std::size(junk)]); break;
+        case 1: if (p < m.size()) m.erase(p, 1 + rng() % 4); break;
+        default: if (p < m.size()) m[p] = static_cast<char>(rng() % 256); break;
+      }
+    }
+    std::vector<Diagnostic> problems;
+    std::vector<std::string> notes;
+    std::string joined;
+    ASSERT_NO_THROW(joined = pai_tables_to_trace(a, b, "jobs", "tasks", "s.json", "/fleet/trace", problems, notes));
+    if (!problems.empty()) continue;
+    TraceJobs t;
+    ASSERT_NO_THROW(t = parse_fleet_trace(joined, TraceFormat::pai, "jobs", "s.json", "/fleet/trace", problems));
+    for (const auto& j : t.jobs) {
+      EXPECT_GE(j.gpus, 1);
+      EXPECT_TRUE(std::isfinite(j.submit_s) && j.submit_s >= 0);
+      EXPECT_TRUE(std::isfinite(j.duration_s) && j.duration_s > 0);
+    }
+  }
 }
 
 }  // namespace
