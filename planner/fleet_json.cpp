@@ -108,7 +108,9 @@ json fleet_to_json(const fleet::FleetResult& r, bool with_series) {
                             {"queued", s.queued},
                             {"running", s.running},
                             {"fragmented", s.fragmented},
-                            {"team_allocated", s.team_allocated}});
+                            {"team_allocated", s.team_allocated},
+                            {"team_queued", s.team_queued},
+                            {"team_running", s.team_running}});
     }
     f["series"] = std::move(series);
   }
@@ -118,12 +120,23 @@ json fleet_to_json(const fleet::FleetResult& r, bool with_series) {
 std::string fleet_series_csv(const fleet::FleetResult& r) {
   std::ostringstream out;
   out << "t_h,allocated_gpus,busy_gpus,down_gpus,queued_jobs,running_jobs,fragmented_gpus";
-  for (const auto& t : r.teams) out << ",team_" << t.name << "_gpus";
+  // Team names come from the user: keep the header one CSV row.
+  auto column = [](std::string name) {
+    for (char& c : name) {
+      if (c == ',' || c == '"' || c == '\n' || c == '\r') c = '_';
+    }
+    return name;
+  };
+  for (const auto& t : r.teams) out << ",gpus_" << column(t.name);
+  for (const auto& t : r.teams) out << ",queued_" << column(t.name);
+  for (const auto& t : r.teams) out << ",running_" << column(t.name);
   out << '\n';
   for (const auto& s : r.series) {
     out << s.t_s / 3600.0 << ',' << s.allocated << ',' << s.busy << ',' << s.down << ',' << s.queued << ','
         << s.running << ',' << s.fragmented;
     for (double a : s.team_allocated) out << ',' << a;
+    for (int q : s.team_queued) out << ',' << q;
+    for (int q : s.team_running) out << ',' << q;
     out << '\n';
   }
   return out.str();

@@ -123,6 +123,8 @@ class Fleet {
         team_area_(spec.teams.size(), 0),
         team_interval_area_(spec.teams.size(), 0),
         team_last_(spec.teams.size(), 0),
+        team_queued_(spec.teams.size(), 0),
+        team_running_(spec.teams.size(), 0),
         services_(spec.services.size()),
         rng_(spec.seed) {
     for (const auto& t : spec.teams) {
@@ -220,6 +222,7 @@ class Fleet {
   std::vector<std::int32_t> running_pos_;
 
   std::vector<int> team_alloc_;
+  std::vector<int> team_queued_, team_running_;  ///< jobs per team, now
   std::vector<double> team_area_, team_interval_area_, team_last_;
   int quota_total_ = 0;
   int pool_total_ = 0;
@@ -295,6 +298,7 @@ void Fleet::enqueue(std::uint32_t id) {
   Job& j = jobs_[id];
   const FleetJob& fj = spec_.jobs[id];
   j.status = Status::pending;
+  ++team_queued_[fj.team];
   ++pending_sizes_[fj.gpus];
   switch (family_) {
     case Family::list: {
@@ -309,6 +313,7 @@ void Fleet::enqueue(std::uint32_t id) {
 
 void Fleet::dequeue(std::uint32_t id) {
   const FleetJob& fj = spec_.jobs[id];
+  --team_queued_[fj.team];
   if (auto it = pending_sizes_.find(fj.gpus); it != pending_sizes_.end() && --it->second == 0) {
     pending_sizes_.erase(it);
   }
@@ -371,6 +376,7 @@ void Fleet::start(std::uint32_t id) {
   if (family_ == Family::preemptive) ranked_running_.insert(rank_key(id, true));
   running_pos_[id] = static_cast<std::int32_t>(running_.size());
   running_.push_back(id);
+  ++team_running_[fj.team];
   for (const auto& [node, g] : a.parts) node_occupants_[node].push_back(static_cast<std::int32_t>(id));
   alloc_gpus_ += fj.gpus;
   team_change(fj.team, fj.gpus);
@@ -412,6 +418,7 @@ void Fleet::stop(std::uint32_t id, bool failure) {
   running_[at] = running_.back();
   running_pos_[running_[at]] = at;
   running_.pop_back();
+  --team_running_[fj.team];
   for (const auto& [node, g] : allocs_[j.alloc].parts) {
     auto& occ = node_occupants_[node];
     occ.erase(std::find(occ.begin(), occ.end(), static_cast<std::int32_t>(id)));
@@ -439,6 +446,7 @@ void Fleet::complete(std::uint32_t id) {
   running_[at] = running_.back();
   running_pos_[running_[at]] = at;
   running_.pop_back();
+  --team_running_[fj.team];
   for (const auto& [node, g] : allocs_[j.alloc].parts) {
     auto& occ = node_occupants_[node];
     occ.erase(std::find(occ.begin(), occ.end(), static_cast<std::int32_t>(id)));
@@ -888,6 +896,8 @@ void Fleet::sample() {
     ++frag_samples_;
   }
   s.team_allocated.resize(spec_.teams.size());
+  s.team_queued = team_queued_;
+  s.team_running = team_running_;
   for (std::uint32_t t = 0; t < spec_.teams.size(); ++t) {
     team_change(t, 0);
     s.team_allocated[t] = dt > 0 ? team_interval_area_[t] / dt : 0;

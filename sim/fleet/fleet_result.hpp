@@ -68,6 +68,8 @@ struct TimeSample {
   std::int32_t running = 0;  ///< running jobs at the sample time
   double fragmented = 0;     ///< free GPUs no waiting job could use, at the sample time
   std::vector<double> team_allocated;  ///< per team, GPUs held, mean over the interval
+  std::vector<std::int32_t> team_queued;   ///< per team, pending jobs at the sample time
+  std::vector<std::int32_t> team_running;  ///< per team, running jobs at the sample time
 };
 
 /// One job's fate (FleetSpec::record_jobs).
