@@ -4,6 +4,9 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <istream>
 #include <map>
 #include <numeric>
 #include <optional>
@@ -170,6 +173,7 @@ class TraceReader {
       : format_(format), trace_(trace_name), file_(file), pointer_(pointer), problems_(problems) {}
 
   TraceJobs run(std::string_view text);
+  TraceJobs run(std::istream& in);
 
  private:
   using ShapeKey = std::tuple<std::string, int, int, int, int, int, int>;
@@ -186,6 +190,10 @@ class TraceReader {
     problem(line_, message, std::move(hint), ", column " + std::to_string(column + 1) + name);
     row_ok_ = false;
   }
+  /// One line of the trace (no line end); false when reading must stop.
+  bool line(std::string_view line);
+  /// Problems about the whole trace, then the jobs sorted.
+  TraceJobs end();
   bool read_header(const std::vector<std::string_view>& cells);
   void read_row(const std::vector<std::string_view>& cells);
   void read_capsim_extras(fleet::FleetJob& job);
@@ -214,6 +222,9 @@ class TraceReader {
   const std::vector<std::string_view>* cells_ = nullptr;
   std::size_t line_ = 0;
   bool row_ok_ = true;
+  bool have_header_ = false;
+  std::int64_t rows_ = 0;
+  std::vector<std::string_view> cells_buffer_;
 
   TraceJobs out_;
   std::map<std::string, std::uint32_t, std::less<>> teams_;
@@ -485,43 +496,35 @@ void TraceReader::finish(TraceJobs& out) {
   out.gpu_types = std::move(sorted.gpu_types);
 }
 
-TraceJobs TraceReader::run(std::string_view text) {
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a UTF-8 byte-order mark from spreadsheets
-  std::vector<std::string_view> cells;
-  bool have_header = false;
-  std::int64_t rows = 0;
-  for (std::size_t from = 0; from < text.size();) {
-    // Lines end at "\n", "\r\n" or a lone "\r".
-    std::size_t to = from;
-    while (to < text.size() && text[to] != '\n' && text[to] != '\r') ++to;
-    const std::string_view line = text.substr(from, to - from);
-    from = to + (to + 1 < text.size() && text[to] == '\r' && text[to + 1] == '\n' ? 2 : 1);
-    ++line_;
-    const std::size_t first = line.find_first_not_of(" \t");
-    if (first == std::string_view::npos || line[first] == '#') continue;
-    const int broken = split_cells(line, cells);
-    cells_ = &cells;
-    if (!have_header) {
-      have_header = true;
-      if (!read_header(cells)) break;
-      continue;
-    }
-    if (++rows > kMaxTraceRows) {
-      problem(line_, "the trace has more than " + with_commas(kMaxTraceRows) + " rows; the rest is not read",
-              "split the trace or sample it");
-      break;
-    }
-    if (broken >= 0) {
-      cell_problem(static_cast<std::size_t>(broken), "a quoted cell must end with '\"' before the next comma",
-                   "quotes inside cells are not supported");
-      continue;
-    }
-    read_row(cells);
+bool TraceReader::line(std::string_view line) {
+  ++line_;
+  const std::size_t first = line.find_first_not_of(" \t");
+  if (first == std::string_view::npos || line[first] == '#') return true;
+  const int broken = split_cells(line, cells_buffer_);
+  cells_ = &cells_buffer_;
+  if (!have_header_) {
+    have_header_ = true;
+    return read_header(cells_buffer_);
   }
+  if (++rows_ > kMaxTraceRows) {
+    problem(line_, "the trace has more than " + with_commas(kMaxTraceRows) + " rows; the rest is not read",
+            "split the trace or sample it");
+    return false;
+  }
+  if (broken >= 0) {
+    cell_problem(static_cast<std::size_t>(broken), "a quoted cell must end with '\"' before the next comma",
+                 "quotes inside cells are not supported");
+    return true;
+  }
+  read_row(cells_buffer_);
+  return true;
+}
+
+TraceJobs TraceReader::end() {
   if (out_.jobs.empty() && problem_count_ == 0) {
     const std::string skipped = out_.rows_skipped > 0 ? " (" + count_of(out_.rows_skipped, "row") + " skipped)" : "";
     problems_.push_back({file_, pointer_, trace_ + " has no jobs" + skipped,
-                         have_header ? "add rows after the header line" : "write a header line, then one job per row"});
+                         have_header_ ? "add rows after the header line" : "write a header line, then one job per row"});
   }
   if (problem_count_ > kMaxProblems) {
     problems_.push_back({file_, pointer_,
@@ -531,6 +534,89 @@ TraceJobs TraceReader::run(std::string_view text) {
   }
   finish(out_);
   return std::move(out_);
+}
+
+TraceJobs TraceReader::run(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a UTF-8 byte-order mark from spreadsheets
+  for (std::size_t from = 0; from < text.size();) {
+    // Lines end at "\n", "\r\n" or a lone "\r".
+    std::size_t to = from;
+    while (to < text.size() && text[to] != '\n' && text[to] != '\r') ++to;
+    const std::string_view one = text.substr(from, to - from);
+    from = to + (to + 1 < text.size() && text[to] == '\r' && text[to + 1] == '\n' ? 2 : 1);
+    if (!line(one)) break;
+  }
+  return end();
+}
+
+TraceJobs TraceReader::run(std::istream& in) {
+  // Read in 1 MiB pieces, so that a trace of any size takes the memory of its jobs, not of its text. A line longer
+  // than kMaxLineBytes is reported and skipped.
+  std::vector<char> buffer(std::size_t{1} << 20);
+  std::string carry;
+  bool first = true, skip_lf = false, overlong = false;
+  auto emit = [&](std::string_view piece) {
+    if (overlong) {
+      ++line_;
+      problem(line_, "the line is longer than " + with_commas(static_cast<std::int64_t>(kMaxLineBytes)) +
+                         " bytes; it is skipped", "is this a CSV file?");
+      overlong = false;
+      carry.clear();
+      return true;
+    }
+    std::string_view whole = piece;
+    if (!carry.empty()) {
+      carry.append(piece);
+      whole = carry;
+    }
+    const bool go_on = line(whole);
+    carry.clear();
+    return go_on;
+  };
+  bool stop = false;
+  while (!stop && in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    const auto n = static_cast<std::size_t>(in.gcount());
+    if (n == 0) break;
+    std::string_view chunk(buffer.data(), n);
+    if (first) {
+      first = false;
+      if (chunk.substr(0, 3) == "\xEF\xBB\xBF") chunk.remove_prefix(3);
+    }
+    std::size_t from = 0;
+    if (skip_lf && !chunk.empty() && chunk[0] == '\n') from = 1;
+    skip_lf = false;
+    while (from < chunk.size()) {
+      const std::size_t to = chunk.find_first_of("\r\n", from);
+      if (to == std::string_view::npos) {
+        const std::string_view rest = chunk.substr(from);
+        if (overlong || carry.size() + rest.size() > kMaxLineBytes) {
+          overlong = true;
+          carry.clear();
+        } else {
+          carry.append(rest);
+        }
+        break;
+      }
+      const std::string_view piece = chunk.substr(from, to - from);
+      if (!overlong && carry.size() + piece.size() > kMaxLineBytes) overlong = true;
+      if (!emit(piece)) {
+        stop = true;
+        break;
+      }
+      std::size_t next = to + 1;
+      if (chunk[to] == '\r') {
+        if (next < chunk.size() && chunk[next] == '\n') {
+          ++next;
+        } else if (next == chunk.size()) {
+          skip_lf = true;  // a "\r\n" split between two pieces
+        }
+      }
+      from = next;
+    }
+  }
+  if (!stop && (overlong || !carry.empty())) emit({});
+  return end();
 }
 
 }  // namespace
@@ -547,9 +633,28 @@ TraceJobs parse_fleet_trace(std::string_view text, TraceFormat format, const std
 
 TraceJobs read_fleet_trace(const std::string& path, TraceFormat format, const std::string& file,
                            const std::string& pointer, std::vector<Diagnostic>& problems) {
-  std::string text;
-  if (!read_text_file(path, text, file, pointer, problems)) return {};
-  return parse_fleet_trace(text, format, path, file, pointer, problems);
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  std::string why;
+  if (ec || !fs::exists(st)) {
+    why = "no such file";
+  } else if (fs::is_directory(st)) {
+    why = "it is a directory";
+  } else if (!fs::is_regular_file(st)) {
+    why = "it is not a regular file";
+  }
+  std::ifstream in;
+  if (why.empty()) {
+    in.open(path, std::ios::binary);
+    if (!in) why = "it cannot be read";
+  }
+  if (!why.empty()) {
+    problems.push_back({file, pointer, "cannot read \"" + printable_ascii(path) + "\": " + why,
+                        "check the path (relative paths start at the scenario's folder) and its permissions"});
+    return {};
+  }
+  return TraceReader(format, path, file, pointer, problems).run(in);
 }
 
 }  // namespace capsim::planner

@@ -48,6 +48,8 @@ const std::vector<std::string>& trace_format_names();
 
 /// Rows a trace may hold; past this the reader reports a problem and stops.
 inline constexpr std::int64_t kMaxTraceRows = 20'000'000;
+/// Longest line a trace may have; a longer one (a binary file, a CSV without line ends) is reported and skipped.
+inline constexpr std::size_t kMaxLineBytes = 1 << 20;
 
 /// A model-driven job's training shape as a trace row gives it.
 struct TraceShape {
@@ -75,7 +77,8 @@ struct TraceJobs {
 TraceJobs parse_fleet_trace(std::string_view text, TraceFormat format, const std::string& trace_name,
                             const std::string& file, const std::string& pointer, std::vector<Diagnostic>& problems);
 
-/// Reads `path` (relative paths are the caller's business) and calls parse_fleet_trace with `path` as trace name.
+/// Reads `path` (relative paths are the caller's business) as parse_fleet_trace does, with `path` as trace name,
+/// streaming it in 1 MiB pieces: a trace of any size takes the memory of its jobs, not of its text.
 TraceJobs read_fleet_trace(const std::string& path, TraceFormat format, const std::string& file,
                            const std::string& pointer, std::vector<Diagnostic>& problems);
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -343,6 +344,58 @@ TEST(FleetTrace, ManyRowsParseInOrder) {
   EXPECT_EQ(t.team_names.size(), 7u);
   EXPECT_EQ(t.shapes.size(), 1u);
   EXPECT_EQ(t.jobs.back().submit_s, kRows - 1);
+}
+
+}  // namespace
+}  // namespace capsim::planner
+
+namespace capsim::planner {
+namespace {
+
+TEST(FleetTraceStream, ReadingAFileInPiecesGivesWhatParsingItsTextGives) {
+  // Over 1 MiB, CRLF line ends, so that pieces split lines and "\r\n" pairs.
+  std::string text = "submit_time_s,team,gpus,duration_s\r\n";
+  for (int i = 0; i < 60000; ++i) text += std::to_string(i) + ",team" + std::to_string(i % 7) + ",8,3600\r\n";
+  const std::string path = ::testing::TempDir() + "/stream.csv";
+  {
+    std::ofstream(path, std::ios::binary) << text;
+  }
+  std::vector<Diagnostic> p1, p2;
+  const TraceJobs a = parse_fleet_trace(text, TraceFormat::capsim, path, "s.json", "/fleet/trace", p1);
+  const TraceJobs b = read_fleet_trace(path, TraceFormat::capsim, "s.json", "/fleet/trace", p2);
+  EXPECT_TRUE(p1.empty());
+  EXPECT_TRUE(p2.empty());
+  ASSERT_EQ(a.jobs.size(), 60000u);
+  ASSERT_EQ(b.jobs.size(), a.jobs.size());
+  for (std::size_t i = 0; i < a.jobs.size(); i += 997) {
+    EXPECT_EQ(a.jobs[i].submit_s, b.jobs[i].submit_s);
+    EXPECT_EQ(a.jobs[i].team, b.jobs[i].team);
+    EXPECT_EQ(a.lines[i], b.lines[i]);
+  }
+  EXPECT_EQ(b.lines.back(), 60001u);
+}
+
+TEST(FleetTraceStream, ALineLongerThanAMebibyteIsSkippedWithItsLineNumber) {
+  const std::string path = ::testing::TempDir() + "/long.csv";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "submit_time_s,team,gpus,duration_s\n0,a,8,100\n" << std::string(3 << 20, 'x') << "\n5,a,8,100";
+  }
+  std::vector<Diagnostic> problems;
+  const TraceJobs t = read_fleet_trace(path, TraceFormat::capsim, "s.json", "/fleet/trace", problems);
+  EXPECT_EQ(t.jobs.size(), 2u);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].message.find("line 3"), std::string::npos) << problems[0].message;
+  EXPECT_NE(problems[0].message.find("longer than"), std::string::npos) << problems[0].message;
+}
+
+TEST(FleetTraceStream, AFolderOrAMissingFileIsAProblemNotACrash) {
+  std::vector<Diagnostic> problems;
+  read_fleet_trace(::testing::TempDir(), TraceFormat::capsim, "s.json", "/fleet/trace", problems);
+  read_fleet_trace(::testing::TempDir() + "/no-such.csv", TraceFormat::capsim, "s.json", "/fleet/trace", problems);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_NE(problems[0].message.find("directory"), std::string::npos);
+  EXPECT_NE(problems[1].message.find("no such file"), std::string::npos);
 }
 
 }  // namespace
