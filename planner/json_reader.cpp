@@ -97,17 +97,25 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
       best = c;
     }
   }
-  if (!best.empty() || word.size() < 3) return best;
-  // A shorthand such as "h100" for "h100-sxm5-80gb" is far in edits but plainly meant.
+  // One edit away is a typo; otherwise a shorthand such as "h100" for "h100-sxm5-80gb" is plainly meant, though far
+  // in edits, and wins over a short id two edits away ("b300").
+  if ((!best.empty() && best_d <= 1) || word.size() < 3) return best;
   auto lower = [](std::string_view s) {
     std::string out(s);
     for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
   };
+  std::string containing;
+  std::size_t containing_d = 0;
   for (const auto& c : candidates) {
-    if (lower(c).find(lower(word)) != std::string::npos) return c;
+    if (lower(c).find(lower(word)) == std::string::npos) continue;
+    const std::size_t d = c.size() - word.size();  // the edits from word to a candidate containing it
+    if (containing.empty() || d < containing_d) {
+      containing = c;
+      containing_d = d;
+    }
   }
-  return {};
+  return containing.empty() ? best : containing;
 }
 
 std::string join_alternatives(const std::vector<std::string>& items, std::string_view last) {
@@ -190,20 +198,24 @@ std::optional<json> parse_json_text(std::string_view text, const std::string& fi
   return std::nullopt;
 }
 
-bool read_text_file(const std::string& path, std::string& text, const std::string& file, const std::string& pointer,
-                    std::vector<Diagnostic>& out) {
+std::string not_a_readable_file(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  fs::file_status st = fs::status(path, ec);
-  std::string problem;
-  if (ec || !fs::exists(st)) {
-    problem = "no such file";
-  } else if (fs::is_directory(st)) {
-    problem = "it is a directory";
-  } else if (!fs::is_regular_file(st)) {
-    problem = "it is not a regular file";
-  } else if (std::uintmax_t size = fs::file_size(path, ec); ec || size > max_file_bytes) {
-    problem = ec ? "its size cannot be read" : "it is larger than 256 MiB";
+  const fs::file_status st = fs::status(path, ec);
+  if (ec || !fs::exists(st)) return "no such file";
+  if (fs::is_directory(st)) return "it is a directory";
+  if (!fs::is_regular_file(st)) return "it is not a regular file";
+  return "";
+}
+
+bool read_text_file(const std::string& path, std::string& text, const std::string& file, const std::string& pointer,
+                    std::vector<Diagnostic>& out) {
+  std::string problem = not_a_readable_file(path);
+  std::error_code ec;
+  if (problem.empty()) {
+    if (std::uintmax_t size = std::filesystem::file_size(path, ec); ec || size > max_file_bytes) {
+      problem = ec ? "its size cannot be read" : "it is larger than 256 MiB";
+    }
   }
   if (problem.empty()) {
     std::ifstream in(path, std::ios::binary);

@@ -23,8 +23,8 @@ std::string json_pointer_append(const std::string& pointer, std::string_view key
 /// `pointer` extended by one array index.
 std::string json_pointer_append(const std::string& pointer, std::size_t index);
 
-/// The candidate a user most likely meant by `word` (substring match first, then edit distance within about a
-/// third of the word), or "" if none is close.
+/// The candidate a user most likely meant by `word` (one edit away first, then the shortest candidate containing the
+/// word, then the nearest in edits within about a third of the word), or "" if none is close.
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 /// Levenshtein distance between two strings (ASCII case-insensitive).
 std::size_t edit_distance(std::string_view a, std::string_view b);
@@ -43,6 +43,8 @@ std::string resolve_path(const std::string& referring_file, const std::string& p
 /// in `out` and returns std::nullopt. Never throws.
 std::optional<nlohmann::json> parse_json_text(std::string_view text, const std::string& file,
                                               std::vector<Diagnostic>& out);
+/// Why `path` cannot be opened as a file ("no such file", "it is a directory", ...), or "" when it can.
+std::string not_a_readable_file(const std::string& path);
 /// Reads a regular file of at most 256 MiB into `text`; otherwise records why not in `out` (with `pointer`, the
 /// place in the referring document, if any) and returns false.
 bool read_text_file(const std::string& path, std::string& text, const std::string& file, const std::string& pointer,

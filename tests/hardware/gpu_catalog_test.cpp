@@ -14,8 +14,13 @@ namespace {
 
 using nlohmann::json;
 
+/// The five design GPUs; the checks below that assume an 8-GPU HGX-style node apply to them.
 const std::vector<std::string> kBuiltinIds = {"a100-sxm4-80gb", "b200-sxm-180gb", "h100-sxm5-80gb", "h200-sxm-141gb",
                                               "mi300x"};
+/// Every built-in id, sorted: the five design GPUs and the accelerators of issue 16 (accelerator_catalog_test.cpp).
+const std::vector<std::string> kAllBuiltinIds = {"a100-sxm4-80gb", "b200-sxm-180gb", "b300",   "gaudi3", "gb200",
+                                                 "h100-sxm5-80gb", "h200-sxm-141gb", "mi300x", "mi325x", "mi355x",
+                                                 "tpu-v5p",        "tpu-v6e",        "trn2"};
 
 /// A minimal valid catalog entry; tests break one part of it at a time.
 json valid_entry(const std::string& id = "test-gpu") {
@@ -63,7 +68,9 @@ std::string write_temp(const std::string& name, const std::string& content) {
   return path;
 }
 
-TEST(GpuCatalog, BuiltinHasTheFiveDesignGpus) { EXPECT_EQ(GpuCatalog::builtin().ids(), kBuiltinIds); }
+TEST(GpuCatalog, BuiltinHasTheDesignGpusAndTheNewAccelerators) {
+  EXPECT_EQ(GpuCatalog::builtin().ids(), kAllBuiltinIds);
+}
 
 TEST(GpuCatalog, BuiltinGpusHaveSaneValues) {
   for (const auto& id : kBuiltinIds) {
@@ -162,12 +169,15 @@ TEST(GpuCatalog, EveryFieldOfEveryBuiltinGpuHasASource) {
                                            "node.nic_bw_Bps",
                                            "node.nic_efficiency",
                                            "node.nic_latency_s"};
-  for (const auto& id : kBuiltinIds) {
+  for (const auto& id : kAllBuiltinIds) {
     const GpuSpec& gpu = *GpuCatalog::builtin().find(id);
     std::vector<std::string> expected = fields;
     for (const auto& [p, v] : gpu.peak_flops) expected.push_back("peak_flops." + std::string(to_string(p)));
     for (const auto& [p, v] : gpu.max_gemm_efficiency) {
       expected.push_back("max_gemm_efficiency." + std::string(to_string(p)));
+    }
+    for (const auto& [p, v] : gpu.sustained_gemm_ratio) {
+      expected.push_back("sustained_gemm_ratio." + std::string(to_string(p)));
     }
     for (const auto& field : expected) {
       const auto it = gpu.sources.find(field);
@@ -186,7 +196,7 @@ TEST(GpuCatalog, LaterDocumentOverridesABuiltinId) {
   entry["peak_flops"]["bf16"]["value"] = "900 TFLOP/s";
   catalog.add_document(document(json::array({entry})), "mine.json");
   EXPECT_DOUBLE_EQ(catalog.find("h100-sxm5-80gb")->peak(Precision::bf16), 900e12);
-  EXPECT_EQ(catalog.ids().size(), kBuiltinIds.size());
+  EXPECT_EQ(catalog.ids().size(), kAllBuiltinIds.size());
   EXPECT_DOUBLE_EQ(GpuCatalog::builtin().find("h100-sxm5-80gb")->peak(Precision::bf16), 989e12);
 }
 
