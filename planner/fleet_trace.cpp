@@ -4,7 +4,6 @@
 #include <array>
 #include <charconv>
 #include <cmath>
-#include <filesystem>
 #include <fstream>
 #include <istream>
 #include <map>
@@ -633,17 +632,7 @@ TraceJobs parse_fleet_trace(std::string_view text, TraceFormat format, const std
 
 TraceJobs read_fleet_trace(const std::string& path, TraceFormat format, const std::string& file,
                            const std::string& pointer, std::vector<Diagnostic>& problems) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::file_status st = fs::status(path, ec);
-  std::string why;
-  if (ec || !fs::exists(st)) {
-    why = "no such file";
-  } else if (fs::is_directory(st)) {
-    why = "it is a directory";
-  } else if (!fs::is_regular_file(st)) {
-    why = "it is not a regular file";
-  }
+  std::string why = not_a_readable_file(path);
   std::ifstream in;
   if (why.empty()) {
     in.open(path, std::ios::binary);
