@@ -468,6 +468,9 @@ void parse_fleet(ObjectReader& top, Scenario& scenario) {
   f.finish();
   if (!f.has("trace") && !f.has("generators") && !f.has("services")) {
     r.error(f.pointer(), "the fleet has no jobs", "give a \"trace\" CSV, \"generators\" or \"services\"");
+  } else if (!f.has("trace") && !f.has("generators") && spec.horizon_s <= 0) {
+    r.error(f.pointer("horizon"), "a fleet of services only runs as long as its horizon, and it has none",
+            "give \"horizon\", e.g. \"7 d\"");
   }
   if (spec.teams.empty()) spec.teams.push_back(fleet::Team{"default"});
   long long quotas = 0;

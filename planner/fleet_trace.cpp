@@ -13,6 +13,7 @@
 #include <tuple>
 
 #include "planner/json_reader.hpp"
+#include "sim/core/line_reader.hpp"
 #include "sim/core/units.hpp"
 
 namespace capsim::planner {
@@ -549,72 +550,13 @@ TraceJobs TraceReader::run(std::string_view text) {
 }
 
 TraceJobs TraceReader::run(std::istream& in) {
-  // Read in 1 MiB pieces, so that a trace of any size takes the memory of its jobs, not of its text. A line longer
-  // than kMaxLineBytes is reported and skipped.
-  std::vector<char> buffer(std::size_t{1} << 20);
-  std::string carry;
-  bool first = true, skip_lf = false, overlong = false;
-  auto emit = [&](std::string_view piece) {
-    if (overlong) {
-      ++line_;
-      problem(line_, "the line is longer than " + with_commas(static_cast<std::int64_t>(kMaxLineBytes)) +
-                         " bytes; it is skipped", "is this a CSV file?");
-      overlong = false;
-      carry.clear();
-      return true;
-    }
-    std::string_view whole = piece;
-    if (!carry.empty()) {
-      carry.append(piece);
-      whole = carry;
-    }
-    const bool go_on = line(whole);
-    carry.clear();
-    return go_on;
-  };
-  bool stop = false;
-  while (!stop && in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    const auto n = static_cast<std::size_t>(in.gcount());
-    if (n == 0) break;
-    std::string_view chunk(buffer.data(), n);
-    if (first) {
-      first = false;
-      if (chunk.substr(0, 3) == "\xEF\xBB\xBF") chunk.remove_prefix(3);
-    }
-    std::size_t from = 0;
-    if (skip_lf && !chunk.empty() && chunk[0] == '\n') from = 1;
-    skip_lf = false;
-    while (from < chunk.size()) {
-      const std::size_t to = chunk.find_first_of("\r\n", from);
-      if (to == std::string_view::npos) {
-        const std::string_view rest = chunk.substr(from);
-        if (overlong || carry.size() + rest.size() > kMaxLineBytes) {
-          overlong = true;
-          carry.clear();
-        } else {
-          carry.append(rest);
-        }
-        break;
-      }
-      const std::string_view piece = chunk.substr(from, to - from);
-      if (!overlong && carry.size() + piece.size() > kMaxLineBytes) overlong = true;
-      if (!emit(piece)) {
-        stop = true;
-        break;
-      }
-      std::size_t next = to + 1;
-      if (chunk[to] == '\r') {
-        if (next < chunk.size() && chunk[next] == '\n') {
-          ++next;
-        } else if (next == chunk.size()) {
-          skip_lf = true;  // a "\r\n" split between two pieces
-        }
-      }
-      from = next;
-    }
-  }
-  if (!stop && (overlong || !carry.empty())) emit({});
+  for_each_line(
+      in, kMaxLineBytes, [&](std::string_view text) { return line(text); },
+      [&] {
+        ++line_;
+        problem(line_, "the line is longer than " + with_commas(static_cast<std::int64_t>(kMaxLineBytes)) +
+                           " bytes; it is skipped", "is this a CSV file?");
+      });
   return end();
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <numeric>
 #include <tuple>
 
@@ -98,9 +99,17 @@ void read_trace(ObjectReader& l, workloads::Load& load) {
   JsonReader& r = l.reader();
   const std::string full = resolve(r.file(), *path);
   std::vector<Diagnostic> found;
-  std::string text;
-  if (read_text_file(full, text, r.file(), l.pointer("trace"), found)) {
-    load.trace = sim::serving::parse_request_trace(text, *path, r.file(), l.pointer("trace"), found);
+  std::ifstream in;
+  std::string why = not_a_readable_file(full);
+  if (why.empty()) {
+    in.open(full, std::ios::binary);
+    if (!in) why = "it cannot be read";
+  }
+  if (!why.empty()) {
+    found.push_back({r.file(), l.pointer("trace"), "cannot read \"" + printable_ascii(full) + "\": " + why,
+                     "check the path (relative paths start at the scenario's folder) and its permissions"});
+  } else {
+    load.trace = sim::serving::read_request_trace(in, *path, r.file(), l.pointer("trace"), found);
     load.trace_file = *path;
   }
   r.add(found);

@@ -488,7 +488,7 @@ FleetResult Fleet::run() {
 
 int fleet_nodes_per_leaf(const hw::ClusterSpec& cluster) {
   const net::FabricShape shape = net::fabric_shape(cluster);
-  return std::max(1, static_cast<int>(std::floor(shape.nodes_per_leaf)));
+  return std::clamp(static_cast<int>(std::floor(shape.nodes_per_leaf)), 1, std::max(1, cluster.nodes));
 }
 
 FleetResult run_fleet(const FleetSpec& spec) {

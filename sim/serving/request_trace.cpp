@@ -7,6 +7,8 @@
 #include <cmath>
 #include <optional>
 
+#include "sim/core/line_reader.hpp"
+
 namespace capsim::sim::serving {
 
 namespace {
@@ -82,66 +84,122 @@ int find_column(const std::vector<std::string_view>& header, std::initializer_li
 
 }  // namespace
 
+namespace {
+
+/// One trace, line by line: the header, then one request per row.
+class RequestTraceReader {
+ public:
+  RequestTraceReader(const std::string& trace_name, const std::string& file, const std::string& pointer,
+                     std::vector<Diagnostic>& problems)
+      : trace_(trace_name), file_(file), pointer_(pointer), problems_(problems), before_(problems.size()) {}
+
+  /// One line without its end; false when reading must stop.
+  bool line(std::string_view raw) {
+    ++line_no_;
+    const std::string_view text = trim(raw);
+    if (text.empty() || text.front() == '#') return true;
+    const auto cells = split(text);
+    if (!have_header_) {
+      have_header_ = true;
+      col_ = {find_column(cells, {"arrival_s", "timestamp"}), find_column(cells, {"input_tokens", "contexttokens"}),
+              find_column(cells, {"output_tokens", "generatedtokens"})};
+      if (std::find(col_.begin(), col_.end(), -1) != col_.end()) {
+        report("the header must name an arrival, an input and an output column",
+               "use \"arrival_s,input_tokens,output_tokens\" (or the Azure trace's "
+               "\"TIMESTAMP,ContextTokens,GeneratedTokens\")");
+        failed_ = true;
+        return false;
+      }
+      return true;
+    }
+    if (rows_.size() >= kMaxTraceRequests) {
+      report("the trace has more than " + std::to_string(kMaxTraceRequests) + " requests, the most a serving run holds",
+             "cut the trace to a window of time, or sample it");
+      return false;
+    }
+    const int need = *std::max_element(col_.begin(), col_.end());
+    if (static_cast<int>(cells.size()) <= need) {
+      report("expected at least " + std::to_string(need + 1) + " columns, found " + std::to_string(cells.size()),
+             "give every row an arrival, an input and an output value");
+      return true;
+    }
+    const auto at = timestamp(cells[static_cast<std::size_t>(col_[0])]);
+    const auto in = number(cells[static_cast<std::size_t>(col_[1])]);
+    const auto out = number(cells[static_cast<std::size_t>(col_[2])]);
+    if (!at) {
+      report("the arrival is not a time", "write seconds (e.g. 12.5) or \"2023-11-16 18:15:46.68\"");
+    } else if (!in || *in < 1 || *in > 1e8 || *in != std::floor(*in)) {
+      report("the input tokens are not a whole number from 1 to 1e8", "");
+    } else if (!out || *out < 0 || *out > 1e8 || *out != std::floor(*out)) {
+      report("the output tokens are not a whole number from 0 to 1e8", "");
+    } else {
+      rows_.push_back({*at, static_cast<int>(*in), std::max(1, static_cast<int>(*out))});
+    }
+    return true;
+  }
+
+  /// A line too long to be a trace row.
+  void overlong() {
+    ++line_no_;
+    report("the line is longer than " + std::to_string(kMaxTraceLineBytes) + " bytes; it is skipped",
+           "is this a CSV file?");
+  }
+
+  std::vector<workloads::TraceRequest> finish() {
+    if (failed_) return {};
+    if (rows_.empty() && problems_.size() == before_) {
+      problems_.push_back({file_, pointer_, trace_ + " has no requests", "add rows after the header line"});
+    }
+    std::stable_sort(rows_.begin(), rows_.end(),
+                     [](const auto& a, const auto& b) { return a.arrival_s < b.arrival_s; });
+    const double first = rows_.empty() ? 0 : rows_.front().arrival_s;
+    for (auto& r : rows_) r.arrival_s -= first;
+    return std::move(rows_);
+  }
+
+ private:
+  void report(const std::string& message, const std::string& hint) {
+    if (problems_.size() - before_ < kMaxProblems) {
+      problems_.push_back({file_, pointer_, trace_ + " line " + std::to_string(line_no_) + ": " + message, hint});
+    }
+  }
+
+  const std::string& trace_;
+  const std::string& file_;
+  const std::string& pointer_;
+  std::vector<Diagnostic>& problems_;
+  std::size_t before_;
+  std::array<int, 3> col_ = {-1, -1, -1};
+  bool have_header_ = false;
+  bool failed_ = false;
+  std::size_t line_no_ = 0;
+  std::vector<workloads::TraceRequest> rows_;
+};
+
+}  // namespace
+
 std::vector<workloads::TraceRequest> parse_request_trace(std::string_view text, const std::string& trace_name,
                                                          const std::string& file, const std::string& pointer,
                                                          std::vector<Diagnostic>& problems) {
-  std::vector<workloads::TraceRequest> rows;
-  const std::size_t problems_before = problems.size();
-  auto report = [&](std::size_t line, const std::string& message, const std::string& hint) {
-    if (problems.size() - problems_before < kMaxProblems) {
-      problems.push_back({file, pointer, trace_name + " line " + std::to_string(line) + ": " + message, hint});
-    }
-  };
-  std::array<int, 3> col = {-1, -1, -1};
-  bool have_header = false;
-  std::size_t line_no = 0;
+  RequestTraceReader reader(trace_name, file, pointer, problems);
   for (std::size_t from = 0; from <= text.size();) {
     std::size_t to = text.find('\n', from);
     if (to == std::string_view::npos) to = text.size();
-    const std::string_view line = trim(text.substr(from, to - from));
+    const std::string_view line = text.substr(from, to - from);
     from = to + 1;
-    ++line_no;
-    if (line.empty() || line.front() == '#') continue;
-    const auto cells = split(line);
-    if (!have_header) {
-      have_header = true;
-      col = {find_column(cells, {"arrival_s", "timestamp"}), find_column(cells, {"input_tokens", "contexttokens"}),
-             find_column(cells, {"output_tokens", "generatedtokens"})};
-      if (std::find(col.begin(), col.end(), -1) != col.end()) {
-        report(line_no, "the header must name an arrival, an input and an output column",
-               "use \"arrival_s,input_tokens,output_tokens\" (or the Azure trace's "
-               "\"TIMESTAMP,ContextTokens,GeneratedTokens\")");
-        return {};
-      }
-      continue;
-    }
-    const int need = *std::max_element(col.begin(), col.end());
-    if (static_cast<int>(cells.size()) <= need) {
-      report(line_no,
-             "expected at least " + std::to_string(need + 1) + " columns, found " + std::to_string(cells.size()),
-             "give every row an arrival, an input and an output value");
-      continue;
-    }
-    const auto at = timestamp(cells[static_cast<std::size_t>(col[0])]);
-    const auto in = number(cells[static_cast<std::size_t>(col[1])]);
-    const auto out = number(cells[static_cast<std::size_t>(col[2])]);
-    if (!at) {
-      report(line_no, "the arrival is not a time", "write seconds (e.g. 12.5) or \"2023-11-16 18:15:46.68\"");
-    } else if (!in || *in < 1 || *in > 1e8 || *in != std::floor(*in)) {
-      report(line_no, "the input tokens are not a whole number from 1 to 1e8", "");
-    } else if (!out || *out < 0 || *out > 1e8 || *out != std::floor(*out)) {
-      report(line_no, "the output tokens are not a whole number from 0 to 1e8", "");
-    } else {
-      rows.push_back({*at, static_cast<int>(*in), std::max(1, static_cast<int>(*out))});
-    }
+    if (!reader.line(line)) break;
   }
-  if (rows.empty() && problems.size() == problems_before) {
-    problems.push_back({file, pointer, trace_name + " has no requests", "add rows after the header line"});
-  }
-  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.arrival_s < b.arrival_s; });
-  const double first = rows.empty() ? 0 : rows.front().arrival_s;
-  for (auto& r : rows) r.arrival_s -= first;
-  return rows;
+  return reader.finish();
+}
+
+std::vector<workloads::TraceRequest> read_request_trace(std::istream& in, const std::string& trace_name,
+                                                        const std::string& file, const std::string& pointer,
+                                                        std::vector<Diagnostic>& problems) {
+  RequestTraceReader reader(trace_name, file, pointer, problems);
+  for_each_line(
+      in, kMaxTraceLineBytes, [&](std::string_view line) { return reader.line(line); },
+      [&] { reader.overlong(); });
+  return reader.finish();
 }
 
 }  // namespace capsim::sim::serving

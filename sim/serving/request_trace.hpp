@@ -9,6 +9,8 @@
 ///  - output: `output_tokens` or `GeneratedTokens`.
 /// Lines starting with '#' are comments. Arrivals become seconds after the earliest one, sorted.
 
+#include <cstddef>
+#include <istream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,11 +20,22 @@
 
 namespace capsim::sim::serving {
 
+/// Requests a trace may hold: the most one serving run simulates (DESIGN.md's bound, planner/serving_scenario).
+inline constexpr std::size_t kMaxTraceRequests = 10'000'000;
+/// Longest line a trace may have; a longer one (a binary file, a CSV without line ends) is reported and skipped.
+inline constexpr std::size_t kMaxTraceLineBytes = 1 << 20;
+
 /// Parses the text of trace `trace_name`. Problems go to `problems` with the scenario `file` and the `pointer` that
 /// names the trace there, the trace's line, and what was expected; rows with problems are skipped. An output of 0
 /// tokens counts as 1: every request emits at least its first token.
 std::vector<workloads::TraceRequest> parse_request_trace(std::string_view text, const std::string& trace_name,
                                                          const std::string& file, const std::string& pointer,
                                                          std::vector<Diagnostic>& problems);
+
+/// As parse_request_trace, reading `in` in 1 MiB pieces: a trace of any size costs the memory of its requests
+/// (at most kMaxTraceRequests), not of its text.
+std::vector<workloads::TraceRequest> read_request_trace(std::istream& in, const std::string& trace_name,
+                                                        const std::string& file, const std::string& pointer,
+                                                        std::vector<Diagnostic>& problems);
 
 }  // namespace capsim::sim::serving

@@ -143,6 +143,9 @@ TEST_F(FleetScenario, AFleetWithoutJobsOrAnEndIsAnError) {
   EXPECT_NE(problems(R"({"policy": "fifo"})").find("the fleet has no jobs"), std::string::npos);
   const std::string p = problems(R"({"generators": [{"mix": "llm-lab", "rate": "6/h"}]})");
   EXPECT_NE(p.find("the generator has no end"), std::string::npos) << p;
+  const std::string s = problems(R"({"services": [{"name": "chat", "replica_gpus": 2, "replica_capacity": "10/s",
+    "peak_rate": "30/s"}]})");
+  EXPECT_NE(s.find("/fleet/horizon"), std::string::npos) << s;
   const std::string q = problems(R"({"generators": [{"mix": "llm-lab", "rate": "1000/s", "until": "365 d"}]})");
   EXPECT_NE(q.find("more than 20000000"), std::string::npos) << q;
 }

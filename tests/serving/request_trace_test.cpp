@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+#include <string>
+
 namespace capsim::sim::serving {
 namespace {
 
@@ -50,6 +53,34 @@ TEST(RequestTrace, NamesTheFileLineAndWhatWasExpected) {
   parse("when,prompt,answer\n1,2,3\n", problems);
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_NE(problems[0].hint.find("arrival_s,input_tokens,output_tokens"), std::string::npos);
+}
+
+TEST(RequestTraceStream, ReadingInPiecesGivesWhatParsingTheTextGives) {
+  // Over 1 MiB with CRLF ends, so that pieces split lines and "\r\n" pairs.
+  std::string text = "arrival_s,input_tokens,output_tokens\r\n";
+  for (int i = 0; i < 80000; ++i) text += std::to_string(i * 0.25) + "," + std::to_string(100 + i % 50) + ",20\r\n";
+  std::vector<Diagnostic> p1, p2;
+  const auto a = parse_request_trace(text, "t.csv", "s.json", "/workloads/0/load/trace", p1);
+  std::istringstream in(text);
+  const auto b = read_request_trace(in, "t.csv", "s.json", "/workloads/0/load/trace", p2);
+  EXPECT_TRUE(p1.empty());
+  EXPECT_TRUE(p2.empty());
+  ASSERT_EQ(a.size(), 80000u);
+  ASSERT_EQ(b.size(), a.size());
+  for (std::size_t i = 0; i < a.size(); i += 1013) {
+    EXPECT_EQ(a[i].arrival_s, b[i].arrival_s);
+    EXPECT_EQ(a[i].input_tokens, b[i].input_tokens);
+  }
+}
+
+TEST(RequestTraceStream, ALineLongerThanAMebibyteIsSkippedWithItsNumber) {
+  std::istringstream in("arrival_s,input_tokens,output_tokens\n0,10,5\n" + std::string(2 << 20, '7') + "\n1,10,5\n");
+  std::vector<Diagnostic> problems;
+  const auto rows = read_request_trace(in, "t.csv", "s.json", "/workloads/0/load/trace", problems);
+  EXPECT_EQ(rows.size(), 2u);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].message.find("t.csv line 3: the line is longer than"), std::string::npos)
+      << problems[0].message;
 }
 
 }  // namespace
