@@ -188,9 +188,13 @@ TrainingResult AnalyticalEngine::run_training(const hw::ClusterSpec& cluster,
                       std::to_string(split.remainder) + " stages carry " + std::to_string(split.base + 1) +
                       " layers, the others " + std::to_string(split.base));
   }
-  if (p.tp > cluster.gpus_per_node) {
-    r.notes.push_back("tp " + std::to_string(p.tp) + " spans nodes: tensor-parallel traffic crosses the scale-out "
-                      "fabric");
+  // A scale-up domain spans nodes only with switches outside the node (GB200 NVL72) or a chip-to-chip torus (TPU),
+  // as NcclCollectives decides: a catalog domain above the node and above an 8-GPU board.
+  const int gpn = cluster.gpus_per_node;
+  const int domain = cluster.scale_up.domain_gpus > std::max(gpn, 8) ? cluster.scale_up.domain_gpus : gpn;
+  if (p.tp > domain) {
+    r.notes.push_back("tp " + std::to_string(p.tp) + (domain == gpn ? " spans nodes" : " spans scale-up domains") +
+                      ": tensor-parallel traffic crosses the scale-out fabric");
   }
   return r;
 }

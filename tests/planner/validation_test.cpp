@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "planner/run.hpp"
 #include "planner/scenario.hpp"
@@ -13,11 +16,15 @@
 namespace capsim::planner {
 namespace {
 
+/// The suite `name` of scenarios/validation, run by the analytical engine.
+std::vector<ValidationSuite> suites_named(const std::string& name) {
+  return run_validation(std::string(CAPSIM_SOURCE_DIR) + "/scenarios/validation", "analytical", name);
+}
+
 // The acceptance bar of the foundation: Megatron-LM SC'21 Table 1 predicted with one A100 description from the
 // catalog and nothing tuned per row.
 TEST(Validation, MegatronSc21TableWithinFivePercentMeanAndTenPercentMax) {
-  const auto suites = run_validation(std::string(CAPSIM_SOURCE_DIR) + "/scenarios/validation", "analytical",
-                                     "megatron-sc21");
+  const auto suites = suites_named("megatron-sc21");
   ASSERT_EQ(suites.size(), 1u);
   const ValidationSuite& s = suites.front();
   ASSERT_EQ(s.rows.size(), 10u);
@@ -60,6 +67,24 @@ TEST(Validation, CostsSuitePricesEffectiveGpuHoursAtThePublishedRate) {
   EXPECT_EQ(r.gpus, 16384);
   EXPECT_GT(r.reliability.effective_time_to_train_s, r.time_to_train_s);  // failures cost time
   EXPECT_DOUBLE_EQ(llama.predicted, r.gpus * r.reliability.effective_time_to_train_s / 3600);
+}
+
+// The new accelerators of issue 16 against published runs: TPU v5p and v6e (MaxText), GB200 (Megatron-Bridge) and
+// Gaudi 3 (Intel), one catalog description per chip. No accuracy bar: measured 2026-12-07, mean |error| 20.1% and
+// max 42.8% (TPU and GB200 predicted too fast, NVFP4 training most; Gaudi 3 serving too fast), above the issue's
+// 10%; SOURCE.md says why per family. The shape is what this test pins.
+TEST(Validation, AcceleratorsSuiteCoversFourNewChipsWithoutAnErrorBar) {
+  const auto suites = suites_named("accelerators");
+  ASSERT_EQ(suites.size(), 1u);
+  const ValidationSuite& s = suites.front();
+  EXPECT_GE(s.rows.size(), 12u);
+  std::set<std::string> gpus;
+  for (const auto& row : s.rows) {
+    gpus.insert(load_scenario_file(row.file).cluster.gpu.id);
+    EXPECT_TRUE(std::isfinite(row.predicted) && row.predicted > 0) << row.label;
+  }
+  const std::set<std::string> expected{"tpu-v5p", "tpu-v6e", "gb200", "gaudi3"};
+  EXPECT_TRUE(std::includes(gpus.begin(), gpus.end(), expected.begin(), expected.end()));
 }
 
 TEST(Validation, UnknownSuiteIsAUsageError) {
