@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs CapSim's dependencies (Debian 12 packages only), builds it, and then either runs the bundled default
 # scenario (--run) or the whole test suite (--test). Run as root on a fresh Debian 12 machine.
+# --sanitize builds the unit tests with AddressSanitizer and UndefinedBehaviorSanitizer in build-sanitize/ (or
+# $CAPSIM_SANITIZE_DIR) and runs them; any report fails it.
 set -euo pipefail
 
 mode="${1:---run}"
 case "$mode" in
-  --run|--test|--build) ;;
-  *) echo "usage: scripts/setup.sh [--run|--test|--build]" >&2; exit 2 ;;
+  --run|--test|--build|--sanitize) ;;
+  *) echo "usage: scripts/setup.sh [--run|--test|--build|--sanitize]" >&2; exit 2 ;;
 esac
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -43,6 +45,16 @@ if [[ -x /usr/local/cuda/bin/nvcc ]] && ! command -v nvcc >/dev/null; then
 fi
 
 jobs="$(nproc)"
+if [[ "$mode" == --sanitize ]]; then
+  sanitize="${CAPSIM_SANITIZE_DIR:-$here/build-sanitize}"
+  flags="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+  cmake -S "$here" -B "$sanitize" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCAPSIM_BUILD_GUI=OFF \
+    -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
+  cmake --build "$sanitize" -j "$jobs" --target capsim_unit_tests
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    "$sanitize/tests/capsim_unit_tests" --gtest_brief=1
+  exit 0
+fi
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j "$jobs"
 
