@@ -48,15 +48,30 @@ GemmModel::GemmModel(const GpuSpec& gpu, Clocks clocks)
       hbm_Bps_(gpu.hbm_achieved_Bps > 0 ? gpu.hbm_achieved_Bps : gpu.hbm_bw_Bps),
       elementwise_Bps_(gpu.elementwise_Bps > 0 ? gpu.elementwise_Bps : hbm_Bps_),
       overhead_s_(gpu.kernel_overhead_s) {
+  // The analytical engine builds one model per step estimate: walk the GPU's few entries once, no lookups per
+  // precision. Caps fall back to bf16's (GpuSpec::gemm_efficiency_cap).
+  const double bf16_cap = gpu.gemm_efficiency_cap(Precision::bf16);
+  double cap[8];
   for (int p = 0; p < 8; ++p) {
-    clock_ratio_[p] = clocks == Clocks::sustained ? gpu.sustained_ratio(static_cast<Precision>(p)) : 1.0;
+    clock_ratio_[p] = 1.0;
+    cap[p] = bf16_cap;
+    peak_[p] = 0;
   }
+  if (clocks == Clocks::sustained) {
+    for (const auto& [math, ratio] : gpu.sustained_gemm_ratio) clock_ratio_[static_cast<int>(math)] = ratio;
+  }
+  for (const auto& [math, share] : gpu.max_gemm_efficiency) cap[static_cast<int>(math)] = share;
+  for (const auto& [math, flops] : gpu.peak_flops) peak_[static_cast<int>(math)] = flops;
+  for (int p = 0; p < 8; ++p) {
+    cap_[p] = cap[p] * clock_ratio_[p];
+    half_k_[p] = kReferenceHalfK * (peak_[p] / sms_) / kReferencePerSmFlops;
+  }
+  for (const auto& [math, k] : gpu.gemm_half_k) half_k_[static_cast<int>(math)] = k;
 }
 
 double GemmModel::efficiency(const GemmShape& shape, Precision math) const {
-  if (shape.m <= 0 || shape.n <= 0 || shape.k <= 0 || shape.batch <= 0) {
-    return gpu_->gemm_efficiency_cap(math) * clock_ratio_[static_cast<int>(math)];
-  }
+  const int p = static_cast<int>(math);
+  if (shape.m <= 0 || shape.n <= 0 || shape.k <= 0 || shape.batch <= 0) return cap_[p];
   double best = 0;
   for (const Tile& tile : kTiles) {
     const double tiles = std::ceil(shape.m / tile.m) * std::ceil(shape.n / tile.n) * shape.batch;
@@ -66,18 +81,18 @@ double GemmModel::efficiency(const GemmShape& shape, Precision math) const {
     const double wave_use = tiles / (waves * sms_);
     best = std::max(best, tile.rel_throughput * wave_use * fill);
   }
-  const double k_eff = shape.k / (shape.k + half_k(math));
-  return gpu_->gemm_efficiency_cap(math) * best * k_eff * clock_ratio_[static_cast<int>(math)];
+  const double k_eff = shape.k / (shape.k + half_k_[p]);
+  return cap_[p] * best * k_eff;
 }
 
 double GemmModel::half_k(Precision math) const {
-  const auto fitted = gpu_->gemm_half_k.find(math);
-  if (fitted != gpu_->gemm_half_k.end()) return fitted->second;
-  return kReferenceHalfK * (gpu_->peak(math) / sms_) / kReferencePerSmFlops;
+  if (gpu_->gemm_half_k.count(math) == 0) gpu_->peak(math);  // a derived half point needs the math mode
+  return half_k_[static_cast<int>(math)];
 }
 
 double GemmModel::gemm_time_s(const GemmShape& shape, Precision math, double element_bytes) const {
-  const double compute = shape.flops() / (gpu_->peak(math) * efficiency(shape, math));
+  const double peak = peak_[static_cast<int>(math)] > 0 ? peak_[static_cast<int>(math)] : gpu_->peak(math);
+  const double compute = shape.flops() / (peak * efficiency(shape, math));
   const double bytes = (shape.m * shape.k + shape.k * shape.n + shape.m * shape.n) * shape.batch * element_bytes;
   return std::max(compute, bytes / hbm_Bps_) + overhead_s_;
 }
@@ -85,7 +100,8 @@ double GemmModel::gemm_time_s(const GemmShape& shape, Precision math, double ele
 double GemmModel::memory_time_s(double bytes) const { return bytes / elementwise_Bps_ + overhead_s_; }
 
 double GemmModel::compute_time_s(double flops, Precision math, double efficiency) const {
-  return flops / (gpu_->peak(math) * efficiency * clock_ratio_[static_cast<int>(math)]);
+  const double peak = peak_[static_cast<int>(math)] > 0 ? peak_[static_cast<int>(math)] : gpu_->peak(math);
+  return flops / (peak * efficiency * clock_ratio_[static_cast<int>(math)]);
 }
 
 }  // namespace capsim::hw

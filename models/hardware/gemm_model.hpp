@@ -72,6 +72,12 @@ class GemmModel {
   const GpuSpec* gpu_;
   double sms_;
   double clock_ratio_[8];  ///< per Precision: sustained_gemm_ratio under Clocks::sustained, else 1
+  // Per Precision, looked up once here rather than in the GPU's maps on every GEMM (design-space search evaluates
+  // millions): the efficiency cap times the clock ratio, the K-loop half point, and the dense peak (0 when the GPU
+  // lacks the math mode: GpuSpec::peak then says so).
+  double cap_[8];
+  double half_k_[8];
+  double peak_[8];
   double hbm_Bps_;
   double elementwise_Bps_;
   double overhead_s_;
