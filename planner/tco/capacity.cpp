@@ -254,9 +254,7 @@ CapacityModel build_capacity(const Study& study) {
     f.allocation = r.gpu_allocation;
     f.goodput = r.goodput;
     f.fragmentation = r.mean_fragmentation;
-    double down_gpu_s = 0;
-    for (const auto& sample : r.series) down_gpu_s += sample.down;
-    f.down_share = r.series.empty() ? 0 : down_gpu_s / static_cast<double>(r.series.size()) / r.cluster_gpus;
+    f.down_share = r.gpu_down;
     f.usable_share = std::clamp(1 - f.fragmentation - f.down_share, 0.05, 1.0);
     f.mean_queue_s = r.queue.mean;
     f.p99_queue_s = r.queue.p99;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "models/network/fabric_factory.hpp"
 #include "sim/core/error.hpp"
@@ -152,20 +153,40 @@ void Fleet::start(std::uint32_t id) {
   placed_slow_gpu_s_ += remaining_gpu_s / j.speed;
 }
 
+void Fleet::leave_cluster(std::uint32_t id) {
+  Job& j = jobs_[id];
+  const FleetJob& fj = spec_.jobs[id];
+  if (j.stepping) busy_rate_ -= fj.gpus * j.eff;
+  j.stepping = false;
+  j.attained_gpu_s += fj.gpus * (now_ - j.seg_start);
+  ++j.version;
+  running_by_end_.erase({j.expected_end, id});
+  if (family_ == Family::preemptive) ranked_running_.erase(rank_key(id, true));
+  const std::int32_t at = running_pos_[id];
+  running_[at] = running_.back();
+  running_pos_[running_[at]] = at;
+  running_.pop_back();
+  --team_running_[fj.team];
+  for (const auto& [node, g] : allocs_[j.alloc].parts) {
+    auto& occ = node_occupants_[node];
+    occ.erase(std::find(occ.begin(), occ.end(), static_cast<std::int32_t>(id)));
+  }
+  release_slot(j.alloc);
+  j.alloc = -1;
+  alloc_gpus_ -= fj.gpus;
+  team_change(fj.team, -fj.gpus);
+}
+
 void Fleet::stop(std::uint32_t id, bool failure) {
   Job& j = jobs_[id];
   const FleetJob& fj = spec_.jobs[id];
-  const ShapeCosts& c = speed_.costs(fj.shape, fj.gpus);
-  if (j.stepping) {
-    busy_rate_ -= fj.gpus * j.eff;
-    j.done_s = std::min(j.work_s, j.done_s + (now_ - j.step_start) * j.rate);
-  }
-  j.attained_gpu_s += fj.gpus * (now_ - j.seg_start);
+  if (j.stepping) j.done_s = std::min(j.work_s, j.done_s + (now_ - j.step_start) * j.rate);
+  leave_cluster(id);
   j.last_stop = now_;
   if (failure) {
     // Back to the last checkpoint: with checkpoints, the last multiple of the interval; without, the start.
-    const double kept = spec_.checkpoints && c.interval_s > 0 ? std::floor(j.done_s / c.interval_s) * c.interval_s
-                                                              : 0.0;
+    const double interval = speed_.costs(fj.shape, fj.gpus).interval_s;
+    const double kept = spec_.checkpoints && interval > 0 ? std::floor(j.done_s / interval) * interval : 0.0;
     const double saved = std::max(j.saved_s, std::min(kept, j.done_s));
     lost_area_ += fj.gpus * (j.done_s - saved) / std::max(1e-9, static_cast<double>(j.speed));
     j.saved_s = saved;
@@ -177,51 +198,15 @@ void Fleet::stop(std::uint32_t id, bool failure) {
     ++preemptions_;
   }
   ++j.restarts;
-  ++j.version;
-  j.stepping = false;
-  running_by_end_.erase({j.expected_end, id});
-  if (family_ == Family::preemptive) ranked_running_.erase(rank_key(id, true));
-  const std::int32_t at = running_pos_[id];
-  running_[at] = running_.back();
-  running_pos_[running_[at]] = at;
-  running_.pop_back();
-  --team_running_[fj.team];
-  for (const auto& [node, g] : allocs_[j.alloc].parts) {
-    auto& occ = node_occupants_[node];
-    occ.erase(std::find(occ.begin(), occ.end(), static_cast<std::int32_t>(id)));
-  }
-  release_slot(j.alloc);
-  j.alloc = -1;
-  alloc_gpus_ -= fj.gpus;
-  team_change(fj.team, -fj.gpus);
   enqueue(id);
 }
 
 void Fleet::complete(std::uint32_t id) {
+  leave_cluster(id);
   Job& j = jobs_[id];
-  const FleetJob& fj = spec_.jobs[id];
-  if (j.stepping) busy_rate_ -= fj.gpus * j.eff;
-  j.attained_gpu_s += fj.gpus * (now_ - j.seg_start);
   j.done_s = j.work_s;
   j.finish = now_;
   j.status = Status::done;
-  j.stepping = false;
-  ++j.version;
-  running_by_end_.erase({j.expected_end, id});
-  if (family_ == Family::preemptive) ranked_running_.erase(rank_key(id, true));
-  const std::int32_t at = running_pos_[id];
-  running_[at] = running_.back();
-  running_pos_[running_[at]] = at;
-  running_.pop_back();
-  --team_running_[fj.team];
-  for (const auto& [node, g] : allocs_[j.alloc].parts) {
-    auto& occ = node_occupants_[node];
-    occ.erase(std::find(occ.begin(), occ.end(), static_cast<std::int32_t>(id)));
-  }
-  release_slot(j.alloc);
-  j.alloc = -1;
-  alloc_gpus_ -= fj.gpus;
-  team_change(fj.team, -fj.gpus);
   ++completed_;
   last_completion_ = now_;
 }
@@ -231,15 +216,10 @@ void Fleet::complete(std::uint32_t id) {
 bool Fleet::on_failure() {
   // One interruption somewhere in the cluster: a node-level component (hardware) drains the node for repair; a
   // software fault (NCCL timeout, a bug) restarts what runs there and leaves the node up.
-  const auto& r = spec_.failure_rates;
-  const int gpn = cluster_.gpus_per_node();
-  const auto& so = spec_.cluster.scale_out;
-  const double hw_rate = gpn * (r.gpu_per_s + r.hbm_per_s) + r.node_per_s + so.nics_per_node * r.nic_per_s;
-  const double sw_rate = gpn * r.software_per_s;
   std::uniform_int_distribution<int> pick(0, cluster_.nodes() - 1);
   std::uniform_real_distribution<double> u(0, 1);
   const int node = pick(rng_);
-  const bool hardware = u(rng_) * (hw_rate + sw_rate) < hw_rate;
+  const bool hardware = u(rng_) * (node_hw_rate_ + node_sw_rate_) < node_hw_rate_;
   ++failures_;
   if (cluster_.is_down(node)) return false;  // already in repair: nothing runs there
   const auto occupants = node_occupants_[node];
@@ -249,19 +229,7 @@ bool Fleet::on_failure() {
       stop(static_cast<std::uint32_t>(who), true);
     } else {
       const std::int32_t slot = -1 - who;
-      const int s = slot_service_[slot];
-      auto& reps = services_[s].replicas;
-      reps.erase(std::find(reps.begin(), reps.end(), slot));
-      const int g = spec_.services[s].replica_gpus;
-      for (const auto& [n, gg] : allocs_[slot].parts) {
-        auto& occ = node_occupants_[n];
-        occ.erase(std::find(occ.begin(), occ.end(), who));
-      }
-      release_slot(slot);
-      alloc_gpus_ -= g;
-      busy_rate_ -= g;
-      service_gpus_ -= g;
-      team_change(spec_.services[s].team, -g);
+      remove_replica(static_cast<std::size_t>(slot_service_[slot]), slot);
     }
   }
   if (hardware) {
@@ -281,15 +249,6 @@ void Fleet::autoscale() {
     const double rate = svc.peak_rps * svc.curve[static_cast<std::size_t>(hour) % 24];
     const int target = std::max(svc.min_replicas,
                                 static_cast<int>(std::ceil(rate * (1 + svc.headroom) / svc.replica_capacity_rps)));
-    auto add_replica = [&](std::int32_t slot) {
-      slot_service_[slot] = static_cast<std::int32_t>(s);
-      st.replicas.push_back(slot);
-      for (const auto& [n, g] : allocs_[slot].parts) node_occupants_[n].push_back(-1 - slot);
-      alloc_gpus_ += svc.replica_gpus;
-      busy_rate_ += svc.replica_gpus;
-      service_gpus_ += svc.replica_gpus;
-      team_change(svc.team, svc.replica_gpus);
-    };
     while (static_cast<int>(st.replicas.size()) < target) {
       std::int32_t slot = place_slot(svc.replica_gpus, Placement::packed);
       if (slot < 0) {
@@ -299,26 +258,40 @@ void Fleet::autoscale() {
         if (!victims.empty()) slot = place_slot(svc.replica_gpus, Placement::packed);
       }
       if (slot < 0) break;
-      add_replica(slot);
+      add_replica(s, slot);
     }
-    while (static_cast<int>(st.replicas.size()) > target) {
-      const std::int32_t slot = st.replicas.back();
-      st.replicas.pop_back();
-      for (const auto& [n, g] : allocs_[slot].parts) {
-        auto& occ = node_occupants_[n];
-        occ.erase(std::find(occ.begin(), occ.end(), -1 - slot));
-      }
-      release_slot(slot);
-      alloc_gpus_ -= svc.replica_gpus;
-      busy_rate_ -= svc.replica_gpus;
-      service_gpus_ -= svc.replica_gpus;
-      team_change(svc.team, -svc.replica_gpus);
-    }
+    while (static_cast<int>(st.replicas.size()) > target) remove_replica(s, st.replicas.back());
     ++st.ticks;
     if (static_cast<int>(st.replicas.size()) >= target) ++st.met;
     st.replica_ticks += static_cast<double>(st.replicas.size());
     st.peak = std::max(st.peak, static_cast<int>(st.replicas.size()));
   }
+}
+
+void Fleet::add_replica(std::size_t s, std::int32_t slot) {
+  const FleetService& svc = spec_.services[s];
+  slot_service_[slot] = static_cast<std::int32_t>(s);
+  services_[s].replicas.push_back(slot);
+  for (const auto& [n, g] : allocs_[slot].parts) node_occupants_[n].push_back(-1 - slot);
+  alloc_gpus_ += svc.replica_gpus;
+  busy_rate_ += svc.replica_gpus;
+  service_gpus_ += svc.replica_gpus;
+  team_change(svc.team, svc.replica_gpus);
+}
+
+void Fleet::remove_replica(std::size_t s, std::int32_t slot) {
+  const FleetService& svc = spec_.services[s];
+  auto& reps = services_[s].replicas;
+  reps.erase(std::find(reps.begin(), reps.end(), slot));
+  for (const auto& [n, g] : allocs_[slot].parts) {
+    auto& occ = node_occupants_[n];
+    occ.erase(std::find(occ.begin(), occ.end(), -1 - slot));
+  }
+  release_slot(slot);
+  alloc_gpus_ -= svc.replica_gpus;
+  busy_rate_ -= svc.replica_gpus;
+  service_gpus_ -= svc.replica_gpus;
+  team_change(svc.team, -svc.replica_gpus);
 }
 
 // ------------------------------------------------------------------------------------------------ samples
@@ -332,11 +305,7 @@ void Fleet::sample() {
     s.busy = interval_busy_ / dt;
     s.down = interval_down_ / dt;
   }
-  const std::size_t pending = family_ == Family::list ? pending_.size()
-                              : family_ == Family::preemptive
-                                  ? ranked_pending_.size()
-                                  : std::accumulate(team_queue_.begin(), team_queue_.end(), std::size_t{0},
-                                                    [](std::size_t n, const auto& q) { return n + q.size(); });
+  const auto pending = static_cast<std::size_t>(std::accumulate(team_queued_.begin(), team_queued_.end(), 0));
   s.queued = static_cast<std::int32_t>(pending);
   s.running = static_cast<std::int32_t>(running_.size());
   if (pending > 0 && cluster_.free_gpus() > 0) {
@@ -376,11 +345,7 @@ FleetResult Fleet::run() {
   }
   const double horizon = spec_.horizon_s > 0 ? spec_.horizon_s : kInf;
   // Failures: one Poisson process over all nodes (per-node rates are equal), drawn in order.
-  const auto& r = spec_.failure_rates;
-  const int gpn = cluster_.gpus_per_node();
-  const double node_rate = gpn * (r.gpu_per_s + r.hbm_per_s + r.software_per_s) + r.node_per_s +
-                           spec_.cluster.scale_out.nics_per_node * r.nic_per_s;
-  const double cluster_rate = spec_.failures ? node_rate * cluster_.nodes() : 0;
+  const double cluster_rate = spec_.failures ? (node_hw_rate_ + node_sw_rate_) * cluster_.nodes() : 0;
   std::exponential_distribution<double> gap(cluster_rate > 0 ? cluster_rate : 1.0);
   if (cluster_rate > 0) push(gap(rng_), EventType::failure);
   if (!spec_.services.empty()) push(0, EventType::autoscale);

@@ -100,6 +100,7 @@ struct FleetResult {
   double gpu_allocation = 0;         ///< GPU-seconds held / (GPUs x simulated time)
   double gpu_busy = 0;               ///< GPU-seconds stepping (no restart, no checkpoint stall)
   double goodput = 0;                ///< GPU-seconds of work kept (busy minus rework)
+  double gpu_down = 0;               ///< GPU-seconds on nodes in repair / (GPUs x simulated time)
   double mean_fragmentation = 0;     ///< mean share of GPUs free but unusable by any waiting job, when jobs wait
   double placement_slowdown = 1;     ///< GPU-time-weighted mean slowdown from placement (1 = all packed)
   std::int64_t failures = 0;         ///< node and software failures

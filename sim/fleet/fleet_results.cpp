@@ -46,6 +46,7 @@ FleetResult Fleet::results() {
   res.gpu_allocation = alloc_area_ / capacity;
   res.gpu_busy = busy_area_ / capacity;
   res.goodput = std::max(0.0, busy_area_ - lost_area_) / capacity;
+  res.gpu_down = down_area_ / capacity;
   res.mean_fragmentation = frag_samples_ > 0 ? frag_sum_ / static_cast<double>(frag_samples_) : 0;
   res.placement_slowdown = placed_gpu_s_ > 0 ? placed_slow_gpu_s_ / placed_gpu_s_ : 1;
   res.failures = failures_;

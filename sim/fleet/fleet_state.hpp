@@ -114,6 +114,10 @@ class Fleet {
       pool_total_ += lend;
     }
     pool_total_ += std::max(0, cluster_.total_gpus() - quota_total_);  // GPUs outside every quota are shared
+    const auto& r = spec.failure_rates;
+    const int gpn = cluster_.gpus_per_node();
+    node_hw_rate_ = gpn * (r.gpu_per_s + r.hbm_per_s) + r.node_per_s + spec.cluster.scale_out.nics_per_node * r.nic_per_s;
+    node_sw_rate_ = gpn * r.software_per_s;
   }
 
   FleetResult run();
@@ -153,6 +157,8 @@ class Fleet {
   /// Stops a running job: its progress until now is counted, its GPUs are freed; it goes back to the queue.
   void stop(std::uint32_t id, bool failure);
   void complete(std::uint32_t id);
+  /// What stopping and completing share: the job stops stepping and holding its GPUs, and leaves the running sets.
+  void leave_cluster(std::uint32_t id);
   int min_pending_gpus() const { return pending_sizes_.empty() ? 0 : pending_sizes_.begin()->first; }
   int usable_batch_gpus() const {
     return cluster_.total_gpus() - cluster_.down_nodes() * cluster_.gpus_per_node() - service_gpus_;
@@ -178,6 +184,9 @@ class Fleet {
   /// True when the failure stopped something (a job or a replica) or took a node out.
   bool on_failure();
   void autoscale();
+  /// Service `s` takes (or gives back) the replica in allocation `slot`.
+  void add_replica(std::size_t s, std::int32_t slot);
+  void remove_replica(std::size_t s, std::int32_t slot);
   void sample();
   int place_slot(int gpus, Placement p);
   void release_slot(std::int32_t slot);
@@ -212,6 +221,8 @@ class Fleet {
   int pool_total_ = 0;
   std::vector<ServiceState> services_;
   int service_gpus_ = 0;
+  double node_hw_rate_ = 0;  ///< hardware interruptions per node per second (the node goes to repair)
+  double node_sw_rate_ = 0;  ///< software interruptions per node per second (what runs there restarts)
 
   std::mt19937_64 rng_;
   double now_ = 0, last_ = 0;
