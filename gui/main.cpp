@@ -1,48 +1,116 @@
 /// @file main.cpp
-/// capsim-gui: `capsim-gui [SCENARIO] [--screenshot PNG]`. Without a scenario it opens the bundled default.
+/// capsim-gui: `capsim-gui [FILE...] [--screenshot PNG]`. Opens studies and scenarios; without a file, the bundled
+/// 70B pre-training study. `--screenshot PATH [FILE]` opens the file, runs it, renders the window to PNG and exits
+/// (0 written; 1 the file cannot be opened, has problems, or the PNG cannot be written; 2 bad command line).
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
 #include <QTimer>
+#include <cstdio>
+#include <cstring>
 
+#include "gui/document_tree_model.hpp"
 #include "gui/main_window.hpp"
 
 namespace {
 
-/// The bundled default scenario, found through the source tree this binary was built from.
-QString default_scenario_path() { return QStringLiteral(CAPSIM_SOURCE_DIR "/scenarios/examples/default.json"); }
+/// The bundled default study, found through the source tree this binary was built from.
+QString default_file() { return QStringLiteral(CAPSIM_SOURCE_DIR "/scenarios/studies/70b-pretrain.json"); }
+
+void describe(QCommandLineParser& parser, const QCommandLineOption& screenshot) {
+  parser.setApplicationDescription(QStringLiteral(
+      "CapSim planner's desk: compare cloud, on-prem and hybrid TCO of a study, and see training, serving, fleet and "
+      "design-search results of scenarios. Without FILE it opens the bundled 70B pre-training study."));
+  parser.addHelpOption();
+  parser.addVersionOption();
+  parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("study or scenario JSON file(s) to open"),
+                               QStringLiteral("[file...]"));
+  parser.addOption(screenshot);
+}
+
+bool wants(int argc, char** argv, std::initializer_list<const char*> names) {
+  for (int i = 1; i < argc; ++i)
+    for (const char* n : names)
+      if (std::strcmp(argv[i], n) == 0 || (std::strncmp(argv[i], n, std::strlen(n)) == 0 && argv[i][std::strlen(n)] == '='))
+        return true;
+  return false;
+}
+
+int fail(const QString& message) {
+  std::fprintf(stderr, "capsim-gui: %s\n", message.toLocal8Bit().constData());
+  return 1;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                      QStringLiteral("open FILE, run it, render the window to PNG file <path> and exit"),
+                                      QStringLiteral("path"));
+  // --help and --version answer without a display: no GUI platform is loaded for them.
+  if (wants(argc, argv, {"-h", "--help", "-?", "--help-all", "-v", "--version"})) {
+    QCoreApplication core(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("capsim-gui"));
+    QCoreApplication::setApplicationVersion(QStringLiteral("0.7"));
+    QCommandLineParser parser;
+    describe(parser, screenshot);
+    parser.process(core);  // prints and exits
+    return 0;
+  }
+  const bool shooting = wants(argc, argv, {"--screenshot"});
+  const bool no_display = qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+  if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && no_display) {
+    if (!shooting) return fail(QStringLiteral("no display (DISPLAY is not set): run it on a desktop, or render to a "
+                                              "file with --screenshot PATH [FILE]"));
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+  }
+
   QApplication app(argc, argv);
   QApplication::setApplicationName(QStringLiteral("capsim-gui"));
+  QApplication::setOrganizationName(QStringLiteral("CapSim"));
   QApplication::setApplicationDisplayName(QStringLiteral("CapSim"));
-
+  QApplication::setApplicationVersion(QStringLiteral("0.7"));
   QCommandLineParser parser;
-  parser.setApplicationDescription(QStringLiteral("CapSim what-if planner for training workloads"));
-  parser.addHelpOption();
-  parser.addPositionalArgument(QStringLiteral("scenario"),
-                               QStringLiteral("scenario JSON file (default: the bundled default scenario)"),
-                               QStringLiteral("[scenario]"));
-  const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                      QStringLiteral("render the window to PNG file <path> and exit"),
-                                      QStringLiteral("path"));
-  parser.addOption(screenshot);
-  parser.process(app);
-
-  const QStringList args = parser.positionalArguments();
-  if (args.size() > 1) {
-    parser.showHelp(2);  // exit code 2: bad command line, as DESIGN.md fixes it
+  describe(parser, screenshot);
+  if (!parser.parse(QApplication::arguments())) {
+    std::fprintf(stderr, "capsim-gui: %s\n", parser.errorText().toLocal8Bit().constData());
+    return 2;  // bad command line, as DESIGN.md fixes it
   }
-  capsim::gui::MainWindow window;
-  window.open_scenario(args.isEmpty() ? default_scenario_path() : args.front());
-  window.show();
+  QStringList files = parser.positionalArguments();
 
   if (parser.isSet(screenshot)) {
-    const QString path = parser.value(screenshot);
-    // Grab after the first layout pass so every panel has its final size.
-    QTimer::singleShot(200, &window, [&window, path] { QApplication::exit(window.grab().save(path, "PNG") ? 0 : 3); });
+    const QString png = parser.value(screenshot);
+    const QFileInfo out(png);
+    if (out.isDir()) return fail(QStringLiteral("--screenshot %1: is a folder; give a .png file path").arg(png));
+    if (!out.absoluteDir().exists())
+      return fail(QStringLiteral("--screenshot %1: folder %2 does not exist").arg(png, out.absolutePath()));
+    if (files.size() > 1) {
+      std::fprintf(stderr, "capsim-gui: --screenshot takes one file, got %lld\n", static_cast<long long>(files.size()));
+      return 2;
+    }
+    capsim::gui::MainWindow window;
+    window.setAttribute(Qt::WA_DontShowOnScreen);
+    window.show();
+    const QString file = files.isEmpty() ? default_file() : files.front();
+    const bool loaded = window.open_file(file);
+    if (!loaded && window.documents()->count() == 0) return fail(window.last_error());
+    window.wait_idle();
+    // Two layout passes so every panel has its final size before the grab.
+    for (int i = 0; i < 2; ++i) QApplication::processEvents();
+    if (!window.grab().save(png, "PNG")) return fail(QStringLiteral("cannot write %1").arg(png));
+    if (!loaded) return fail(QStringLiteral("%1 has problems (the screenshot shows them): %2").arg(file, window.last_error()));
+    return 0;
   }
+
+  capsim::gui::MainWindow window;
+  window.show();
+  if (files.isEmpty()) files << default_file();
+  for (const QString& f : files) window.open_file(f);
+  if (!window.last_error().isEmpty() && window.documents()->count() == 0)
+    std::fprintf(stderr, "capsim-gui: %s\n", window.last_error().toLocal8Bit().constData());
+  // After the first paint: offer back edits a crash left behind.
+  QTimer::singleShot(0, &window, [&window] { window.offer_recovery(); });
   return QApplication::exec();
 }

@@ -1,188 +1,515 @@
 #include "gui/main_window.hpp"
 
 #include <QAction>
+#include <QApplication>
+#include <QClipboard>
 #include <QFileDialog>
-#include <QFileInfo>
-#include <QHBoxLayout>
+#include <QHeaderView>
 #include <QKeySequence>
+#include <QLabel>
+#include <QMenu>
 #include <QMenuBar>
-#include <QScrollArea>
+#include <QProgressBar>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
-#include <QVBoxLayout>
-#include <string>
-#include <vector>
+#include <QTabWidget>
+#include <QTimer>
+#include <QToolButton>
+#include <QTreeView>
+#include <qcustomplot.h>
+#include <thread>
 
-#include "gui/breakdown_chart.hpp"
-#include "gui/headline_bar.hpp"
-#include "gui/memory_chart.hpp"
-#include "gui/scenario_panel.hpp"
-#include "gui/summary_table_model.hpp"
-#include "gui/summary_view.hpp"
-#include "gui/what_if.hpp"
-#include "planner/chart_data.hpp"
+#include "gui/background_runner.hpp"
+#include "gui/compare_view.hpp"
+#include "gui/document_editor.hpp"
+#include "gui/document_tree_model.hpp"
+#include "gui/fleet_view.hpp"
+#include "gui/search_view.hpp"
+#include "gui/serving_load_curve.hpp"
+#include "gui/serving_view.hpp"
+#include "gui/study_page.hpp"
+#include "gui/training_page.hpp"
+#include "planner/fleet_scenario.hpp"
+#include "planner/run.hpp"
+#include "planner/search/design_search.hpp"
+#include "planner/search/search_space.hpp"
 #include "sim/core/error.hpp"
-#include "sim/core/units.hpp"
 
 namespace capsim::gui {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+MainWindow::MainWindow(QWidget* parent, const QString& autosave_dir)
+    : QMainWindow(parent), autosave_(autosave_dir.isEmpty() ? AutosaveStore::default_dir() : autosave_dir) {
   setWindowTitle(QStringLiteral("CapSim"));
+  setAcceptDrops(true);
   resize(1440, 900);
+  runner_ = new BackgroundRunner(this);
+  docs_ = new DocumentTreeModel(this);
 
-  panel_ = new ScenarioPanel;
-  auto* panel_scroll = new QScrollArea;
-  panel_scroll->setWidget(panel_);
-  panel_scroll->setWidgetResizable(true);
-  panel_scroll->setFrameShape(QFrame::NoFrame);
-  panel_scroll->setMinimumWidth(330);
+  tree_ = new QTreeView;
+  tree_->setObjectName(QStringLiteral("documents"));
+  tree_->setAccessibleName(QStringLiteral("Open studies and scenarios"));
+  tree_->setModel(docs_);
+  tree_->setHeaderHidden(true);
+  tree_->setMinimumWidth(200);
+  tree_->expandAll();
 
-  auto* results = new QWidget;
-  auto* results_layout = new QVBoxLayout(results);
-  results_layout->setContentsMargins(4, 0, 0, 0);
-  headline_ = new HeadlineBar;
-  results_layout->addWidget(headline_);
-  auto* middle = new QSplitter(Qt::Horizontal);
-  breakdown_ = new BreakdownChart;
-  summary_model_ = new SummaryTableModel(this);
-  summary_view_ = new SummaryView(summary_model_);
-  middle->addWidget(breakdown_);
-  middle->addWidget(summary_view_);
-  middle->setStretchFactor(0, 3);
-  middle->setStretchFactor(1, 2);
-  auto* lower = new QSplitter(Qt::Vertical);
-  memory_ = new MemoryChart;
-  lower->addWidget(middle);
-  lower->addWidget(memory_);
-  lower->setStretchFactor(0, 3);
-  lower->setStretchFactor(1, 1);
-  results_layout->addWidget(lower, 1);
+  welcome_ = new QLabel(QStringLiteral(
+      "<h2>CapSim</h2><p>Open a study (what to buy or rent, and what it costs) or a scenario (training, serving, "
+      "a fleet of teams, a design search): File &gt; Open, a recent file, or drop a file here.</p>"
+      "<p>Examples are in <code>scenarios/studies</code> and <code>scenarios/examples</code>.</p>"));
+  welcome_->setAlignment(Qt::AlignCenter);
+  welcome_->setWordWrap(true);
+  training_ = new TrainingPage(runner_);
+  study_ = new StudyPage(runner_);
+  serving_ = new ServingView;
+  fleet_ = new FleetView;
+  search_ = new SearchView;
+  pages_ = new QStackedWidget;
+  for (QWidget* page : {static_cast<QWidget*>(welcome_), static_cast<QWidget*>(training_),
+                        static_cast<QWidget*>(study_), static_cast<QWidget*>(serving_),
+                        static_cast<QWidget*>(fleet_), static_cast<QWidget*>(search_)}) {
+    pages_->addWidget(page);
+  }
+  editor_ = new DocumentEditor;
+  compare_ = new CompareView;
+  tabs_ = new QTabWidget;
+  tabs_->setObjectName(QStringLiteral("main_tabs"));
+  tabs_->addTab(pages_, QStringLiteral("&Results"));
+  tabs_->addTab(editor_, QStringLiteral("&Edit"));
+  tabs_->addTab(compare_, QStringLiteral("&Compare"));
+  for (QWidget* page : {static_cast<QWidget*>(training_), static_cast<QWidget*>(study_),
+                        static_cast<QWidget*>(serving_), static_cast<QWidget*>(fleet_),
+                        static_cast<QWidget*>(search_), static_cast<QWidget*>(compare_)}) {
+    attach_chart_menus(page);
+  }
 
   auto* split = new QSplitter(Qt::Horizontal);
-  split->addWidget(panel_scroll);
-  split->addWidget(results);
-  split->setStretchFactor(0, 0);
+  split->addWidget(tree_);
+  split->addWidget(tabs_);
   split->setStretchFactor(1, 1);
-  split->setSizes({340, 1100});
-  split->setContentsMargins(6, 6, 6, 6);
+  split->setSizes({220, 1220});
+  split->setContentsMargins(6, 6, 6, 0);
   setCentralWidget(split);
 
+  edit_timer_ = new QTimer(this);
+  edit_timer_->setSingleShot(true);
+  edit_timer_->setInterval(400);
+  connect(edit_timer_, &QTimer::timeout, this, &MainWindow::apply_edit);
+
   build_menu();
-  connect(panel_, &ScenarioPanel::what_if_changed, this, &MainWindow::rerun);
-  connect(panel_, &ScenarioPanel::engine_changed, this, &MainWindow::rerun);
-  connect(panel_, &ScenarioPanel::reset_requested, this, &MainWindow::reset_what_if);
-  show_no_result(QStringLiteral("no scenario loaded"));
-  statusBar()->showMessage(QStringLiteral("Open a scenario (File > Open scenario...)"));
+  build_status_bar();
+  connect(tree_->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex& index) {
+    const int i = docs_->document_at(index);
+    if (i >= 0 && i != current_) select_document(i);
+  });
+  connect(docs_, &QAbstractItemModel::modelReset, tree_, &QTreeView::expandAll);
+  connect(editor_, &DocumentEditor::changed, this, &MainWindow::editor_changed);
+  connect(training_, &TrainingPage::status, this, [this](const QString& m) {
+    statusBar()->showMessage(m);
+    remember_result(current_);
+  });
+  connect(study_, &StudyPage::status, statusBar(), [this](const QString& m) { statusBar()->showMessage(m); });
+  connect(study_, &StudyPage::planned, this, [this] { remember_result(current_); });
+  connect(serving_, &ServingView::load_curve_wanted, this, [this](int w) {
+    const OpenDocument* d = current_document();
+    if (!d || !d->scenario) return;
+    auto scenario = d->scenario;
+    runner_->run(QStringLiteral("Load curve of %1").arg(QString::fromStdString(scenario->name)),
+                 [this, scenario, w]() -> BackgroundRunner::Delivery {
+                   try {
+                     auto curve = std::make_shared<LoadCurve>(serving_load_curve(*scenario, w, default_rate_factors()));
+                     return [this, w, curve] { serving_->set_load_curve(w, *curve); };
+                   } catch (const Error& e) {
+                     const QString why = QString::fromUtf8(e.what());
+                     return [this, why] { statusBar()->showMessage(QStringLiteral("No load curve: ") + why); };
+                   }
+                 });
+  });
+  connect(search_, &SearchView::configuration_chosen, this, [this](const SearchChoice& choice) {
+    statusBar()->showMessage(QStringLiteral("Chose configuration %1 of the front: File > Open chosen configuration "
+                                            "opens it as a scenario")
+                                 .arg(choice.pareto_index + 1));
+  });
+  pages_->setCurrentWidget(welcome_);
+  statusBar()->showMessage(QStringLiteral("Open a study or a scenario (File > Open...)"));
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::build_status_bar() {
+  progress_ = new QProgressBar;
+  progress_->setObjectName(QStringLiteral("progress"));
+  progress_->setMaximumWidth(220);
+  progress_->setTextVisible(true);
+  progress_->setRange(0, 0);  // busy: runs report no fraction
+  progress_->hide();
+  cancel_ = new QToolButton;
+  cancel_->setObjectName(QStringLiteral("cancel"));
+  cancel_->setText(QStringLiteral("Cancel"));
+  cancel_->setToolTip(QStringLiteral("Stop the run in progress (Esc)"));
+  cancel_->setShortcut(QKeySequence(Qt::Key_Escape));
+  cancel_->hide();
+  statusBar()->addPermanentWidget(progress_);
+  statusBar()->addPermanentWidget(cancel_);
+  connect(cancel_, &QToolButton::clicked, runner_, &BackgroundRunner::cancel);
+  connect(runner_, &BackgroundRunner::started, this, [this](const QString& what) {
+    progress_->setFormat(what);
+    progress_->setToolTip(what);
+    progress_->show();
+    cancel_->show();
+    statusBar()->showMessage(what + QStringLiteral("..."));
+  });
+  connect(runner_, &BackgroundRunner::finished, this, [this](bool completed) {
+    progress_->hide();
+    cancel_->hide();
+    if (!completed) statusBar()->showMessage(QStringLiteral("Cancelled"));
+  });
+}
+
+void MainWindow::attach_chart_menus(QWidget* page) {
+  for (QCustomPlot* plot : page->findChildren<QCustomPlot*>()) {
+    plot->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(plot, &QWidget::customContextMenuRequested, this, [this, plot](const QPoint& at) {
+      QMenu menu;
+      menu.addAction(QStringLiteral("Copy chart as PNG"), this,
+                     [plot] { QApplication::clipboard()->setImage(plot->toPixmap().toImage()); });
+      menu.addAction(QStringLiteral("Save chart as PNG..."), this, [this, plot] {
+        const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Save chart as PNG"),
+                                                          QStringLiteral("chart.png"), QStringLiteral("PNG (*.png)"));
+        if (!path.isEmpty() && !plot->savePng(path))
+          statusBar()->showMessage(QStringLiteral("Could not write %1").arg(path));
+      });
+      menu.exec(plot->mapToGlobal(at));
+    });
+  }
 }
 
 void MainWindow::build_menu() {
   QMenu* file = menuBar()->addMenu(QStringLiteral("&File"));
-  QAction* open = file->addAction(QStringLiteral("&Open scenario..."), this, &MainWindow::open_dialog);
-  open->setShortcut(QKeySequence::Open);
-  QAction* again = file->addAction(QStringLiteral("&Reload"), this, &MainWindow::reload);
+  file->addAction(QStringLiteral("&Open..."), QKeySequence::Open, this, &MainWindow::open_dialog);
+  recent_menu_ = file->addMenu(QStringLiteral("Open &Recent"));
+  fill_recent_menu();
+  file->addAction(QStringLiteral("&Save"), QKeySequence::Save, this, &MainWindow::save);
+  file->addAction(QStringLiteral("Save &As..."), QKeySequence::SaveAs, this, &MainWindow::save_as_dialog);
+  QAction* again = file->addAction(QStringLiteral("Re&load from disk"), this, &MainWindow::reload);
   again->setShortcuts({QKeySequence::Refresh, QKeySequence(QStringLiteral("Ctrl+R"))});
-  QAction* exp = file->addAction(QStringLiteral("&Export breakdown as PNG..."), this, &MainWindow::export_dialog);
-  exp->setShortcut(QKeySequence(QStringLiteral("Ctrl+E")));
+  file->addAction(QStringLiteral("&Export report..."), QKeySequence(QStringLiteral("Ctrl+E")), this,
+                  &MainWindow::export_dialog);
+  file->addAction(QStringLiteral("&Close file"), QKeySequence::Close, this, [this] {
+    if (current_ < 0) return;
+    autosave_.discard(QString::fromStdString(docs_->document(current_).path));
+    results_.erase(docs_->document(current_).path);
+    docs_->remove(current_);
+    current_ = -1;
+    select_document(docs_->count() - 1);
+  });
   file->addSeparator();
-  QAction* quit = file->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
-  quit->setShortcut(QKeySequence::Quit);
+  file->addAction(QStringLiteral("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+  QMenu* compare = menuBar()->addMenu(QStringLiteral("&Compare"));
+  compare->addAction(QStringLiteral("Compare with the &file's values"), QKeySequence(QStringLiteral("Ctrl+K")), this,
+                     &MainWindow::compare_with_file);
+  compare->addAction(QStringLiteral("&Pin current result"), QKeySequence(QStringLiteral("Ctrl+P")), this,
+                     &MainWindow::pin_current);
+  compare->addAction(QStringLiteral("&Show comparison"), this, [this] { show_tab(compare_tab); });
+
+  QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
+  view->addAction(QStringLiteral("&Results"), QKeySequence(QStringLiteral("Ctrl+1")), this,
+                  [this] { show_tab(results_tab); });
+  view->addAction(QStringLiteral("&Edit"), QKeySequence(QStringLiteral("Ctrl+2")), this,
+                  [this] { show_tab(edit_tab); });
+  view->addAction(QStringLiteral("&Compare"), QKeySequence(QStringLiteral("Ctrl+3")), this,
+                  [this] { show_tab(compare_tab); });
 }
 
-bool MainWindow::open_scenario(const QString& path) {
-  path_ = path;
-  std::vector<std::string> problems;
-  try {
-    scenario_ = planner::load_scenario_file(path.toStdString());
-    hardware_ = hardware_baseline_file(path.toStdString());
-  } catch (const InputError& e) {
-    for (const Diagnostic& d : e.diagnostics()) problems.push_back(d.to_string());
-  } catch (const Error& e) {
-    problems.push_back(e.what());
+void MainWindow::show_tab(int tab) { tabs_->setCurrentIndex(tab); }
+
+bool MainWindow::wait_idle(int timeout_ms) {
+  if (edit_timer_->isActive()) {
+    edit_timer_->stop();
+    apply_edit();
   }
-  if (!problems.empty()) {
-    scenario_.reset();
-    training_index_ = -1;
-    panel_->clear_scenario();
-    panel_->show_problems(problems);
-    show_no_result(QStringLiteral("the scenario file has problems"));
-    setWindowTitle(QStringLiteral("CapSim"));
-    statusBar()->showMessage(QStringLiteral("Could not open %1: fix the file, then File > Reload").arg(path));
-    return false;
-  }
-  training_index_ = first_training_index(*scenario_);
-  panel_->set_scenario(path, *scenario_, hardware_, training_index_);
-  setWindowTitle(QStringLiteral("CapSim - %1").arg(QString::fromStdString(scenario_->name)));
-  rerun();
-  return true;
+  return runner_->wait_idle(timeout_ms);
 }
 
-bool MainWindow::reload() {
-  if (path_.isEmpty()) return false;
-  return open_scenario(path_);
+OpenDocument* MainWindow::current_document() {
+  return current_ >= 0 && current_ < docs_->count() ? &docs_->document(current_) : nullptr;
 }
 
-bool MainWindow::export_breakdown_png(const QString& path) {
-  const bool ok = breakdown_->save_png(path, 1200, 600);
-  statusBar()->showMessage(ok ? QStringLiteral("Wrote %1").arg(path) : QStringLiteral("Could not write %1").arg(path));
-  return ok;
-}
+ScenarioPanel* MainWindow::scenario_panel() const { return training_->scenario_panel(); }
+HeadlineBar* MainWindow::headline_bar() const { return training_->headline_bar(); }
+SummaryTableModel* MainWindow::summary_model() const { return training_->summary_model(); }
+BreakdownChart* MainWindow::breakdown_chart() const { return training_->breakdown_chart(); }
+MemoryChart* MainWindow::memory_chart() const { return training_->memory_chart(); }
 
-void MainWindow::rerun() {
-  if (!scenario_) return;
-  if (training_index_ < 0) {
-    panel_->show_problems({});
-    show_no_result(QStringLiteral("the scenario has no training workload"));
+void MainWindow::select_document(int i) {
+  if (i < 0 || i >= docs_->count()) {
+    current_ = -1;
+    pages_->setCurrentWidget(welcome_);
+    editor_->set_text(QString(), QString());
+    update_title();
     return;
   }
-  const WhatIf w = panel_->what_if();
-  panel_->show_gpus(gpus_needed(*scenario_, training_index_, w), scenario_->cluster.total_gpus());
-  const WhatIfOutcome outcome = evaluate_what_if(*scenario_, hardware_, training_index_, w, panel_->engine());
-  panel_->show_problems(outcome.problems);
-  if (!outcome.result) {
-    show_no_result(QStringLiteral("this layout cannot run (see the panel)"));
-    statusBar()->showMessage(QStringLiteral("Not run: %1").arg(QString::fromStdString(outcome.problems.front())));
+  if (edit_timer_->isActive()) {  // the previous file's pending edit is applied before leaving it
+    edit_timer_->stop();
+    apply_edit();
+  }
+  current_ = i;
+  const OpenDocument& d = docs_->document(i);
+  editor_->set_text(QString::fromStdString(d.text), QString::fromStdString(d.path));
+  const QModelIndex index = docs_->index_of(i);
+  if (tree_->currentIndex() != index) tree_->setCurrentIndex(index);
+  show_document(i);
+  update_title();
+}
+
+void MainWindow::update_title() {
+  const OpenDocument* d = current_document();
+  setWindowTitle(d ? QStringLiteral("CapSim - %1%2").arg(QString::fromStdString(d->name), d->dirty() ? "*" : "")
+                   : QStringLiteral("CapSim"));
+  setWindowModified(d && d->dirty());
+}
+
+void MainWindow::show_document(int i) {
+  OpenDocument& d = docs_->document(i);
+  const QString path = QString::fromStdString(d.path);
+  if (runner_->busy()) runner_->cancel();
+  switch (d.kind) {
+    case DocumentKind::study:
+      pages_->setCurrentWidget(study_);
+      if (d.study) study_->set_study(d.study);
+      else study_->show_file_problems(d.problems);
+      break;
+    case DocumentKind::training:
+      pages_->setCurrentWidget(training_);
+      if (d.scenario && d.hardware) training_->set_scenario(path, d.scenario, *d.hardware);
+      else training_->show_file_problems(path, d.problems);
+      break;
+    case DocumentKind::serving:
+      pages_->setCurrentWidget(serving_);
+      run_serving(i);
+      break;
+    case DocumentKind::fleet:
+      pages_->setCurrentWidget(fleet_);
+      run_fleet(i);
+      break;
+    case DocumentKind::search:
+      pages_->setCurrentWidget(search_);
+      run_search(i);
+      break;
+  }
+  if (!d.problems.empty()) {
+    statusBar()->showMessage(QStringLiteral("%1 has %2 problem(s): see the Edit tab")
+                                 .arg(QString::fromStdString(d.name))
+                                 .arg(d.problems.size()));
+  }
+}
+
+namespace {
+
+/// The first problem, for a status line.
+QString first_problem(const OpenDocument& d) {
+  return d.problems.empty() ? QString() : QString::fromStdString(d.problems.front());
+}
+
+}  // namespace
+
+void MainWindow::run_serving(int i) {
+  const OpenDocument& d = docs_->document(i);
+  serving_->clear();
+  if (!d.scenario) {
+    statusBar()->showMessage(first_problem(d));
     return;
   }
-  const sim::TrainingResult& r = *outcome.result;
-  const std::vector<planner::SummaryRow> rows = planner::make_summary_rows(r);
-  summary_model_->set_rows(rows);
-  headline_->set_rows(rows);
-  breakdown_->set_series(planner::make_breakdown_series(r));
-  memory_->set_series(planner::make_memory_series(r));
-  QString message =
-      QStringLiteral("%1 engine answered in %2: %3 on %4 GPUs")
-          .arg(QString::fromStdString(outcome.engine), QString::fromStdString(units::format_time(outcome.elapsed_s)),
-               QString::fromStdString(r.name))
-          .arg(r.gpus);
-  for (const std::string& warning : outcome.warnings)
-    message += QStringLiteral("  |  ") + QString::fromStdString(warning);
-  statusBar()->showMessage(message);
+  auto scenario = d.scenario;
+  runner_->run(QStringLiteral("Serving %1").arg(QString::fromStdString(scenario->name)),
+               [this, scenario, i]() -> BackgroundRunner::Delivery {
+                 try {
+                   auto result = std::make_shared<planner::ScenarioResult>(planner::run_scenario(*scenario));
+                   return [this, scenario, result, i] {
+                     serving_results_ = result->inference;
+                     serving_->set_results(*scenario, result->inference);
+                     remember_result(i);
+                     statusBar()->showMessage(QStringLiteral("Served %1 workload(s)").arg(result->inference.size()));
+                   };
+                 } catch (const Error& e) {
+                   const QString why = QString::fromUtf8(e.what());
+                   return [this, why] { statusBar()->showMessage(QStringLiteral("Not run: ") + why); };
+                 }
+               });
 }
 
-void MainWindow::show_no_result(const QString& why) {
-  summary_model_->clear();
-  headline_->clear();
-  breakdown_->clear(QStringLiteral("Step-time breakdown: %1").arg(why));
-  memory_->clear(QStringLiteral("Memory per GPU: %1").arg(why));
+void MainWindow::run_fleet(int i) {
+  const OpenDocument& d = docs_->document(i);
+  fleet_->clear();
+  if (!d.scenario) {
+    statusBar()->showMessage(first_problem(d));
+    return;
+  }
+  auto scenario = d.scenario;
+  runner_->run(QStringLiteral("Fleet %1").arg(QString::fromStdString(scenario->name)),
+               [this, scenario]() -> BackgroundRunner::Delivery {
+                 try {
+                   const planner::PreparedFleet prepared = planner::prepare_fleet(*scenario);
+                   auto result = std::make_shared<fleet::FleetResult>(planner::run_fleet_scenario(prepared));
+                   return [this, scenario, result] {
+                     fleet_->set_result(*scenario, *result);
+                     statusBar()->showMessage(QStringLiteral("Simulated the fleet"));
+                   };
+                 } catch (const Error& e) {
+                   const QString why = QString::fromUtf8(e.what());
+                   return [this, why] { statusBar()->showMessage(QStringLiteral("Not run: ") + why); };
+                 }
+               });
 }
 
-void MainWindow::open_dialog() {
-  const QString start = path_.isEmpty() ? QString() : QFileInfo(path_).absolutePath();
-  const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open scenario"), start,
-                                                    QStringLiteral("Scenarios (*.json);;All files (*)"));
-  if (!path.isEmpty()) open_scenario(path);
+void MainWindow::run_search(int i) {
+  const OpenDocument& d = docs_->document(i);
+  search_->clear();
+  const std::string text = d.text, path = d.path;
+  runner_->run(QStringLiteral("Searching %1").arg(QString::fromStdString(d.name)),
+               [this, text, path]() -> BackgroundRunner::Delivery {
+                 try {
+                   planner::search::SearchSpec spec;
+                   auto scenario = std::make_shared<planner::Scenario>(
+                       planner::search::load_search_scenario(text, path, spec));
+                   auto problem = std::make_shared<planner::search::SearchProblem>(
+                       planner::search::make_search_problem(*scenario, spec));
+                   planner::search::RunSettings settings;
+                   settings.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+                   auto tally = std::make_shared<planner::search::SearchTally>(
+                       planner::search::run_search(*problem, settings));
+                   tally->sort_pareto();
+                   return [this, scenario, problem, tally] {
+                     search_->set_result(*scenario, *problem, *tally);
+                     statusBar()->showMessage(QStringLiteral("Searched: click a point of the front for its details"));
+                   };
+                 } catch (const InputError& e) {
+                   const QString why = QString::fromStdString(e.diagnostics().front().to_string());
+                   return [this, why] { statusBar()->showMessage(QStringLiteral("Not searched: ") + why); };
+                 } catch (const Error& e) {
+                   const QString why = QString::fromUtf8(e.what());
+                   return [this, why] { statusBar()->showMessage(QStringLiteral("Not searched: ") + why); };
+                 }
+               });
 }
 
-void MainWindow::export_dialog() {
-  const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Export breakdown as PNG"),
-                                                    QStringLiteral("breakdown.png"), QStringLiteral("PNG (*.png)"));
-  if (!path.isEmpty()) export_breakdown_png(path);
+std::optional<Snapshot> MainWindow::current_snapshot(const std::string& label) const {
+  if (current_ < 0) return std::nullopt;
+  const OpenDocument& d = docs_->document(current_);
+  switch (d.kind) {
+    case DocumentKind::study:
+      if (study_->plan()) {
+        Snapshot s = snapshot_of(label, *study_->plan());
+        return s;
+      }
+      return std::nullopt;
+    case DocumentKind::training:
+      if (training_->result()) return snapshot_of(label, d.path, *training_->result());
+      return std::nullopt;
+    case DocumentKind::serving:
+      if (!serving_results_.empty()) return snapshot_of(label, d.path, serving_results_);
+      return std::nullopt;
+    default: return std::nullopt;
+  }
 }
 
-void MainWindow::reset_what_if() {
-  if (!scenario_) return;
-  panel_->set_scenario(path_, *scenario_, hardware_, training_index_);
-  rerun();
+void MainWindow::remember_result(int i) {
+  if (i < 0 || i != current_) return;
+  const OpenDocument& d = docs_->document(i);
+  // A what-if result is not the file's result: only the file's values are remembered (pins keep what-ifs).
+  if (d.kind == DocumentKind::study && !study_->changes().empty()) {
+    if (study_->baseline()) results_[d.path] = snapshot_of(d.name, *study_->baseline());
+  } else if (auto s = current_snapshot(d.name)) {
+    results_[d.path] = *s;
+  }
+  refresh_compare();
+}
+
+void MainWindow::refresh_compare() {
+  std::vector<Snapshot> all;
+  for (const auto& [path, s] : results_) all.push_back(s);
+  for (const Snapshot& s : pinned_) all.push_back(s);
+  compare_->set_candidates(std::move(all));
+}
+
+void MainWindow::pin_current() {
+  const OpenDocument* d = current_document();
+  if (!d) return;
+  std::string label = d->name;
+  if (d->kind == DocumentKind::study) {
+    const std::vector<std::string> changed = study_->changes();
+    if (!changed.empty()) {
+      label += " (";
+      for (std::size_t k = 0; k < changed.size(); ++k) label += (k ? "; " : "") + changed[k];
+      label += ")";
+    }
+  } else {
+    label += " (pinned " + std::to_string(pinned_.size() + 1) + ")";
+  }
+  const std::optional<Snapshot> s = current_snapshot(label);
+  if (!s) {
+    statusBar()->showMessage(QStringLiteral("Nothing to pin yet: the run has not finished"));
+    return;
+  }
+  for (const Snapshot& p : pinned_)
+    if (p.label == s->label) return;
+  pinned_.push_back(*s);
+  refresh_compare();
+  statusBar()->showMessage(QStringLiteral("Pinned %1 for comparison").arg(QString::fromStdString(label)));
+}
+
+void MainWindow::compare_with_file() {
+  const OpenDocument* d = current_document();
+  if (!d) return;
+  wait_idle();
+  if (d->kind == DocumentKind::study && study_->changes().empty()) {
+    show_tab(compare_tab);
+    statusBar()->showMessage(QStringLiteral("Every input is at the file's value: change one in the what-if panel, "
+                                            "then compare again"));
+    return;
+  }
+  pin_current();
+  refresh_compare();
+  // Tick the file's own result and the newest pin.
+  const std::vector<Snapshot>& all = compare_->candidates();
+  std::vector<int> which;
+  for (std::size_t k = 0; k < all.size(); ++k)
+    if (all[k].label == d->name && all[k].source == d->path) which.push_back(static_cast<int>(k));
+  if (!pinned_.empty()) {
+    for (std::size_t k = 0; k < all.size(); ++k)
+      if (all[k].label == pinned_.back().label && static_cast<int>(k) != (which.empty() ? -1 : which.front()))
+        which.push_back(static_cast<int>(k));
+  }
+  compare_->set_compared(which);
+  show_tab(compare_tab);
+}
+
+void MainWindow::editor_changed() {
+  OpenDocument* d = current_document();
+  if (!d) return;
+  d->text = editor_->text().toStdString();
+  QString why;
+  if (!autosave_.save(QString::fromStdString(d->path), QString::fromStdString(d->text), &why))
+    statusBar()->showMessage(QStringLiteral("Autosave failed: ") + why);
+  update_title();
+  edit_timer_->start();
+}
+
+void MainWindow::edit_text(const QString& text) {
+  editor_->set_text(text, QString::fromStdString(current_document() ? current_document()->path : std::string()));
+  editor_changed();
+}
+
+void MainWindow::apply_edit() {
+  OpenDocument* d = current_document();
+  if (!d) return;
+  load_document(*d);
+  docs_->refresh(current_);
+  tree_->setCurrentIndex(docs_->index_of(current_));
+  show_document(current_);
+  update_title();
 }
 
 }  // namespace capsim::gui

@@ -184,7 +184,7 @@ class MainWindowTest : public QObject {
     QCOMPARE(image.size(), QSize(1440, 900));
 
     const QString breakdown_png = QStringLiteral(CAPSIM_GUI_TEST_OUTPUT_DIR "/capsim-gui-breakdown.png");
-    QVERIFY(window.export_breakdown_png(breakdown_png));
+    QVERIFY(window.breakdown_chart()->save_png(breakdown_png, 1200, 600));
     QVERIFY(QFileInfo(breakdown_png).size() > 0);
 
     // A power cap with the measured profile, so a person can check the new editors.
