@@ -41,7 +41,9 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-  table_->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  table_->horizontalHeader()->setTextElideMode(Qt::ElideMiddle);  // a what-if's label lists its changes
+  table_->setWordWrap(false);
+  table_->setTextElideMode(Qt::ElideLeft);  // keep the change ("+$1.2M (+2.7%)") in sight
   table_->setAlternatingRowColors(true);
   plot_ = new QCustomPlot;
   plot_->setMinimumHeight(220);

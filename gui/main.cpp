@@ -59,6 +59,16 @@ int main(int argc, char** argv) {
     parser.process(core);  // prints and exits
     return 0;
   }
+  {  // a bad command line is exit 2 with or without a display
+    QStringList args;
+    for (int i = 0; i < argc; ++i) args << QString::fromLocal8Bit(argv[i]);
+    QCommandLineParser early;
+    describe(early, screenshot);
+    if (!early.parse(args)) {
+      std::fprintf(stderr, "capsim-gui: %s (see capsim-gui --help)\n", early.errorText().toLocal8Bit().constData());
+      return 2;
+    }
+  }
   const bool shooting = wants(argc, argv, {"--screenshot"});
   const bool no_display = qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
   if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && no_display) {

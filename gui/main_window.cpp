@@ -51,7 +51,7 @@ MainWindow::MainWindow(QWidget* parent, const QString& autosave_dir)
   tree_->setAccessibleName(QStringLiteral("Open studies and scenarios"));
   tree_->setModel(docs_);
   tree_->setHeaderHidden(true);
-  tree_->setMinimumWidth(200);
+  tree_->setMinimumWidth(160);
   tree_->expandAll();
 
   welcome_ = new QLabel(QStringLiteral(
@@ -88,7 +88,7 @@ MainWindow::MainWindow(QWidget* parent, const QString& autosave_dir)
   split->addWidget(tree_);
   split->addWidget(tabs_);
   split->setStretchFactor(1, 1);
-  split->setSizes({220, 1220});
+  split->setSizes({190, 1250});
   split->setContentsMargins(6, 6, 6, 0);
   setCentralWidget(split);
 

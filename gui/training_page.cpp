@@ -25,7 +25,7 @@ TrainingPage::TrainingPage(BackgroundRunner* runner, QWidget* parent) : QWidget(
   panel_scroll->setWidget(panel_);
   panel_scroll->setWidgetResizable(true);
   panel_scroll->setFrameShape(QFrame::NoFrame);
-  panel_scroll->setMinimumWidth(330);
+  panel_scroll->setMinimumWidth(370);
 
   auto* results = new QWidget;
   auto* results_layout = new QVBoxLayout(results);
@@ -53,7 +53,7 @@ TrainingPage::TrainingPage(BackgroundRunner* runner, QWidget* parent) : QWidget(
   split->addWidget(results);
   split->setStretchFactor(0, 0);
   split->setStretchFactor(1, 1);
-  split->setSizes({340, 1100});
+  split->setSizes({380, 870});
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(split);
