@@ -151,13 +151,19 @@ void recommend(PlanResult& p) {
 
 PlanResult plan_study(const Study& st, int monte_carlo) {
   const auto t0 = std::chrono::steady_clock::now();
+  PlanResult p = plan_study(st, build_capacity(st), monte_carlo);
+  p.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return p;
+}
+
+PlanResult plan_study(const Study& st, const CapacityModel& cap, int monte_carlo) {
+  const auto t0 = std::chrono::steady_clock::now();
   PlanResult p;
   p.study = st.name;
   p.file = st.file;
   p.horizon_months = st.horizon_months;
   p.discount_rate = st.discount_rate;
   p.sensitivity_range = st.sensitivity_range;
-  const CapacityModel cap = build_capacity(st);
   std::set<std::string> keys;
   for (const Option& o : st.options) {
     std::vector<std::string> used;

@@ -388,6 +388,19 @@ void PriceBook::set(const std::string& key, const json& value, JsonReader& r, co
   }
 }
 
+int PriceBook::scale(const std::string& key_prefix, PriceUnit unit, double factor) {
+  int scaled = 0;
+  for (auto& [key, p] : prices_) {
+    if (p.unit != unit || !key.starts_with(key_prefix)) continue;
+    p.value *= factor;
+    p.use.text += " x" + units::format_count(factor);
+    p.use.origin = "what-if";
+    ++scaled;
+  }
+  if (scaled > 0) index();
+  return scaled;
+}
+
 const Price* PriceBook::find(const std::string& key) const {
   auto it = prices_.find(key);
   return it == prices_.end() ? nullptr : &it->second;

@@ -96,6 +96,11 @@ class PriceBook {
   void set(const std::string& key, const nlohmann::json& value, JsonReader& reader, const std::string& pointer,
            const std::string& origin);
 
+  /// Multiplies by `factor` every price whose key starts with `key_prefix` and whose unit is `unit` (a what-if:
+  /// "cloud/" with PriceUnit::per_hour scales every instance-hour price and leaves spot interruption rates alone).
+  /// Each scaled price's text gains " x<factor>" and its origin "what-if". Returns how many prices changed.
+  int scale(const std::string& key_prefix, PriceUnit unit, double factor);
+
   const Price* find(const std::string& key) const;
   /// The price at `key`; throws capsim::InputError naming the key when the book lacks it.
   const Price& at(const std::string& key) const;
