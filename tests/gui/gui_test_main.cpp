@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   failures += capsim::gui::test::run_summary_table_model_tests(argc, argv);
   failures += capsim::gui::test::run_what_if_tests(argc, argv);
   failures += capsim::gui::test::run_main_window_tests(argc, argv);
+  failures += capsim::gui::test::run_result_views_tests(argc, argv);
   failures += capsim::gui::test::run_study_view_tests(argc, argv);
   failures += capsim::gui::test::run_editors_tests(argc, argv);
   return failures == 0 ? 0 : 1;
