@@ -129,8 +129,9 @@ bool MainWindow::export_report(const QString& path) {
     if (suffix == QLatin1String("png")) {
       if (!pages_->currentWidget()->grab().save(path, "PNG")) throw Error("cannot write " + out);
     } else if (d->kind == DocumentKind::study) {
-      if (!study_->plan()) throw Error("the study has no plan yet (it has problems, or its run was cancelled)");
-      const planner::tco::PlanResult& plan = *study_->plan();
+      const std::optional<planner::tco::PlanResult> full = study_->plan_for_export();
+      if (!full) throw Error("the study has no plan yet (it has problems, or its run was cancelled)");
+      const planner::tco::PlanResult& plan = *full;
       if (suffix == QLatin1String("pdf")) planner::report::write_plan_report_pdf(plan, out);
       else if (suffix == QLatin1String("html")) write_file_atomically(out, planner::report::plan_report_html(plan));
       else if (suffix == QLatin1String("csv")) write_file_atomically(out, planner::report::plan_costs_csv(plan));

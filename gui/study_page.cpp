@@ -35,6 +35,7 @@ StudyPage::StudyPage(BackgroundRunner* runner, QWidget* parent) : QWidget(parent
 
 void StudyPage::set_study(std::shared_ptr<const planner::tco::Study> study) {
   study_ = std::move(study);
+  capacity_ = std::make_shared<StudyCapacityCache>();  // a new or reloaded study simulates afresh
   plan_.reset();
   baseline_.reset();
   panel_->set_study(*study_);
@@ -71,19 +72,37 @@ void StudyPage::rerun() {
     return;
   }
   auto study = study_;
+  auto capacity = capacity_;
   const bool need_baseline = !baseline_;
   const StudyWhatIf file = panel_->file_values();
   runner_->run(QStringLiteral("Planning %1").arg(QString::fromStdString(study->name)),
-               [this, study, w, file, need_baseline, is_baseline]() -> BackgroundRunner::Delivery {
+               [this, study, capacity, w, file, need_baseline, is_baseline]() -> BackgroundRunner::Delivery {
                  auto base = need_baseline && !is_baseline
-                                 ? std::make_shared<StudyOutcome>(evaluate_study_what_if(*study, file))
+                                 ? std::make_shared<StudyOutcome>(evaluate_study_what_if(*study, file, 0, capacity.get()))
                                  : nullptr;
-                 auto outcome = std::make_shared<StudyOutcome>(evaluate_study_what_if(*study, w));
+                 auto outcome = std::make_shared<StudyOutcome>(evaluate_study_what_if(*study, w, 0, capacity.get()));
                  return [this, base, outcome, is_baseline, w, file] {
                    if (base && base->plan) baseline_ = base->plan;
                    show_outcome(*outcome, is_baseline, w);
                  };
                });
+}
+
+void StudyPage::mark_what_if(planner::tco::PlanResult& plan) const {
+  const std::vector<std::string> changed = changes();
+  if (changed.empty()) return;
+  std::string line = "What-if against the file:";
+  for (std::size_t i = 0; i < changed.size(); ++i) line += (i ? "; " : " ") + changed[i];
+  plan.warnings.insert(plan.warnings.begin(), line + ".");
+}
+
+std::optional<planner::tco::PlanResult> StudyPage::plan_for_export() const {
+  if (!plan_ || !study_) return std::nullopt;
+  if (study_->monte_carlo_samples == 0 || plan_->monte_carlo) return plan_;
+  StudyOutcome full = evaluate_study_what_if(*study_, shown_, -1, capacity_.get());
+  if (!full.plan) return plan_;
+  mark_what_if(*full.plan);
+  return full.plan;
 }
 
 void StudyPage::show_outcome(const StudyOutcome& outcome, bool is_baseline, const StudyWhatIf& w) {
@@ -98,11 +117,7 @@ void StudyPage::show_outcome(const StudyOutcome& outcome, bool is_baseline, cons
   shown_ = w;
   plan_ = outcome.plan;
   const std::vector<std::string> changed = changes();
-  if (!changed.empty()) {  // the report and the exports say which what-if they show
-    std::string line = "What-if against the file:";
-    for (std::size_t i = 0; i < changed.size(); ++i) line += (i ? "; " : " ") + changed[i];
-    plan_->warnings.insert(plan_->warnings.begin(), line + ".");
-  }
+  mark_what_if(*plan_);
   view_->set_plan(*plan_, is_baseline || !baseline_ ? nullptr : &*baseline_);
   emit status(QStringLiteral("Planned %1 options in %2%3")
                   .arg(plan_->options.size())

@@ -40,6 +40,9 @@ class StudyPage : public QWidget {
   /// The what-if changes against the file, for people ("electricity $0.08 -> $0.12/kWh"); empty = the file.
   std::vector<std::string> changes() const;
   const planner::tco::Study* study() const { return study_.get(); }
+  /// The shown plan with all the CLI's `plan` gives, for exports: what-ifs skip the study's Monte Carlo to redraw
+  /// fast, so when the study asks for one it is run here (on the calling thread). None before a plan lands.
+  std::optional<planner::tco::PlanResult> plan_for_export() const;
 
  public slots:
   void rerun();
@@ -50,10 +53,15 @@ class StudyPage : public QWidget {
   void planned();
 
  private:
+  /// Adds the what-if's changes to the plan's warnings, so every report of it says what it shows.
+  void mark_what_if(planner::tco::PlanResult& plan) const;
   void show_outcome(const StudyOutcome& outcome, bool is_baseline, const StudyWhatIf& w);
 
   BackgroundRunner* runner_;
   std::shared_ptr<const planner::tco::Study> study_;
+  /// The simulated capacity per GPU type and fabric of this study: a price, demand or discount what-if re-prices
+  /// in milliseconds instead of re-simulating (seconds for a study with services). Shared with the worker threads.
+  std::shared_ptr<StudyCapacityCache> capacity_ = std::make_shared<StudyCapacityCache>();
   std::optional<planner::tco::PlanResult> plan_, baseline_;
   StudyWhatIf shown_;  ///< the what-if the shown plan is of
   StudyPanel* panel_ = nullptr;

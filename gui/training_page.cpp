@@ -1,6 +1,11 @@
 #include "gui/training_page.hpp"
 
+#include <QDir>
+#include <QPushButton>
 #include <QScrollArea>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <qcustomplot.h>
 #include <QSplitter>
 #include <QVBoxLayout>
 #include <string>
@@ -11,10 +16,13 @@
 #include "gui/breakdown_chart.hpp"
 #include "gui/headline_bar.hpp"
 #include "gui/memory_chart.hpp"
+#include "gui/pipeline_timeline.hpp"
 #include "gui/scenario_panel.hpp"
 #include "gui/summary_table_model.hpp"
 #include "gui/summary_view.hpp"
 #include "planner/chart_data.hpp"
+#include "planner/report/pdf/cost_charts.hpp"
+#include "planner/report/result_charts.hpp"
 #include "sim/core/units.hpp"
 
 namespace capsim::gui {
@@ -42,8 +50,24 @@ TrainingPage::TrainingPage(BackgroundRunner* runner, QWidget* parent) : QWidget(
   middle->setStretchFactor(1, 2);
   auto* lower = new QSplitter(Qt::Vertical);
   memory_ = new MemoryChart;
+  power_ = new QCustomPlot;
+  power_->setObjectName(QStringLiteral("power"));
+  auto* timeline_page = new QWidget;
+  auto* timeline_layout = new QVBoxLayout(timeline_page);
+  timeline_layout->setContentsMargins(0, 0, 0, 0);
+  auto* run_des = new QPushButton(QStringLiteral("Simulate one step on the discrete-event engine"));
+  run_des->setObjectName(QStringLiteral("run_timeline"));
+  timeline_ = new PipelineTimeline;
+  timeline_layout->addWidget(run_des, 0, Qt::AlignLeft);
+  timeline_layout->addWidget(timeline_, 1);
+  connect(run_des, &QPushButton::clicked, this, &TrainingPage::run_timeline);
+  lower_tabs_ = new QTabWidget;
+  lower_tabs_->setObjectName(QStringLiteral("training_details"));
+  lower_tabs_->addTab(memory_, QStringLiteral("Memory per GPU"));
+  lower_tabs_->addTab(power_, QStringLiteral("Power"));
+  lower_tabs_->addTab(timeline_page, QStringLiteral("Pipeline timeline (DES)"));
   lower->addWidget(middle);
-  lower->addWidget(memory_);
+  lower->addWidget(lower_tabs_);
   lower->setStretchFactor(0, 3);
   lower->setStretchFactor(1, 1);
   results_layout->addWidget(lower, 1);
@@ -126,6 +150,7 @@ void TrainingPage::show(const WhatIfOutcome& outcome) {
   headline_->set_rows(rows);
   breakdown_->set_series(planner::make_breakdown_series(r));
   memory_->set_series(planner::make_memory_series(r));
+  draw_power(r);
   QString message =
       QStringLiteral("%1 engine answered in %2: %3 on %4 GPUs")
           .arg(QString::fromStdString(outcome.engine), QString::fromStdString(units::format_time(outcome.elapsed_s)),
@@ -140,6 +165,56 @@ void TrainingPage::show_no_result(const QString& why) {
   headline_->clear();
   breakdown_->clear(QStringLiteral("Step-time breakdown: %1").arg(why));
   memory_->clear(QStringLiteral("Memory per GPU: %1").arg(why));
+  planner::report::RangeBarChart empty;
+  empty.title = "IT power: " + why.toStdString();
+  planner::report::draw_range_bars(power_, empty);
+  power_->replot();
+}
+
+void TrainingPage::draw_power(const sim::TrainingResult& r) {
+  if (r.power.it_power_W > 0) {
+    planner::report::draw_range_bars(
+        power_, planner::report::power_chart(r.power.breakdown_W, "IT power by part: " +
+                                                                      units::format_power(r.power.it_power_W) +
+                                                                      " for " + std::to_string(r.power.nodes) + " nodes"));
+  } else {
+    planner::report::RangeBarChart empty;
+    empty.title = "IT power: the analytical engine computes it (the DES gives a power trace with simulation.des)";
+    planner::report::draw_range_bars(power_, empty);
+  }
+  power_->replot();
+}
+
+void TrainingPage::run_timeline() {
+  if (!scenario_ || training_index_ < 0) return;
+  const WhatIf w = panel_->what_if();
+  auto dir = std::make_shared<QTemporaryDir>();
+  auto scenario = std::make_shared<planner::Scenario>(*scenario_);
+  scenario->simulation.des.trace_path = dir->filePath(QStringLiteral("step-trace.json")).toStdString();
+  const HardwareBaseline hardware = hardware_;
+  const int index = training_index_;
+  timeline_->clear(QStringLiteral("Simulating one step on the discrete-event engine..."));
+  runner_->run(QStringLiteral("Pipeline timeline of %1 (des)").arg(QString::fromStdString(scenario->name)),
+               [this, scenario, hardware, index, w, dir]() -> BackgroundRunner::Delivery {
+                 const WhatIfOutcome outcome = evaluate_what_if(*scenario, hardware, index, w, "des");
+                 std::string error;
+                 std::optional<Timeline> t;
+                 if (outcome.result) t = read_timeline(scenario->simulation.des.trace_path, &error);
+                 else error = outcome.problems.empty() ? "the DES did not run" : outcome.problems.front();
+                 auto timeline = std::make_shared<std::optional<Timeline>>(std::move(t));
+                 const double step_s = outcome.result ? outcome.result->step_time_s : 0;
+                 const double took_s = outcome.elapsed_s;
+                 return [this, timeline, error, step_s, took_s, dir] {
+                   if (!*timeline) {
+                     timeline_->clear(QStringLiteral("No timeline: ") + QString::fromStdString(error));
+                     return;
+                   }
+                   timeline_->set_timeline(**timeline,
+                                           QStringLiteral("One step on the DES: %1 (simulated in %2)")
+                                               .arg(QString::fromStdString(units::format_time(step_s)),
+                                                    QString::fromStdString(units::format_time(took_s))));
+                 };
+               });
 }
 
 void TrainingPage::reset_what_if() {

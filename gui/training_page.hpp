@@ -5,6 +5,9 @@
 /// capacity. Runs go through the window's BackgroundRunner, so a discrete-event run never freezes the window.
 
 #include <QWidget>
+
+class QCustomPlot;
+class QTabWidget;
 #include <memory>
 #include <optional>
 
@@ -17,6 +20,7 @@ class BackgroundRunner;
 class BreakdownChart;
 class HeadlineBar;
 class MemoryChart;
+class PipelineTimeline;
 class ScenarioPanel;
 class SummaryTableModel;
 class SummaryView;
@@ -38,6 +42,8 @@ class TrainingPage : public QWidget {
   SummaryTableModel* summary_model() const { return summary_model_; }
   BreakdownChart* breakdown_chart() const { return breakdown_; }
   MemoryChart* memory_chart() const { return memory_; }
+  QCustomPlot* power_plot() const { return power_; }
+  PipelineTimeline* timeline() const { return timeline_; }
   /// The last result shown (none when the layout cannot run).
   const std::optional<sim::TrainingResult>& result() const { return result_; }
 
@@ -45,6 +51,9 @@ class TrainingPage : public QWidget {
   /// Runs the edited workload again with the panel's values and redraws every panel.
   void rerun();
   void reset_what_if();
+  /// Simulates one step of the edited workload on the discrete-event engine (in the background; the engine runs in
+  /// a child process) and draws its pipeline timeline.
+  void run_timeline();
 
  signals:
   /// A line for the status bar.
@@ -53,6 +62,7 @@ class TrainingPage : public QWidget {
  private:
   void show(const WhatIfOutcome& outcome);
   void show_no_result(const QString& why);
+  void draw_power(const sim::TrainingResult& r);
 
   BackgroundRunner* runner_;
   std::shared_ptr<const planner::Scenario> scenario_;
@@ -67,6 +77,9 @@ class TrainingPage : public QWidget {
   SummaryView* summary_view_ = nullptr;
   BreakdownChart* breakdown_ = nullptr;
   MemoryChart* memory_ = nullptr;
+  QCustomPlot* power_ = nullptr;
+  PipelineTimeline* timeline_ = nullptr;
+  QTabWidget* lower_tabs_ = nullptr;
 };
 
 }  // namespace capsim::gui

@@ -8,8 +8,9 @@ namespace capsim::gui::test {
 int run_summary_table_model_tests(int argc, char** argv);
 int run_what_if_tests(int argc, char** argv);
 int run_main_window_tests(int argc, char** argv);
-int run_result_views_tests(int argc, char** argv);
 int run_study_view_tests(int argc, char** argv);
+int run_result_views_tests(int argc, char** argv);
 int run_editors_tests(int argc, char** argv);
+int run_planner_desk_tests(int argc, char** argv);
 
 }  // namespace capsim::gui::test

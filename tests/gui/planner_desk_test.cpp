@@ -3,10 +3,13 @@
 /// export a PDF; the tree of open files; the comparison table; autosave and recovery after a crash; files that
 /// cannot be opened; the keyboard.
 
+#include <qcustomplot.h>
+
 #include <QAbstractItemModelTester>
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QSignalSpy>
@@ -22,6 +25,8 @@
 #include "gui/compare_view.hpp"
 #include "gui/document_tree_model.hpp"
 #include "gui/main_window.hpp"
+#include "gui/pipeline_timeline.hpp"
+#include "gui/training_page.hpp"
 #include "gui/study_page.hpp"
 #include "gui/study_panel.hpp"
 #include "tests/gui/gui_test_main.hpp"
@@ -192,6 +197,27 @@ class PlannerDeskTest : public QObject {
     QVERIFY(!delivered);
     QCOMPARE(finished.count(), 1);
     QCOMPARE(finished.front().front().toBool(), false);
+  }
+
+  /// The DES runs one step in the background (the engine forks its own child) and the page draws its pipeline.
+  void the_des_pipeline_timeline_draws_every_stage() {
+    MainWindow window(nullptr, autosave_->path());
+    QVERIFY(window.open_file(QStringLiteral(CAPSIM_GUI_TEST_SCENARIOS "/examples/des-64-gpus.json")));
+    QVERIFY(window.wait_idle());
+    auto* run = window.training_page()->findChild<QPushButton*>(QStringLiteral("run_timeline"));
+    QVERIFY(run);
+    run->click();
+    QVERIFY(window.runner()->busy());
+    QVERIFY(window.wait_idle());
+    PipelineTimeline* timeline = window.training_page()->timeline();
+    QVERIFY(timeline->bar_count() > 0);
+    const int pp = window.current_document()->scenario->workloads.empty()
+                       ? 0
+                       : std::get<workloads::TrainingJob>(window.current_document()->scenario->workloads.front()).parallelism.pp;
+    QCOMPARE(timeline->plot()->yAxis->range().size(), 2.0 * pp + 0.2);  // a compute and a comm lane per stage
+    std::string error;
+    QVERIFY(!read_timeline(kStudy.toStdString(), &error));
+    QVERIFY(QString::fromStdString(error).contains(QStringLiteral("not a Chrome trace")));
   }
 
   void keyboard_switches_tabs_and_moves_through_the_tree() {
