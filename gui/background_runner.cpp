@@ -51,7 +51,7 @@ void BackgroundRunner::run(const QString& what, std::function<Delivery()> work) 
           --threads_in_flight_;
           if (generation != generation_) return;  // superseded or cancelled
           if (delivery) delivery();
-          end(true);
+          if (generation == generation_) end(true);  // else the delivery started the next run (a load curve)
         },
         Qt::QueuedConnection);
   });
@@ -68,7 +68,7 @@ void BackgroundRunner::run_process(const QString& what, const QString& program, 
     process_ = nullptr;
     p->deleteLater();
     done(status == QProcess::NormalExit ? code : -1, p->readAllStandardOutput(), p->readAllStandardError());
-    end(true);
+    if (generation == generation_) end(true);
   });
   connect(p, &QProcess::errorOccurred, this, [this, p, generation, done, program](QProcess::ProcessError error) {
     if (error != QProcess::FailedToStart || generation != generation_ || p != process_) return;

@@ -12,6 +12,7 @@
 
 #include "planner/json_reader.hpp"
 #include "planner/scenario.hpp"
+#include "planner/search/search_space.hpp"
 #include "planner/tco/study.hpp"
 #include "sim/core/error.hpp"
 
@@ -240,6 +241,9 @@ std::vector<Problem> check_document(const std::string& text, const std::string& 
   try {
     if (doc->is_object() && doc->contains("schema") && (*doc)["schema"] == kStudySchema) {
       (void)planner::tco::load_study(*doc, file);
+    } else if (doc->is_object() && doc->contains("search")) {  // a design search: `capsim search`'s loader
+      planner::search::SearchSpec spec;
+      (void)planner::search::load_search_scenario(text, file, spec);
     } else {
       (void)planner::load_scenario(*doc, file);
     }

@@ -19,7 +19,7 @@ const CardSpec kCards[] = {{"Step time", 2}, {"Tokens/s", 3}, {"MFU", 2}, {"Memo
 
 constexpr const char* kCaptionStyle = "color: %1;";
 
-constexpr const char* kValueStyle = "font-size: 15pt; font-weight: 600; color: %1;";
+constexpr const char* kValueStyle = "font-size: 14pt; font-weight: 600; color: %1;";
 
 }  // namespace
 

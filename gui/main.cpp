@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "gui/background_runner.hpp"
 #include "gui/document_tree_model.hpp"
 #include "gui/main_window.hpp"
 
@@ -36,6 +37,15 @@ bool wants(int argc, char** argv, std::initializer_list<const char*> names) {
       if (std::strcmp(argv[i], n) == 0 || (std::strncmp(argv[i], n, std::strlen(n)) == 0 && argv[i][std::strlen(n)] == '='))
         return true;
   return false;
+}
+
+/// Drops two notices Qt prints on a headless machine that say nothing about CapSim (the offscreen platform cannot
+/// resize to hints; no XDG runtime folder on a server); everything else goes to the default handler.
+QtMessageHandler default_handler = nullptr;
+void quiet_handler(QtMsgType type, const QMessageLogContext& context, const QString& message) {
+  if (message.contains(QLatin1String("propagateSizeHints")) || message.contains(QLatin1String("XDG_RUNTIME_DIR")))
+    return;
+  default_handler(type, context, message);
 }
 
 int fail(const QString& message) {
@@ -77,6 +87,7 @@ int main(int argc, char** argv) {
     qputenv("QT_QPA_PLATFORM", "offscreen");
   }
 
+  default_handler = qInstallMessageHandler(quiet_handler);
   QApplication app(argc, argv);
   QApplication::setApplicationName(QStringLiteral("capsim-gui"));
   QApplication::setOrganizationName(QStringLiteral("CapSim"));
@@ -106,7 +117,11 @@ int main(int argc, char** argv) {
     const QString file = files.isEmpty() ? default_file() : files.front();
     const bool loaded = window.open_file(file);
     if (!loaded && window.documents()->count() == 0) return fail(window.last_error());
-    window.wait_idle();
+    // A finished run may ask for another (a serving view wants its load curve): wait until none is left.
+    do {
+      window.wait_idle();
+      QApplication::processEvents(QEventLoop::AllEvents, 50);
+    } while (window.runner()->busy());
     // Two layout passes so every panel has its final size before the grab.
     for (int i = 0; i < 2; ++i) QApplication::processEvents();
     if (!window.grab().save(png, "PNG")) return fail(QStringLiteral("cannot write %1").arg(png));

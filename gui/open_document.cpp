@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "planner/json_reader.hpp"
+#include "planner/search/search_space.hpp"
 #include "sim/core/error.hpp"
 
 namespace capsim::gui {
@@ -63,7 +64,10 @@ void load_document(OpenDocument& d) {
       d.study = std::move(study);
       return;
     }
-    auto scenario = std::make_shared<planner::Scenario>(planner::load_scenario(*doc, d.path));
+    planner::search::SearchSpec spec;  // a design search's block is read by `capsim search`'s loader
+    auto scenario = std::make_shared<planner::Scenario>(d.kind == DocumentKind::search
+                                                            ? planner::search::load_search_scenario(d.text, d.path, spec)
+                                                            : planner::load_scenario(*doc, d.path));
     d.kind = kind_of(*doc, scenario.get());
     if (!scenario->name.empty()) d.name = scenario->name;
     if (d.kind == DocumentKind::training) d.hardware = hardware_baseline(*doc, d.path);

@@ -77,6 +77,7 @@ TcoView::TcoView(QWidget* parent) : QWidget(parent) {
   grid->setVerticalSpacing(6);
 
   headline_ = new QLabel(content);
+  headline_->setTextFormat(Qt::RichText);  // escaped HTML: a quote in a name must not show as &quot;
   headline_->setObjectName(QStringLiteral("tco_headline"));
   headline_->setWordWrap(true);
   headline_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -85,10 +86,12 @@ TcoView::TcoView(QWidget* parent) : QWidget(parent) {
   bold.setBold(true);
   headline_->setFont(bold);
   reasons_ = new QLabel(content);
+  reasons_->setTextFormat(Qt::RichText);  // escaped HTML: a quote in a name must not show as &quot;
   reasons_->setObjectName(QStringLiteral("tco_reasons"));
   reasons_->setWordWrap(true);
   reasons_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   warnings_ = new QLabel(content);
+  warnings_->setTextFormat(Qt::RichText);  // escaped HTML: a quote in a name must not show as &quot;
   warnings_->setObjectName(QStringLiteral("tco_warnings"));
   warnings_->setWordWrap(true);
   warnings_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -130,10 +133,11 @@ TcoView::TcoView(QWidget* parent) : QWidget(parent) {
   tornado_->setAccessibleName(QStringLiteral("Sensitivity tornado of the recommended option"));
   tornado_layout->addWidget(tornado_);
   tornado_notes_ = new QLabel(tornado_box);
+  tornado_notes_->setTextFormat(Qt::RichText);  // escaped HTML: a quote in a name must not show as &quot;
   tornado_notes_->setObjectName(QStringLiteral("tornado_notes"));
   tornado_notes_->setWordWrap(true);
   tornado_layout->addWidget(tornado_notes_);
-  grid->addWidget(tornado_box, 4, 0);
+  grid->addWidget(tornado_box, 5, 0, 1, 2);  // full width: its row labels and value texts need the room
 
   model_ = new OptionTableModel(this);
   table_ = new QTableView(content);
@@ -147,12 +151,13 @@ TcoView::TcoView(QWidget* parent) : QWidget(parent) {
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   table_->horizontalHeader()->setStretchLastSection(true);
   table_->setMinimumHeight(160);
-  grid->addWidget(table_, 4, 1, Qt::AlignTop);
+  grid->addWidget(table_, 4, 0, 1, 2, Qt::AlignTop);
 
   grid->setColumnStretch(0, 1);
   grid->setColumnStretch(1, 1);
   grid->setRowStretch(3, 1);
   grid->setRowStretch(4, 0);
+  grid->setRowStretch(5, 0);
   setTabOrder(monthly_option_, table_);
   for (QCustomPlot* plot : {cumulative_, monthly_, tornado_}) plot->installEventFilter(this);
   clear(QStringLiteral("Open a study to compare buying and renting."));
@@ -202,8 +207,10 @@ void TcoView::set_plan(const tco::PlanResult& plan, const tco::PlanResult* basel
   tornado_notes_->setText(bullets(notes));
   tornado_notes_->setVisible(!notes.empty());
   model_->set_plan(plan, baseline);
-  table_->setMinimumHeight(table_->horizontalHeader()->height() + 8 +
-                           table_->verticalHeader()->defaultSectionSize() * model_->rowCount());
+  const int table_height = table_->horizontalHeader()->sizeHint().height() + 4 +
+                           table_->verticalHeader()->defaultSectionSize() * model_->rowCount();
+  table_->setMinimumHeight(table_height);  // exactly its rows: no blank band under a short table
+  table_->setMaximumHeight(table_height + 18);  // + a horizontal scroll bar on a narrow window
   draw_charts();
 }
 
