@@ -18,6 +18,7 @@
 #include <QToolButton>
 #include <QTreeView>
 #include <qcustomplot.h>
+#include <filesystem>
 #include <thread>
 
 #include "gui/background_runner.hpp"
@@ -25,6 +26,7 @@
 #include "gui/document_editor.hpp"
 #include "gui/document_tree_model.hpp"
 #include "gui/fleet_view.hpp"
+#include "gui/search_choice.hpp"
 #include "gui/search_view.hpp"
 #include "gui/serving_load_curve.hpp"
 #include "gui/serving_view.hpp"
@@ -127,10 +129,11 @@ MainWindow::MainWindow(QWidget* parent, const QString& autosave_dir)
                  });
   });
   connect(search_, &SearchView::configuration_chosen, this, [this](const SearchChoice& choice) {
-    statusBar()->showMessage(QStringLiteral("Chose configuration %1 of the front: File > Open chosen configuration "
-                                            "opens it as a scenario")
-                                 .arg(choice.pareto_index + 1));
+    statusBar()->showMessage(
+        QStringLiteral("Configuration %1 of the front: \"Open as a scenario\" makes it a file to edit and run")
+            .arg(choice.pareto_index + 1));
   });
+  connect(search_, &SearchView::open_requested, this, &MainWindow::open_search_choice);
   pages_->setCurrentWidget(welcome_);
   statusBar()->showMessage(QStringLiteral("Open a study or a scenario (File > Open...)"));
 }
@@ -484,6 +487,34 @@ void MainWindow::compare_with_file() {
   }
   compare_->set_compared(which);
   show_tab(compare_tab);
+}
+
+bool MainWindow::open_search_choice(const SearchChoice& choice) {
+  const OpenDocument* search = current_document();
+  if (!search || search->kind != DocumentKind::search || choice.pareto_index < 0) return false;
+  OpenDocument d;
+  const std::filesystem::path from(search->path);
+  const std::string stem = from.stem().string() + "-choice-" + std::to_string(choice.pareto_index + 1);
+  std::filesystem::path path = from.parent_path() / (stem + ".json");
+  for (int k = 2; std::filesystem::exists(path) || docs_->find(path.string()) >= 0; ++k)
+    path = from.parent_path() / (stem + "-" + std::to_string(k) + ".json");
+  try {
+    d.text = chosen_scenario_text(search->text, choice.configuration, choice.workload_pointer,
+                                  search->name + ", choice " + std::to_string(choice.pareto_index + 1));
+  } catch (const InputError& e) {
+    last_error_ = QString::fromStdString(e.diagnostics().front().to_string());
+    statusBar()->showMessage(QStringLiteral("Cannot open the configuration: ") + last_error_);
+    return false;
+  }
+  d.path = path.string();  // not written until saved: the tree marks it edited, and autosave keeps it
+  load_document(d);
+  const int i = docs_->add(std::move(d));
+  current_ = -1;
+  select_document(i);
+  editor_changed();  // autosaved at once, like any edit
+  statusBar()->showMessage(QStringLiteral("Opened the chosen configuration as %1 (not saved yet)")
+                               .arg(QString::fromStdString(path.filename().string())));
+  return true;
 }
 
 void MainWindow::editor_changed() {

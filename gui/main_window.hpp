@@ -40,6 +40,7 @@ class HeadlineBar;
 class MemoryChart;
 class ScenarioPanel;
 class SearchView;
+struct SearchChoice;
 class ServingView;
 class StudyPage;
 class SummaryTableModel;
@@ -87,6 +88,9 @@ class MainWindow : public QMainWindow {
   void pin_current();
   /// Pins the file's own result and the current what-if, and shows them side by side in Compare.
   void compare_with_file();
+  /// Opens a configuration picked on the current search's front as a new scenario, unsaved, beside the search file
+  /// ("<search>-choice-N.json"), and runs it. Returns false when there is no search or choice.
+  bool open_search_choice(const SearchChoice& choice);
   /// Shows the Results, Edit or Compare tab.
   void show_tab(int tab);
   /// Processes events until no run is in flight (tests and --screenshot). False after `timeout_ms`.

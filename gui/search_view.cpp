@@ -5,6 +5,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollArea>
+#include <QPushButton>
 #include <QVBoxLayout>
 #include <map>
 
@@ -71,7 +72,17 @@ SearchView::SearchView(QWidget* parent) : QWidget(parent) {
   scroll->setWidgetResizable(true);
   scroll->setMinimumWidth(320);
   scroll->setStyleSheet(QStringLiteral("QScrollArea { background: #f6f8fa; border: 1px solid #d0d7de; }"));
-  body->addWidget(scroll, 1);
+  open_ = new QPushButton(tr("Open as a scenario"), this);
+  open_->setObjectName(QStringLiteral("open_choice"));
+  open_->setToolTip(tr("A new scenario file with this cluster and layout, to edit, run and save"));
+  open_->setEnabled(false);
+  connect(open_, &QPushButton::clicked, this, [this] {
+    if (chosen_ >= 0) emit open_requested(choice(chosen_));
+  });
+  auto* side = new QVBoxLayout;
+  side->addWidget(scroll, 1);
+  side->addWidget(open_);
+  body->addLayout(side, 1);
   layout->addLayout(body, 1);
 
   connect(plot_, &QCustomPlot::plottableClick, this,
@@ -84,6 +95,7 @@ SearchView::SearchView(QWidget* parent) : QWidget(parent) {
 void SearchView::clear() {
   has_result_ = false;
   chosen_ = -1;
+  if (open_ != nullptr) open_->setEnabled(false);
   tally_ = {};
   groups_.clear();
   group_points_.clear();
@@ -187,6 +199,7 @@ SearchChoice SearchView::choice(int pareto_index) const {
   if (!has_result_ || pareto_index < 0 || pareto_index >= static_cast<int>(tally_.pareto.size())) return out;
   const Candidate& c = tally_.pareto[static_cast<std::size_t>(pareto_index)];
   out.pareto_index = pareto_index;
+  out.workload_pointer = problem_.workload_pointer;
   out.candidate = c;
   out.configuration = planner::search::candidate_json(problem_, c);
   out.scenario = scenario_;
@@ -206,6 +219,7 @@ void SearchView::choose_point(int pareto_index) {
   highlight_->setData(QVector<double>{c.time_s / unit}, QVector<double>{c.cost_usd});
   plot_->replot();
   show_details(pareto_index);
+  open_->setEnabled(true);
   emit configuration_chosen(choice(pareto_index));
 }
 

@@ -16,6 +16,7 @@ class QCustomPlot;
 class QCPAbstractPlottable;
 class QCPGraph;
 class QLabel;
+class QPushButton;
 
 namespace capsim::gui {
 
@@ -27,6 +28,7 @@ struct SearchChoice {
   planner::search::Candidate candidate;
   nlohmann::ordered_json configuration;  ///< planner::search::candidate_json: cluster, layout and figures
   planner::Scenario scenario;            ///< the searched scenario with this cluster and training layout
+  std::string workload_pointer;          ///< the searched workload in the file ("/workloads/0")
 };
 
 /// Shows a search's front; clicking a point (or choose_point()) selects it, shows its details and emits
@@ -60,6 +62,8 @@ class SearchView : public QWidget {
  signals:
   /// A configuration was picked.
   void configuration_chosen(const capsim::gui::SearchChoice& choice);
+  /// "Open as a scenario" was pressed for the picked configuration.
+  void open_requested(const capsim::gui::SearchChoice& choice);
 
  protected:
   /// Redraws the front: its legend fits the plot's width.
@@ -81,6 +85,7 @@ class SearchView : public QWidget {
 
   QLabel* heading_ = nullptr;
   QCustomPlot* plot_ = nullptr;
+  QPushButton* open_ = nullptr;
   QLabel* details_ = nullptr;
 };
 

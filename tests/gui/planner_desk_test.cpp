@@ -26,6 +26,7 @@
 #include "gui/document_tree_model.hpp"
 #include "gui/main_window.hpp"
 #include "gui/pipeline_timeline.hpp"
+#include "gui/search_view.hpp"
 #include "gui/training_page.hpp"
 #include "gui/study_page.hpp"
 #include "gui/study_panel.hpp"
@@ -218,6 +219,34 @@ class PlannerDeskTest : public QObject {
     std::string error;
     QVERIFY(!read_timeline(kStudy.toStdString(), &error));
     QVERIFY(QString::fromStdString(error).contains(QStringLiteral("not a Chrome trace")));
+  }
+
+  /// A point of a search's front opens as a scenario with that cluster and layout, ready to run and save.
+  void a_search_choice_opens_as_a_scenario() {
+    MainWindow window(nullptr, autosave_->path());
+    QVERIFY(window.open_file(QStringLiteral(CAPSIM_GUI_TEST_SCENARIOS "/search/llama3-405b-gpu-choice.json")));
+    QVERIFY(window.wait_idle());
+    SearchView* search = window.search_view();
+    auto* open = search->findChild<QPushButton*>(QStringLiteral("open_choice"));
+    QVERIFY(open && !open->isEnabled());
+    search->choose_point(0);
+    QVERIFY(open->isEnabled());
+    const SearchChoice choice = search->choice(0);
+    open->click();
+    QVERIFY(window.wait_idle());
+    const OpenDocument* d = window.current_document();
+    QVERIFY(d);
+    QVERIFY2(d->problems.empty(), d->problems.empty() ? "" : d->problems.front().c_str());
+    QCOMPARE(d->kind, DocumentKind::training);
+    QVERIFY(d->dirty());
+    QVERIFY(QString::fromStdString(d->path).endsWith(QStringLiteral("llama3-405b-gpu-choice-choice-1.json")));
+    QCOMPARE(d->scenario->cluster.gpu.id, choice.configuration.at("gpu").get<std::string>());
+    const auto& job = std::get<workloads::TrainingJob>(d->scenario->workloads.front());
+    QCOMPARE(job.parallelism.tp, choice.candidate.tp);
+    QCOMPARE(job.parallelism.pp, choice.candidate.pp);
+    QCOMPARE(job.parallelism.dp, choice.candidate.dp);
+    QVERIFY(!QFile::exists(QString::fromStdString(d->path)));  // nothing written until the planner saves
+    QCOMPARE(window.recoverable().size(), std::size_t{1});     // but the autosave has it
   }
 
   void keyboard_switches_tabs_and_moves_through_the_tree() {
