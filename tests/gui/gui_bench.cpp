@@ -17,6 +17,8 @@
 namespace {
 
 const QString kStudy = QStringLiteral(CAPSIM_GUI_BENCH_SCENARIOS "/studies/70b-pretrain.json");
+/// The bundled studies the what-if benchmark edits: training only, services growing, and a fleet-backed mix.
+const char* const kStudies[] = {"70b-pretrain", "chat-growth", "mixed-lab"};
 
 /// Builds the window, opens the default study, plans it and paints the window once: what a planner waits for.
 void BM_OpenDefaultStudy(benchmark::State& state) {
@@ -32,13 +34,15 @@ void BM_OpenDefaultStudy(benchmark::State& state) {
 }
 BENCHMARK(BM_OpenDefaultStudy)->Unit(benchmark::kMillisecond);
 
-/// One what-if edit of the open study (electricity price, alternating): plan, redraw every chart, paint.
+/// One what-if edit of an open study (electricity price, alternating): plan, redraw every chart, paint.
 void BM_WhatIfRedraw(benchmark::State& state) {
   QTemporaryDir autosave;
   capsim::gui::MainWindow window(nullptr, autosave.path());
   window.setAttribute(Qt::WA_DontShowOnScreen);
   window.show();
-  window.open_file(kStudy);
+  const char* study = kStudies[state.range(0)];
+  state.SetLabel(study);
+  window.open_file(QStringLiteral(CAPSIM_GUI_BENCH_SCENARIOS "/studies/%1.json").arg(QLatin1String(study)));
   window.wait_idle();
   capsim::gui::StudyPanel* panel = window.study_page()->panel();
   panel->set_debounce_ms(0);
@@ -52,7 +56,7 @@ void BM_WhatIfRedraw(benchmark::State& state) {
     benchmark::DoNotOptimize(window.grab());
   }
 }
-BENCHMARK(BM_WhatIfRedraw)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_WhatIfRedraw)->DenseRange(0, 2)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include <QAbstractItemModelTester>
 #include <QDoubleSpinBox>
 #include <QFile>
+#include <QListWidget>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QTabWidget>
@@ -90,6 +91,11 @@ class PlannerDeskTest : public QObject {
     QCOMPARE(window.tabs()->currentIndex(), 2);
     CompareModel* model = window.compare_view()->model();
     QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    auto* candidates = window.compare_view()->findChild<QListWidget*>(QStringLiteral("compare_candidates"));
+    QVERIFY(candidates);
+    QAbstractItemModelTester candidates_tester(candidates->model(),
+                                               QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(candidates->count(), 2);  // the file's plan and the pinned what-if
     QCOMPARE(model->columnCount(), 2);
     const std::string first_option = file_plan.options.front().name + ": NPV";
     const int row = compare_row(*model, first_option);
