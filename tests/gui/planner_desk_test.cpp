@@ -115,6 +115,8 @@ class PlannerDeskTest : public QObject {
     const QString html = out.path() + QStringLiteral("/what-if.html");
     QVERIFY(window.export_report(html));
     QVERIFY(read_all(html).contains("What-if against the file"));
+    // A copy beside the test's PNGs, for a person to look at.
+    QVERIFY(window.export_report(QStringLiteral(CAPSIM_GUI_TEST_OUTPUT_DIR "/capsim-gui-what-if.pdf")));
   }
 
   void the_tree_shows_open_studies_and_scenarios() {
