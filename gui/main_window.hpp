@@ -6,8 +6,9 @@
 /// results side by side). Runs go through one BackgroundRunner (progress bar and Cancel in the status bar); every
 /// edit is autosaved at once and offered back after a crash.
 ///
-/// The class is split in two files: main_window.cpp (layout, pages, runs) and main_window_files.cpp (open, save,
-/// autosave and recovery, recent files, export).
+/// The class is split in three files: main_window.cpp (layout, menus, pages, edits), main_window_runs.cpp
+/// (serving, fleet and search runs, compare candidates and pins) and main_window_files.cpp (open, save, autosave and
+/// recovery, recent files, export).
 
 #include <QMainWindow>
 #include <map>
