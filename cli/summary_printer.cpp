@@ -23,6 +23,8 @@ std::string recompute_name(workloads::Recompute r) {
     case workloads::Recompute::none: return "none";
     case workloads::Recompute::selective: return "selective";
     case workloads::Recompute::full: return "full";
+    case workloads::Recompute::selective_layer: return "selective-layer";
+    case workloads::Recompute::selective_op: return "selective-op";
   }
   return "?";
 }

@@ -244,10 +244,12 @@ void parse_training(ObjectReader& w, WorkloadDraft& wd) {
     wd.parallelism_ok = p.ok() && r.error_count() == before;  // the sizes the checks need
     read_int("zero", par.zero, 0, 3);
     if (auto v = p.boolean("sequence_parallel")) par.sequence_parallel = *v;
-    if (auto v = p.choice("recompute", {"none", "selective", "full"})) {
-      par.recompute = *v == "full"        ? workloads::Recompute::full
-                      : *v == "selective" ? workloads::Recompute::selective
-                                          : workloads::Recompute::none;
+    if (auto v = p.choice("recompute", {"none", "selective", "full", "selective-layer", "selective-op"})) {
+      par.recompute = *v == "full"              ? workloads::Recompute::full
+                      : *v == "selective"       ? workloads::Recompute::selective
+                      : *v == "selective-layer" ? workloads::Recompute::selective_layer
+                      : *v == "selective-op"    ? workloads::Recompute::selective_op
+                                                : workloads::Recompute::none;
     }
     wd.dp_given = p.has("dp");
     p.finish();
@@ -256,8 +258,10 @@ void parse_training(ObjectReader& w, WorkloadDraft& wd) {
   if (const json* sj = w.get("software")) {
     ObjectReader s(r, *sj, w.pointer("software"));
     workloads::TrainingSoftware& sw = job.software;
-    if (auto v = s.choice("attention", {"flash", "unfused"})) {
-      sw.attention = *v == "flash" ? workloads::AttentionKernel::flash : workloads::AttentionKernel::unfused;
+    if (auto v = s.choice("attention", {"flash", "flash2", "unfused"})) {
+      sw.attention = *v == "flash"    ? workloads::AttentionKernel::flash
+                     : *v == "flash2" ? workloads::AttentionKernel::flash2
+                                      : workloads::AttentionKernel::unfused;
     }
     if (auto v = s.choice("grad_reduce_precision", {"fp32", "bf16"})) {
       sw.grad_reduce = *v == "fp32" ? hw::Precision::fp32 : hw::Precision::bf16;
@@ -268,6 +272,8 @@ void parse_training(ObjectReader& w, WorkloadDraft& wd) {
     if (auto v = s.boolean("tp_comm_overlap")) sw.tp_comm_overlap = *v;
     if (auto v = s.boolean("overlap_p2p_comm")) sw.overlap_p2p_comm = *v;
     if (auto v = s.boolean("dropout")) sw.dropout = *v;
+    if (auto v = s.boolean("fused_elementwise")) sw.fused_elementwise = *v;
+    if (auto v = s.boolean("fused_norm")) sw.fused_norm = *v;
     s.finish();
   }
 }

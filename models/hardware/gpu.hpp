@@ -61,6 +61,11 @@ struct GpuSpec {
   /// the best GEMM).
   double attention_fwd_efficiency = 0;
   double attention_bwd_efficiency = 0;  ///< see attention_fwd_efficiency
+  /// FlashAttention-2's (PyTorch SDPA flash backend's) forward and backward shares of the BF16 dense peak at
+  /// head_dim 128, where they differ from FlashAttention-2's published A100 share of the best GEMM (Hopper: FA2
+  /// does not use wgmma); 0 = that published share times the GEMM cap.
+  double flash2_fwd_efficiency = 0;
+  double flash2_bwd_efficiency = 0;  ///< see flash2_fwd_efficiency
 
   double hbm_bytes = 0;           ///< HBM capacity, bytes
   double hbm_bw_Bps = 0;          ///< datasheet HBM bandwidth, bytes/s

@@ -247,11 +247,16 @@ void EntryReader::read(const json& entry, const std::string& ptr) {
 
   if (const json* attention = object(entry, "attention_efficiency", ptr, false)) {
     const std::string p = ptr + "/attention_efficiency";
-    check_keys(*attention, p, {"fwd", "bwd"});
+    check_keys(*attention, p, {"fwd", "bwd", "flash2_fwd", "flash2_bwd"});
+    // A GPU may give only FlashAttention-2's figures (flash2_*) and leave cuDNN/FA3 to the derived default.
     quantity(*attention, "fwd", p, "attention_fwd_efficiency", Dimension::count, Range::ratio,
-             spec_.attention_fwd_efficiency);
+             spec_.attention_fwd_efficiency, false);
     quantity(*attention, "bwd", p, "attention_bwd_efficiency", Dimension::count, Range::ratio,
-             spec_.attention_bwd_efficiency);
+             spec_.attention_bwd_efficiency, false);
+    quantity(*attention, "flash2_fwd", p, "flash2_fwd_efficiency", Dimension::count, Range::ratio,
+             spec_.flash2_fwd_efficiency, false);
+    quantity(*attention, "flash2_bwd", p, "flash2_bwd_efficiency", Dimension::count, Range::ratio,
+             spec_.flash2_bwd_efficiency, false);
   }
   if (const json* hbm = object(entry, "hbm", ptr, true)) {
     const std::string p = ptr + "/hbm";

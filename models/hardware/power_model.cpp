@@ -114,6 +114,8 @@ void apply_power_cap(GpuSpec& gpu, double cap_W) {
   }
   gpu.attention_fwd_efficiency *= compute;
   gpu.attention_bwd_efficiency *= compute;
+  gpu.flash2_fwd_efficiency *= compute;
+  gpu.flash2_bwd_efficiency *= compute;
   gpu.hbm_achieved_Bps *= memory;
   gpu.elementwise_Bps *= memory;
   gpu.sources["hbm_achieved_Bps"] = source;

@@ -37,12 +37,24 @@ enum class Recompute {
   none,       ///< keep every activation
   selective,  ///< recompute attention scores/softmax only (Korthikanti et al. 2022)
   full,       ///< keep only each layer's input; recompute the layer's forward pass in backward
+  /// torchtitan's per-layer selective checkpointing at its default frequency (`selective_ac_option = "2"`): every
+  /// other layer is checkpointed whole (as `full`), the others keep everything (as `none`).
+  selective_layer,
+  /// torchtitan's per-op selective checkpointing (torchtitan/models/llama/parallelize_llama.py, `_save_list` and
+  /// `_custom_policy`): the outputs of flash attention and of every odd-numbered matmul of a layer are saved; every
+  /// other op (norms, RoPE, SwiGLU, residual adds, casts) and every even-numbered matmul (wk, wo, w3 of a Llama
+  /// block) is recomputed in backward.
+  selective_op,
 };
 
 /// How attention is computed.
 enum class AttentionKernel {
   flash,    ///< fused, IO-aware (FlashAttention): no s x s tensor in HBM; causal blocks skipped
   unfused,  ///< QK^T and AV as batched GEMMs, with softmax/dropout on the s x s scores in HBM (Megatron 2021)
+  /// FlashAttention-2 as PyTorch's SDPA flash backend runs it (torchtitan on A100/H100/H200): an Ampere-era kernel
+  /// without Hopper's wgmma and TMA, so on sm90 it reaches about half of cuDNN's or FlashAttention-3's rate
+  /// (GpuSpec::flash2_fwd_efficiency).
+  flash2,
 };
 
 /// Parallel layout of a training job.
@@ -84,6 +96,14 @@ struct TrainingSoftware {
   /// With interleaved pipelining, the send/recv of one chunk overlaps the next chunk's compute (Megatron-Core's
   /// `overlap_p2p_comm`, on by default with virtual stages); plain 1F1B keeps them on the critical path.
   bool overlap_p2p_comm = true;
+  /// Element-wise chains (RoPE, SwiGLU, casts, the loss) run fused, as Transformer Engine, Megatron's fused kernels
+  /// or torch.compile do. False: eager PyTorch, one kernel per op, each an HBM round trip (torchtitan with
+  /// `compile = false`): RoPE in complex fp32, SiLU and the gate product apart, logits upcast to fp32.
+  bool fused_elementwise = true;
+  /// RMSNorm/LayerNorm is one fused kernel (TE, Apex, torchtitan's `fused_rmsnorm`, or torch.compile). False only
+  /// matters with fused_elementwise false: eager RMSNorm upcasts to fp32 and runs pow, mean, rsqrt and two products
+  /// as separate kernels.
+  bool fused_norm = true;
 };
 
 /// One training workload of a scenario.

@@ -103,15 +103,20 @@ PassCost attention_core(const LayerContext& ctx, LayerCost& cost) {
   PassCost fwd;
   PassCost bwd;
 
-  if (ctx.job->software.attention == AttentionKernel::flash) {
+  if (ctx.job->software.attention != AttentionKernel::unfused) {
     // Causal: blocks above the diagonal are skipped; diagonal blocks (128 wide) are computed whole.
     const double flops = hw::flash_attention_flops(b, heads, sq, skv, d);
     const Precision math = Precision::bf16;  // attention stays in 16-bit in Megatron/TE FP8 recipes
     const hw::GpuSpec& gpu = ctx.cluster->gpu;
     const double cap = gpu.gemm_efficiency_cap(math);
     const double head_factor = hw::flash_head_factor(d);  // narrow heads under-fill the tensor cores
-    const double eff_f = flash_efficiency(gpu.attention_fwd_efficiency, cap, kFlashForwardShareOfGemm) * head_factor;
-    const double eff_b = flash_efficiency(gpu.attention_bwd_efficiency, cap, kFlashBackwardShareOfGemm) * head_factor;
+    // FlashAttention-2 (PyTorch SDPA): the GPU's measured FA2 share where FA2 differs from its A100 behaviour
+    // (Hopper), else FA2's published share of the best GEMM; never the cuDNN/FA3 calibration.
+    const bool fa2 = ctx.job->software.attention == AttentionKernel::flash2;
+    const double measured_f = fa2 ? gpu.flash2_fwd_efficiency : gpu.attention_fwd_efficiency;
+    const double measured_b = fa2 ? gpu.flash2_bwd_efficiency : gpu.attention_bwd_efficiency;
+    const double eff_f = flash_efficiency(measured_f, cap, kFlashForwardShareOfGemm) * head_factor;
+    const double eff_b = flash_efficiency(measured_b, cap, kFlashBackwardShareOfGemm) * head_factor;
     fwd.compute_s += gemm.compute_time_s(flops, math, eff_f) + gemm.kernel_overhead_s();
     fwd.flops += flops;
     bwd.compute_s += gemm.compute_time_s(hw::kFlashBackwardFlopRatio * flops, math, eff_b) + gemm.kernel_overhead_s();
@@ -135,7 +140,10 @@ PassCost attention_core(const LayerContext& ctx, LayerCost& cost) {
   if (p.cp > 1) {
     // Ring attention: cp-1 exchanges of this rank's K and V block, overlapped with the attention of the previous
     // block; backward also returns dK, dV. Only the part that outlasts the compute is exposed.
-    const double kv_bytes = b * sq * 2.0 * m.kv_heads * d / std::min(p.tp, m.kv_heads) * kActBytes;
+    // PyTorch SDPA (flash2) takes K and V already repeated to every query head (torchtitan's repeat_kv), so its
+    // ring passes `heads` wide blocks, not `kv_heads` wide ones.
+    const double ring_kv_heads = ctx.job->software.attention == AttentionKernel::flash2 ? m.heads : m.kv_heads;
+    const double kv_bytes = b * sq * 2.0 * ring_kv_heads * d / std::min<double>(p.tp, ring_kv_heads) * kActBytes;
     const double step = ctx.collectives->time_s(CollectiveOp::send_recv, kv_bytes, ctx.cp_group);
     const double f_comm = (p.cp - 1) * step;
     const double b_comm = 2.0 * f_comm;
@@ -146,7 +154,7 @@ PassCost attention_core(const LayerContext& ctx, LayerCost& cost) {
     // write the fp32 sum (4 + 4), then one cast back (4 + 2). Backward accumulates dQ in fp32 the same way and adds
     // each step's dK, dV into the 16-bit buffer that travels the ring (2 + 2 + 2).
     const double q_elems = b * sq * heads * d;
-    const double kv_elems = b * sq * 2.0 * m.kv_heads / std::min(p.tp, m.kv_heads) * d;
+    const double kv_elems = b * sq * 2.0 * ring_kv_heads / std::min<double>(p.tp, ring_kv_heads) * d;
     add_memory(fwd, gemm, q_elems * ((2 + 4 + 4) * p.cp + 4 + 2));
     add_memory(bwd, gemm, q_elems * (2 + 4 + 4) * p.cp + kv_elems * (2 + 2 + 2) * p.cp);
   }
@@ -200,6 +208,36 @@ struct TpOverlap {
   }
 };
 
+/// HBM traffic eager PyTorch adds to a Llama block over the fused kernels the rest of this file costs (one kernel per
+/// op; torchtitan/models/llama/model.py at the 2024 benchmark commits, `compile = false`), per pass:
+///  - RoPE on Q and K in complex fp32: x.float() (read 2, write 4), the complex product (4, 4), type_as (4, 2):
+///    20 bytes per element forward, the same backward; fused RoPE runs inside the QKV epilogue or attention.
+///  - SwiGLU as F.silu(w1(x)) * w3(x): silu (2, 2) and the product (4, 2) forward, 10 bytes per FFN element against
+///    the fused 6; backward the product (read 2 + 4, write 4) and silu (read 4, write 2), 16 against 8.
+///  - eager RMSNorm (unless a fused norm kernel runs): x.float() (2, 4), pow (4, 4), mean (4), x * rsqrt (4, 4),
+///    type_as (4, 2), * weight (2, 2): 36 bytes forward against 4; autograd through the same chain about 64 backward
+///    against 10.
+///  - the loss: logits.float() (2, 4) then log_softmax (4, 4) forward; backward nll (4), log_softmax (4 + 4, 4) and
+///    the cast (4, 2): 18 and 22 bytes per logit against the fused 14 and 6 (output_layer_cost adds it).
+void add_eager_elementwise(const LayerContext& ctx, PassCost& f, PassCost& b, double tokens, double elem_tokens) {
+  const auto& m = ctx.job->model;
+  const double t = ctx.job->parallelism.tp;
+  const double d = m.head_dim > 0 ? m.head_dim : static_cast<double>(m.hidden) / m.heads;
+  const double rope = tokens * (m.heads + m.kv_heads) * d / t;
+  add_memory(f, *ctx.gemm, rope * 20);
+  add_memory(b, *ctx.gemm, rope * 20);
+  if (m.gated_mlp && !m.is_moe()) {
+    const double ffn = tokens * m.ffn_hidden / t;
+    add_memory(f, *ctx.gemm, ffn * (10 - 6));
+    add_memory(b, *ctx.gemm, ffn * (16 - 8));
+  }
+  if (!ctx.job->software.fused_norm) {
+    const double norm = 2 * elem_tokens * m.hidden;  // two norms per block
+    add_memory(f, *ctx.gemm, norm * (36 - 4));
+    add_memory(b, *ctx.gemm, norm * (64 - 10));
+  }
+}
+
 }  // namespace
 
 LayerCost transformer_layer_cost(const LayerContext& ctx) {
@@ -247,6 +285,9 @@ LayerCost transformer_layer_cost(const LayerContext& ctx) {
   // --- MLP block ---
   add_memory(f, gemm, elem_tokens * h * (2 + 2));  // post-attention norm
   const double up_mult = m.gated_mlp ? 2.0 : 1.0;
+  // Forward GEMM seconds of the MLP (dense), and of its even-numbered matmuls, for per-op recompute.
+  double mlp_gemm_s = 0;
+  double mlp_even_gemm_s = 0;
   if (m.is_moe()) {
     const double routed = tokens * m.top_k;  // token-expert pairs this rank computes, balanced routing
     const double local_experts = static_cast<double>(m.experts) / p.ep;
@@ -273,6 +314,10 @@ LayerCost transformer_layer_cost(const LayerContext& ctx) {
     const double up_s = add.forward(f, up, sp_cast);
     add_memory(f, gemm, tokens * m.ffn_hidden / t * (up_mult * 2 + 2));  // fused bias + activation
     const double down_s = add.forward(f, down);
+    mlp_gemm_s = up_s + down_s;
+    // Llama's MLP runs w1, w3 (fused here as `up`), then w2: the 6th matmul of the block, w3, is even; without a
+    // gate the MLP's matmuls are w1 (5th) and w2 (6th).
+    mlp_even_gemm_s = m.gated_mlp ? up_s / 2 : down_s;
     const auto [down_dgrad_s, down_wgrad_s] = add.backward(b, down, sp_cast);
     add_memory(b, gemm, tokens * m.ffn_hidden / t * (up_mult * 2 + 2 + 2));
     const auto [up_dgrad_s, up_wgrad_s] = add.backward(b, up);
@@ -304,6 +349,16 @@ LayerCost transformer_layer_cost(const LayerContext& ctx) {
     b.tp_comm_s += boundary.total_s();  // the conjugate operators of the attention block's boundary
   }
 
+  if (sw.attention == AttentionKernel::flash2 && m.kv_heads < m.heads) {
+    // repeat_kv: K and V are copied out to every query head before SDPA (torchtitan model.py; SDPA then had no GQA
+    // mode), and backward sums the copies back: per token, read kv and write q width twice forward, the reverse
+    // twice backward, 16-bit.
+    const double copy = tokens * (q_width + kv_width) / t * kActBytes * 2;
+    add_memory(f, gemm, copy);
+    add_memory(b, gemm, copy);
+  }
+  if (!sw.fused_elementwise) add_eager_elementwise(ctx, f, b, tokens, elem_tokens);
+
   if (!sw.grad_accumulation_fusion) {
     // main_grad.add_(grad): read the 16-bit gradient and the fp32 buffer, write the buffer, per weight.
     const double moe_mult = m.is_moe() ? static_cast<double>(m.experts) / p.ep * m.expert_ffn_hidden : m.ffn_hidden;
@@ -313,6 +368,31 @@ LayerCost transformer_layer_cost(const LayerContext& ctx) {
 
   switch (p.recompute) {
     case Recompute::none: break;
+    case Recompute::selective_layer: {
+      // Every other layer is checkpointed whole: on average half a forward pass per layer.
+      PassCost half = f;
+      half.compute_s *= 0.5;
+      half.tp_comm_s *= 0.5;
+      half.cp_comm_s *= 0.5;
+      half.ep_comm_s *= 0.5;
+      half.flops *= 0.5;
+      cost.recompute += half;
+      break;
+    }
+    case Recompute::selective_op: {
+      // Everything but attention and the odd-numbered matmuls (wq, wv, w1, w2) runs again: the memory-bound ops
+      // (and FP8 casts), plus wk (the K share of the fused QKV GEMM), wo and w3. Collective outputs are saved
+      // (torchtitan's _save_list holds reduce_scatter_tensor), so no communication is repeated.
+      const double gemm_s = qkv_s + proj_s + mlp_gemm_s;
+      const double memory_s = std::max(0.0, f.compute_s - attn_fwd.compute_s - gemm_s);
+      const double k_share = kv_width / (q_width + 2 * kv_width);
+      const double even_s = qkv_s * k_share + proj_s + mlp_even_gemm_s;
+      PassCost again;
+      again.compute_s = memory_s + even_s;
+      again.flops = gemm_s > 0 ? (f.flops - attn_fwd.flops) * even_s / gemm_s : 0;
+      cost.recompute += again;
+      break;
+    }
     case Recompute::selective:
       // Only the attention core is recomputed; with flash attention it is already recomputed inside its backward
       // kernel, so selective recompute adds nothing (Megatron-Core behaviour).
@@ -357,6 +437,10 @@ LayerCost output_layer_cost(const LayerContext& ctx) {
   // Vocab-parallel cross-entropy in fp32: upcast, max, exp-sum, loss; backward writes the softmax gradient.
   add_memory(cost.forward, *ctx.gemm, tokens * vocab_shard * (2 + 4 + 4 + 4));
   add_memory(cost.backward, *ctx.gemm, tokens * vocab_shard * (4 + 2));
+  if (!ctx.job->software.fused_elementwise) {  // eager: see add_eager_elementwise
+    add_memory(cost.forward, *ctx.gemm, tokens * vocab_shard * (18 - 14));
+    add_memory(cost.backward, *ctx.gemm, tokens * vocab_shard * (22 - 6));
+  }
   add.backward(cost.backward, logits);
   if (p.tp > 1) {
     cost.forward.tp_comm_s += 3 * ctx.collectives->time_s(CollectiveOp::all_reduce, tokens * 4.0, ctx.tp_group);

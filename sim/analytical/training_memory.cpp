@@ -58,12 +58,26 @@ double layer_activation_bytes(const workloads::TrainingJob& job) {
   const double sp = p.sequence_parallel ? 1.0 / t : 1.0;
   const double mask = job.software.dropout ? 1.0 : 0.0;
   if (p.recompute == Recompute::full) return 2.0 * tokens * h * sp;  // the layer input only
+  if (p.recompute == Recompute::selective_layer) {
+    // Every other layer keeps only its input, the others everything.
+    workloads::TrainingJob kept = job;
+    kept.parallelism.recompute = Recompute::none;
+    return 0.5 * (2.0 * tokens * h * sp + layer_activation_bytes(kept));
+  }
+  if (p.recompute == Recompute::selective_op && !m.is_moe()) {
+    // Saved: the layer input, the outputs of wq, wv, w1 and w2 (odd-numbered matmuls), and flash attention's
+    // output and log-sum-exp (torchtitan's per-op policy); everything else is recomputed.
+    // Without a gate the MLP's matmuls are the 5th (w1, saved) and 6th (w2, recomputed).
+    const double w2_out = m.gated_mlp ? 2.0 * tokens * h * sp : 0.0;
+    return 2.0 * tokens * h * sp + 2.0 * tokens * (2.0 * m.heads + m.kv_heads) * d / t +
+           2.0 * tokens * m.ffn_hidden / t + w2_out + 4.0 * tokens * m.heads / t;
+  }
 
   double bytes = 0;
   bytes += tokens * h * sp * (2 + 2 + mask + 2 + 2 + mask);  // norm inputs, GEMM inputs, dropout masks
   bytes += 2.0 * tokens * (m.heads + 2.0 * m.kv_heads) * d / t;  // Q, K, V
   bytes += 2.0 * tokens * m.heads * d / t;                       // attention output (projection input)
-  if (job.software.attention == AttentionKernel::flash) {
+  if (job.software.attention != AttentionKernel::unfused) {
     bytes += 4.0 * tokens * m.heads / t;  // softmax log-sum-exp
   } else if (p.recompute == Recompute::none) {
     const double scores = p.micro_batch * (m.heads / t) * (static_cast<double>(m.seq_len) / p.cp) * m.seq_len;
@@ -115,7 +129,9 @@ MemoryBreakdown training_memory(const workloads::TrainingJob& job) {
   const LayerSplit split = split_layers(m.layers, p.pp);
   const LayerParams lp = layer_params(job);
   const double per_layer = layer_activation_bytes(job);
-  const double working_set = p.recompute == Recompute::full ? full_layer_working_set(job) : 0.0;
+  const bool recomputes_layers = p.recompute == Recompute::full || p.recompute == Recompute::selective_layer ||
+                                 p.recompute == Recompute::selective_op;
+  const double working_set = recomputes_layers ? full_layer_working_set(job) : 0.0;
   const double tokens = static_cast<double>(p.micro_batch) * m.seq_len / p.cp;
   const double embedding = static_cast<double>(m.vocab) * m.hidden / p.tp;
   const double sp = p.sequence_parallel ? 1.0 / p.tp : 1.0;

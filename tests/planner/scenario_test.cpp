@@ -311,6 +311,21 @@ TEST(ScenarioLoader, AppliesPresetOverrides) {
   EXPECT_EQ(train.model.kv_heads, 8);
 }
 
+TEST(ScenarioLoader, ReadsTheTorchtitanCheckpointingModesAndSoftware) {
+  json doc = valid_base();
+  doc["workloads"][0]["parallelism"]["recompute"] = "selective-op";
+  doc["workloads"][0]["software"] = {{"attention", "flash2"}, {"fused_elementwise", false}, {"fused_norm", false}};
+  Scenario s = load_scenario(doc, "scenario.json");
+  const auto& train = std::get<TrainingJob>(s.workloads[0]);
+  EXPECT_EQ(train.parallelism.recompute, workloads::Recompute::selective_op);
+  EXPECT_EQ(train.software.attention, workloads::AttentionKernel::flash2);
+  EXPECT_FALSE(train.software.fused_elementwise);
+  EXPECT_FALSE(train.software.fused_norm);
+  doc["workloads"][0]["parallelism"]["recompute"] = "selective-layer";
+  s = load_scenario(doc, "scenario.json");
+  EXPECT_EQ(std::get<TrainingJob>(s.workloads[0]).parallelism.recompute, workloads::Recompute::selective_layer);
+}
+
 TEST(ScenarioLoader, ReadsAHuggingFaceConfigRelativeToTheScenario) {
   const Scenario s = load_scenario_file(fixture("hf_config_model.json"));
   const auto& train = std::get<TrainingJob>(s.workloads[0]);

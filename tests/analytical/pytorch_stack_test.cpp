@@ -1,0 +1,120 @@
+// What a PyTorch-native stack (torchtitan: FSDP2, SDPA's FlashAttention-2, eager or compiled element-wise ops,
+// per-layer and per-op selective checkpointing) costs against CapSim's Megatron-Core + Transformer Engine defaults.
+#include <gtest/gtest.h>
+
+#include "sim/analytical/analytical_engine.hpp"
+#include "tests/analytical/test_cluster.hpp"
+
+namespace capsim::sim {
+namespace {
+
+using test::catalog_cluster;
+using workloads::AttentionKernel;
+using workloads::Recompute;
+
+/// Llama 3 8B shapes (GQA, SwiGLU) on one node, data parallel only: no communication on the critical path.
+workloads::TrainingJob llama8b(int dp, int seq_len = 8192) {
+  workloads::TrainingJob j;
+  j.name = "llama";
+  j.model.name = "llama3-8b";
+  j.model.layers = 32;
+  j.model.hidden = 4096;
+  j.model.ffn_hidden = 14336;
+  j.model.heads = 32;
+  j.model.kv_heads = 8;
+  j.model.vocab = 128256;
+  j.model.seq_len = seq_len;
+  j.model.gated_mlp = true;
+  j.parallelism.dp = dp;
+  j.parallelism.micro_batch = 1;
+  j.parallelism.global_batch = dp;
+  return j;
+}
+
+TrainingResult run(const hw::ClusterSpec& c, const workloads::TrainingJob& j) {
+  return AnalyticalEngine().run_training(c, j);
+}
+
+TEST(PytorchStack, PerLayerCheckpointingRecomputesHalfOfAFullRecompute) {
+  const auto cluster = catalog_cluster("a100-sxm4-80gb", 1);
+  auto job = llama8b(1);
+  const double none = run(cluster, job).step_time_s;
+  job.parallelism.recompute = Recompute::full;
+  const double full = run(cluster, job).step_time_s;
+  job.parallelism.recompute = Recompute::selective_layer;
+  const TrainingResult layer = run(cluster, job);
+  EXPECT_NEAR(layer.step_time_s - none, 0.5 * (full - none), 1e-9 * full);
+}
+
+TEST(PytorchStack, PerOpCheckpointingSitsBetweenNoneAndFullInTimeAndMemory) {
+  const auto cluster = catalog_cluster("h100-sxm5-80gb", 1);
+  auto job = llama8b(1);
+  const TrainingResult none = run(cluster, job);
+  job.parallelism.recompute = Recompute::full;
+  const TrainingResult full = run(cluster, job);
+  job.parallelism.recompute = Recompute::selective_op;
+  const TrainingResult op = run(cluster, job);
+  // wk, wo and w3 are 36% of a Llama 3 8B block's forward matmul FLOPs, plus every element-wise op.
+  const double extra = (op.step_time_s - none.step_time_s) / (full.step_time_s - none.step_time_s);
+  EXPECT_GT(extra, 0.3);
+  EXPECT_LT(extra, 0.6);
+  EXPECT_LT(op.memory.activations_B, 0.6 * none.memory.activations_B);
+  EXPECT_GT(op.memory.activations_B, 2.0 * full.memory.activations_B);
+}
+
+TEST(PytorchStack, FlashAttention2OnH100RunsAtItsOwnShareNotCudnns) {
+  const auto cluster = catalog_cluster("h100-sxm5-80gb", 1);
+  auto job = llama8b(8, 32768);  // attention-heavy
+  job.model.kv_heads = job.model.heads;  // no K/V repeat: the kernel alone differs
+  const double cudnn = run(cluster, job).step_time_s;
+  job.software.attention = AttentionKernel::flash2;
+  const double fa2 = run(cluster, job).step_time_s;
+  EXPECT_GT(fa2, 1.15 * cudnn);
+}
+
+TEST(PytorchStack, FlashAttention2OnA100IsTheDefaultKernel) {
+  // FlashAttention-2's published A100 share is already the default where no cuDNN calibration exists.
+  const auto cluster = catalog_cluster("a100-sxm4-80gb", 1);
+  auto job = llama8b(8);
+  job.model.kv_heads = job.model.heads;
+  const double flash = run(cluster, job).step_time_s;
+  job.software.attention = AttentionKernel::flash2;
+  EXPECT_DOUBLE_EQ(run(cluster, job).step_time_s, flash);
+}
+
+TEST(PytorchStack, SdpaRepeatsGroupedKeysAndValuesToEveryQueryHead) {
+  const auto cluster = catalog_cluster("a100-sxm4-80gb", 1);
+  auto job = llama8b(8);
+  job.software.attention = AttentionKernel::flash2;
+  const double gqa = run(cluster, job).step_time_s;
+  job.software.attention = AttentionKernel::flash;
+  EXPECT_GT(gqa, run(cluster, job).step_time_s);
+}
+
+TEST(PytorchStack, ContextParallelRingOfSdpaCarriesRepeatedKeysAndValues) {
+  auto cluster = catalog_cluster("a100-sxm4-80gb", 1);
+  auto job = llama8b(1, 131072);
+  job.parallelism.cp = 8;
+  job.parallelism.recompute = Recompute::full;
+  const TrainingResult flash = run(cluster, job);
+  job.software.attention = AttentionKernel::flash2;
+  const TrainingResult fa2 = run(cluster, job);
+  EXPECT_GT(fa2.step_time_s, flash.step_time_s);
+}
+
+TEST(PytorchStack, EagerElementwiseOpsCostHbmRoundTrips) {
+  const auto cluster = catalog_cluster("a100-sxm4-80gb", 1);
+  auto job = llama8b(8);
+  const double fused = run(cluster, job).step_time_s;
+  job.software.fused_norm = false;  // alone it changes nothing: the norm runs where the fused chain runs it
+  EXPECT_DOUBLE_EQ(run(cluster, job).step_time_s, fused);
+  job.software.fused_norm = true;
+  job.software.fused_elementwise = false;
+  const double eager = run(cluster, job).step_time_s;
+  EXPECT_GT(eager, 1.02 * fused);
+  job.software.fused_norm = false;
+  EXPECT_GT(run(cluster, job).step_time_s, 1.02 * eager);
+}
+
+}  // namespace
+}  // namespace capsim::sim
