@@ -2,12 +2,37 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "models/hardware/gpu_catalog.hpp"
 
 namespace capsim::hw {
 namespace {
 
 const GpuSpec& h100() { return *GpuCatalog::builtin().find("h100-sxm5-80gb"); }
+
+// The tile loop is memoised per thread (a search repeats the same GEMM shapes millions of times): a remembered
+// answer must be the one for that GPU's SM count, and a thread with a cold memo must compute the same figure.
+TEST(GemmModel, MemoisedTileEfficiencyKeepsGpusAndThreadsApart) {
+  const GemmModel h(h100());
+  const GpuSpec& a100 = *GpuCatalog::builtin().find("a100-sxm4-80gb");
+  const GemmModel a(a100);
+  // 256 x 128 tiles: 132 tiles fill one H100 wave exactly and spill over the A100's 108 SMs.
+  const GemmShape shape{256, 128 * 132, 8192};
+  const double h_first = h.efficiency(shape, Precision::bf16);
+  const double a_eff = a.efficiency(shape, Precision::bf16) / a100.gemm_efficiency_cap(Precision::bf16);
+  const double h_again = h.efficiency(shape, Precision::bf16);
+  EXPECT_EQ(h_first, h_again);
+  EXPECT_LT(a_eff, 0.9 * h_first / h100().gemm_efficiency_cap(Precision::bf16));
+  double other_thread = 0;
+  std::thread([&] { other_thread = h.efficiency(shape, Precision::bf16); }).join();
+  EXPECT_EQ(other_thread, h_first);
+  // Many shapes through the 1,024-entry memo and back: every answer is stable.
+  std::vector<double> first;
+  for (int m = 1; m <= 3000; m += 7) first.push_back(h.efficiency({double(m), 4096, 8192}, Precision::bf16));
+  std::size_t i = 0;
+  for (int m = 1; m <= 3000; m += 7) EXPECT_EQ(h.efficiency({double(m), 4096, 8192}, Precision::bf16), first[i++]);
+}
 
 TEST(GemmModel, LargeSquareGemmApproachesTheMeasuredBest) {
   const GemmModel model(h100());
