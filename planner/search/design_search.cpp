@@ -5,6 +5,8 @@
 #include <chrono>
 #include <thread>
 
+#include "models/hardware/gemm_model.hpp"
+#include "models/network/nccl_collectives.hpp"
 #include "sim/analytical/analytical_engine.hpp"
 #include "sim/analytical/training_memory.hpp"
 
@@ -48,6 +50,10 @@ std::vector<Chunk> make_chunks(const SearchProblem& problem) {
 void evaluate_chunk(const SearchProblem& problem, const Chunk& chunk, std::uint32_t chunk_id, SearchTally& tally) {
   const Variant& v = problem.variants[chunk.variant];
   const SearchSpec& spec = problem.spec;
+  // Built once per chunk rather than per layout: they depend on the cluster alone (building the collectives plans
+  // the fabric, 6% of a search's time when it was done per layout).
+  const hw::GemmModel gemm(v.cluster.gpu, hw::Clocks::sustained);
+  const net::NcclCollectives collectives(v.cluster);
   workloads::TrainingJob job = problem.job;
   job.precision = v.precision;
   workloads::Parallelism& p = job.parallelism;
@@ -125,7 +131,7 @@ void evaluate_chunk(const SearchProblem& problem, const Chunk& chunk, std::uint3
                   continue;
                 }
                 ++tally.estimated;
-                const sim::StepEstimate e = sim::estimate_training_step(v.cluster, job);
+                const sim::StepEstimate e = sim::estimate_training_step(v.cluster, job, gemm, collectives);
                 // The power model's split of a step (sim::training_power): tensor-core time at the best GEMM rate,
                 // the rest of compute and the optimizer memory-bound, exposed communication, bubble as waiting.
                 const double compute_bound = std::min(e.compute_s, e.hardware_flops / v.gpus / v.best_gemm_flop_rate);

@@ -37,11 +37,16 @@ double megatron_model_flops(const workloads::TrainingJob& job) {
 }
 
 StepEstimate estimate_training_step(const hw::ClusterSpec& cluster, const workloads::TrainingJob& job) {
+  const hw::GemmModel gemm(cluster.gpu, hw::Clocks::sustained);
+  const net::NcclCollectives collectives(cluster);
+  return estimate_training_step(cluster, job, gemm, collectives);
+}
+
+StepEstimate estimate_training_step(const hw::ClusterSpec& cluster, const workloads::TrainingJob& job,
+                                    const hw::GemmModel& gemm, const net::NcclCollectives& collectives) {
   const auto& m = job.model;
   const auto& p = job.parallelism;
   const int gpn = cluster.gpus_per_node;
-  const hw::GemmModel gemm(cluster.gpu, hw::Clocks::sustained);
-  const net::NcclCollectives collectives(cluster);
 
   const TrainingCosts costs = training_costs(cluster, job, gemm, collectives);
   const LayerCost& layer = costs.layer;

@@ -5,6 +5,13 @@
 
 #include "sim/engine.hpp"
 
+namespace capsim::hw {
+class GemmModel;
+}
+namespace capsim::net {
+class NcclCollectives;
+}
+
 namespace capsim::sim {
 
 /// The parts of one training step, seconds. Plain data: the hot path of design-space search allocates nothing.
@@ -30,6 +37,11 @@ double megatron_model_flops(const workloads::TrainingJob& job);
 
 /// Estimates one step. `job` must already be checked (divisibility, GPU count); see planner/scenario.
 StepEstimate estimate_training_step(const hw::ClusterSpec& cluster, const workloads::TrainingJob& job);
+/// The same with the GPU's GEMM model (sustained clocks) and the cluster's collectives already built: they depend
+/// on the cluster alone, so a design search builds them once per cluster instead of once per layout (building the
+/// collectives plans the fabric). Gives exactly what the overload above gives.
+StepEstimate estimate_training_step(const hw::ClusterSpec& cluster, const workloads::TrainingJob& job,
+                                    const hw::GemmModel& gemm, const net::NcclCollectives& collectives);
 
 /// Power and energy of `job` from how its GPUs spend step `e` (compute-bound, memory-bound, communicating,
 /// waiting), plus its share of the fabric and storage, and the facility plan of the whole cluster. Energy to train
