@@ -18,9 +18,9 @@ using nlohmann::json;
 const std::vector<std::string> kBuiltinIds = {"a100-sxm4-80gb", "b200-sxm-180gb", "h100-sxm5-80gb", "h200-sxm-141gb",
                                               "mi300x"};
 /// Every built-in id, sorted: the five design GPUs and the accelerators of issue 16 (accelerator_catalog_test.cpp).
-const std::vector<std::string> kAllBuiltinIds = {"a100-sxm4-80gb", "b200-sxm-180gb", "b300",   "gaudi3", "gb200",
-                                                 "h100-sxm5-80gb", "h200-sxm-141gb", "mi300x", "mi325x", "mi355x",
-                                                 "tpu-v5p",        "tpu-v6e",        "trn2"};
+const std::vector<std::string> kAllBuiltinIds = {
+    "a100-sxm4-80gb", "b200-sxm-180gb", "b300",   "gaudi3", "gb200",   "grandteton-h100-96gb", "h100-sxm5-80gb",
+    "h200-sxm-141gb", "mi300x",         "mi325x", "mi355x", "tpu-v5p", "tpu-v6e",              "trn2"};
 
 /// A minimal valid catalog entry; tests break one part of it at a time.
 json valid_entry(const std::string& id = "test-gpu") {
