@@ -135,7 +135,7 @@ void evaluate_chunk(const SearchProblem& problem, const Chunk& chunk, std::uint3
                 // The power model's split of a step (sim::training_power): tensor-core time at the best GEMM rate,
                 // the rest of compute and the optimizer memory-bound, exposed communication, bubble as waiting.
                 const double compute_bound = std::min(e.compute_s, e.hardware_flops / v.gpus / v.best_gemm_flop_rate);
-                const double memory_bound = e.compute_s - compute_bound + e.optimizer_s;
+                const double memory_bound = e.compute_s - compute_bound + e.optimizer_s + e.dp_contention_s;
                 const double comm =
                     e.tp_comm_s + e.cp_comm_s + e.ep_comm_s + e.pp_comm_s + e.dp_comm_s + e.param_gather_s;
                 const double step_J = compute_bound * v.power.compute_bound_W + memory_bound * v.power.memory_bound_W +

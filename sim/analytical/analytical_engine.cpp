@@ -19,6 +19,11 @@ namespace capsim::sim {
 using net::CollectiveOp;
 using net::CommGroup;
 
+namespace {
+/// SMs a data-parallel NCCL collective occupies on an 8-NIC node (NVIDIA/nccl issue 689).
+constexpr double kDpCommSms = 16;
+}  // namespace
+
 double megatron_model_flops(const workloads::TrainingJob& job) {
   const auto& m = job.model;
   const auto& p = job.parallelism;
@@ -116,6 +121,8 @@ StepEstimate estimate_training_step(const hw::ClusterSpec& cluster, const worklo
       t += collectives.time_s(reduce, params.expert * grad_bytes, group_of(expert_replicas, p.tp * p.cp * p.ep, gpn));
     }
     const double backward_s = split.layers_on(0) * (layer.backward.total_s() + layer.recompute.total_s());
+    double hidden_s = 0;  // data-parallel collective time that runs beside compute
+    if (job.software.overlap_grad_reduce) hidden_s += (p.zero >= 2 ? mb : 1) * std::min(t, 0.9 * backward_s);
     if (p.zero >= 2) {
       // Sharded gradients cannot accumulate locally: every micro-batch reduce-scatters its gradients, overlapped
       // with that micro-batch's backward pass (ZeRO stage 2, Rajbhandari et al. 2020).
@@ -133,12 +140,20 @@ StepEstimate estimate_training_step(const hw::ClusterSpec& cluster, const worklo
       // ZeRO-3 also gathers the weights before every forward and every backward pass of every micro-batch; the
       // prefetch hides them behind that pass's compute.
       if (p.zero >= 3) e.param_gather_s += mb * (std::max(0.0, ag - forward_s) + std::max(0.0, ag - backward_s));
+      if (job.software.overlap_param_gather) hidden_s += std::min(ag, forward_s);
+      if (p.zero >= 3) hidden_s += mb * (std::min(ag, forward_s) + std::min(ag, backward_s));
     }
+    // A hidden collective is not free: its NCCL kernel holds SMs the GEMMs beside it lose. "If you are on DGX with 8
+    // NICs and a top speed of 190 GB/s, then it would use 16 SMs", and "NCCL CTAs won't share an SM with compute
+    // kernels" (NCCL maintainer, NVIDIA/nccl issue 689). While it runs, compute proceeds at (sms - 16) / sms.
+    const double sms = std::max(kDpCommSms + 1, static_cast<double>(cluster.gpu.sm_count));
+    // Collectives queue behind one another on NCCL's stream, so at most the whole compute time runs beside one.
+    e.dp_contention_s = std::min(hidden_s, e.compute_s) * kDpCommSms / sms;
   }
 
   e.optimizer_s = optimizer_time_s(job, params.total(), gemm);
 
-  e.step_time_s = pipeline_s + e.dp_comm_s + e.param_gather_s + e.optimizer_s;
+  e.step_time_s = pipeline_s + e.dp_comm_s + e.param_gather_s + e.dp_contention_s + e.optimizer_s;
   e.model_flops = megatron_model_flops(job);
   const double layer_flops = layer.forward.flops + layer.backward.flops + layer.recompute.flops;
   e.hardware_flops = static_cast<double>(mb) * p.dp * p.cp * p.tp *
@@ -170,6 +185,7 @@ TrainingResult AnalyticalEngine::run_training(const hw::ClusterSpec& cluster,
   r.breakdown_s = {{"compute", e.compute_s},     {"tp_comm", e.tp_comm_s},   {"cp_comm", e.cp_comm_s},
                    {"ep_comm", e.ep_comm_s},     {"pp_comm", e.pp_comm_s},   {"bubble", e.bubble_s},
                    {"dp_comm", e.dp_comm_s},     {"param_gather", e.param_gather_s},
+                   {"dp_contention", e.dp_contention_s},
                    {"optimizer", e.optimizer_s}};
   if (job.tokens > 0) r.time_to_train_s = job.tokens / r.tokens_per_s;
   r.power = training_power(cluster, job, e);
@@ -211,9 +227,10 @@ PowerResult training_power(const hw::ClusterSpec& cluster, const workloads::Trai
   const double best_Bps = cluster.gpu.peak(job.precision) * cluster.gpu.gemm_efficiency_cap(job.precision);
   hw::GpuActivity a;
   // Tensor-core time is what the executed FLOPs would take at the best GEMM rate; the rest of the compute time ran
-  // below it (memory-bound kernels, small GEMMs), and so did the optimizer step.
+  // below it (memory-bound kernels, small GEMMs, GEMMs short of the SMs a hidden collective holds), and so did the
+  // optimizer step.
   a.compute_bound_s = std::min(e.compute_s, e.hardware_flops / gpus / best_Bps);
-  a.memory_bound_s = e.compute_s - a.compute_bound_s + e.optimizer_s;
+  a.memory_bound_s = e.compute_s - a.compute_bound_s + e.optimizer_s + e.dp_contention_s;
   a.comm_s = e.tp_comm_s + e.cp_comm_s + e.ep_comm_s + e.pp_comm_s + e.dp_comm_s + e.param_gather_s;
   a.idle_s = std::max(0.0, e.bubble_s);
   const int nics = cluster.scale_out.nics_per_node;

@@ -24,6 +24,8 @@ struct StepEstimate {
   double bubble_s = 0;         ///< pipeline fill and drain
   double dp_comm_s = 0;        ///< gradient reduction not hidden behind backward
   double param_gather_s = 0;   ///< ZeRO parameter all-gather not hidden behind forward
+  /// compute slowed by the hidden data-parallel collectives: their NCCL kernels hold SMs the GEMMs lose
+  double dp_contention_s = 0;
   double optimizer_s = 0;      ///< optimizer step (memory-bound)
   double step_time_s = 0;      ///< sum of the above
   double model_flops = 0;      ///< per step, Megatron-Core convention

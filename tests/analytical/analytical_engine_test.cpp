@@ -114,6 +114,21 @@ TEST(AnalyticalEngine, FullRecomputeTradesTimeForActivationMemory) {
   EXPECT_GT(full.step_time_s, 1.2 * none.step_time_s);
 }
 
+TEST(AnalyticalEngine, HiddenDataParallelCollectivesSlowTheComputeBesideThem) {
+  // NCCL holds 16 SMs of the H100's 132 while a hidden reduce-scatter or all-gather runs (NVIDIA/nccl issue 689).
+  const auto cluster = catalog_cluster("h100-sxm5-80gb", 8);
+  auto job = gpt_job(32, 4096, 32, 1, 1, 64, 128);
+  job.parallelism.zero = 3;
+  const TrainingResult overlapped = AnalyticalEngine().run_training(cluster, job);
+  EXPECT_GT(part(overlapped, "dp_contention"), 0);
+  EXPECT_LT(part(overlapped, "dp_contention"), 16.0 / 132 * overlapped.step_time_s);
+  job.parallelism.zero = 0;
+  job.software.overlap_grad_reduce = false;
+  const TrainingResult exposed = AnalyticalEngine().run_training(cluster, job);
+  EXPECT_EQ(part(exposed, "dp_contention"), 0);
+  EXPECT_GT(part(exposed, "dp_comm"), 0);
+}
+
 TEST(AnalyticalEngine, ModelThatDoesNotFitSaysWhatWould) {
   const auto cluster = catalog_cluster("a100-sxm4-80gb", 4);
   auto job = gpt_job(96, 12288, 96, 8, 4, 1, 512);  // GPT-3 175B on 32 GPUs: 5.5B parameters per GPU
