@@ -133,15 +133,19 @@ StepEstimate estimate_training_step(const hw::ClusterSpec& cluster, const worklo
       e.dp_comm_s = std::max(0.0, t - (job.software.overlap_grad_reduce ? 0.9 * backward_s : 0.0));
     }
     if (p.zero >= 1) {
-      // Updated bf16 parameters are all-gathered back after the step, hidden behind the next forward pass.
       const double ag = collectives.time_s(CollectiveOp::all_gather, params.total() * 2.0, dense_group);
       const double forward_s = split.layers_on(0) * layer.forward.total_s();
-      e.param_gather_s = std::max(0.0, ag - (job.software.overlap_param_gather ? forward_s : 0.0));
-      // ZeRO-3 also gathers the weights before every forward and every backward pass of every micro-batch; the
-      // prefetch hides them behind that pass's compute.
-      if (p.zero >= 3) e.param_gather_s += mb * (std::max(0.0, ag - forward_s) + std::max(0.0, ag - backward_s));
-      if (job.software.overlap_param_gather) hidden_s += std::min(ag, forward_s);
-      if (p.zero >= 3) hidden_s += mb * (std::min(ag, forward_s) + std::min(ag, backward_s));
+      if (p.zero >= 3) {
+        // ZeRO-3 keeps only shards: it gathers the weights before every forward and every backward pass of every
+        // micro-batch, the prefetch hiding them behind that pass's compute. The optimizer updates the shards in
+        // place, so nothing is gathered after the step (FSDP2's fully_shard; DeepSpeed ZeRO-3).
+        e.param_gather_s = mb * (std::max(0.0, ag - forward_s) + std::max(0.0, ag - backward_s));
+        hidden_s += mb * (std::min(ag, forward_s) + std::min(ag, backward_s));
+      } else {
+        // Updated bf16 parameters are all-gathered back after the step, hidden behind the next forward pass.
+        e.param_gather_s = std::max(0.0, ag - (job.software.overlap_param_gather ? forward_s : 0.0));
+        if (job.software.overlap_param_gather) hidden_s += std::min(ag, forward_s);
+      }
     }
     // A hidden collective is not free: its NCCL kernel holds SMs the GEMMs beside it lose. "If you are on DGX with 8
     // NICs and a top speed of 190 GB/s, then it would use 16 SMs", and "NCCL CTAs won't share an SM with compute
