@@ -103,7 +103,10 @@ JobPlan make_job_plan(const hw::ClusterSpec& cluster, const workloads::TrainingJ
     const double tokens = static_cast<double>(p.micro_batch) * job.model.seq_len / p.cp;
     const double routed_bytes = tokens * job.model.top_k * job.model.hidden * 2.0;
     plan.ep_bytes_per_layer = 2.0 * p.tp * p.cp * routed_bytes / p.ep;  // dispatch + combine, to one peer
-    plan.ep_backward_passes = p.recompute == workloads::Recompute::full ? 2.0 : 1.0;
+    // Full recompute repeats every layer's dispatch and combine in backward; per-layer selective, every other one.
+    plan.ep_backward_passes = p.recompute == workloads::Recompute::full              ? 2.0
+                              : p.recompute == workloads::Recompute::selective_layer ? 1.5
+                                                                                     : 1.0;
   }
   // Likewise a context-parallel ring that spans nodes: its KV exchange runs as flows beside the compute.
   const bool cp_spans_nodes = p.cp > 1 && !plan.same_node(plan.rank(0, 0, 0, 0), plan.rank(0, 0, 1, 0));
@@ -111,7 +114,9 @@ JobPlan make_job_plan(const hw::ClusterSpec& cluster, const workloads::TrainingJ
     const auto& m = job.model;
     const double d = m.head_dim > 0 ? m.head_dim : static_cast<double>(m.hidden) / m.heads;
     const double tokens = static_cast<double>(p.micro_batch) * m.seq_len / p.cp;
-    plan.cp_bytes_per_layer = (p.cp - 1) * tokens * 2.0 * m.kv_heads * d / std::min(p.tp, m.kv_heads) * 2.0;
+    // PyTorch SDPA (flash2) receives K and V repeated to every query head, and passes them so (layer_costs.cpp).
+    const int ring_heads = job.software.attention == workloads::AttentionKernel::flash2 ? m.heads : m.kv_heads;
+    plan.cp_bytes_per_layer = (p.cp - 1) * tokens * 2.0 * ring_heads * d / std::min(p.tp, ring_heads) * 2.0;
   }
   const double ep_node_s = ep_spans_nodes ? 1.0 : 0.0;
   const double cp_node_s = cp_spans_nodes ? 1.0 : 0.0;
