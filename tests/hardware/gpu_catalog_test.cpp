@@ -15,9 +15,10 @@ namespace {
 using nlohmann::json;
 
 /// The five design GPUs; the checks below that assume an 8-GPU HGX-style node apply to them.
-const std::vector<std::string> kBuiltinIds = {"a100-sxm4-80gb", "b200-sxm-180gb", "h100-sxm5-80gb", "h200-sxm-141gb",
-                                              "mi300x"};
-/// Every built-in id, sorted: the five design GPUs and the accelerators of issue 16 (accelerator_catalog_test.cpp).
+const std::vector<std::string> kBuiltinIds = {"a100-sxm4-80gb", "b200-sxm-180gb", "grandteton-h100-96gb",
+                                              "h100-sxm5-80gb", "h200-sxm-141gb", "mi300x"};
+/// Every built-in id, sorted: the design GPUs, Meta's Grand Teton H100 and the accelerators of issue 16
+/// (accelerator_catalog_test.cpp).
 const std::vector<std::string> kAllBuiltinIds = {
     "a100-sxm4-80gb", "b200-sxm-180gb", "b300",   "gaudi3", "gb200",   "grandteton-h100-96gb", "h100-sxm5-80gb",
     "h200-sxm-141gb", "mi300x",         "mi325x", "mi355x", "tpu-v5p", "tpu-v6e",              "trn2"};
@@ -70,6 +71,20 @@ std::string write_temp(const std::string& name, const std::string& content) {
 
 TEST(GpuCatalog, BuiltinHasTheDesignGpusAndTheNewAccelerators) {
   EXPECT_EQ(GpuCatalog::builtin().ids(), kAllBuiltinIds);
+}
+
+TEST(GpuCatalog, GrandTetonH100IsTheH100WithHbm2e) {
+  // torchtitan's benchmark files: "96GB HBM2e with 2.4 TB/sec peak memory bandwidth"; compute as the H100 SXM5.
+  const GpuSpec* gt = GpuCatalog::builtin().find("grandteton-h100-96gb");
+  const GpuSpec* h100 = GpuCatalog::builtin().find("h100-sxm5-80gb");
+  ASSERT_NE(gt, nullptr);
+  ASSERT_NE(h100, nullptr);
+  EXPECT_DOUBLE_EQ(gt->hbm_bw_Bps, 2.4e12);
+  EXPECT_DOUBLE_EQ(gt->hbm_bytes, 96e9);
+  EXPECT_LT(gt->hbm_achieved_Bps, h100->hbm_achieved_Bps);
+  EXPECT_DOUBLE_EQ(gt->peak(Precision::bf16), h100->peak(Precision::bf16));
+  EXPECT_DOUBLE_EQ(gt->flash2_fwd_efficiency, h100->flash2_fwd_efficiency);
+  EXPECT_LT(h100->flash2_fwd_efficiency, h100->attention_fwd_efficiency);
 }
 
 TEST(GpuCatalog, BuiltinGpusHaveSaneValues) {
