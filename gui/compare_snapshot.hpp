@@ -24,6 +24,8 @@ struct CompareFigure {
   bool has_value = false;
   bool lower_is_better = true;  ///< costs and times: lower is better; throughput and MFU: higher
   planner::report::TickFormat format = planner::report::TickFormat::count;  ///< how a chart axis of it reads
+
+  bool operator==(const CompareFigure&) const = default;
 };
 
 struct Snapshot {

@@ -138,6 +138,8 @@ void MainWindow::remember_result(int i) {
   // A what-if result is not the file's result: only the file's values are remembered (pins keep what-ifs).
   if (d.kind == DocumentKind::study && !study_->changes().empty()) {
     if (study_->baseline()) results_[d.path] = snapshot_of(d.name, *study_->baseline());
+  } else if (d.kind == DocumentKind::training && !training_->at_file_values()) {
+    return;  // a training what-if: the file's own result stays the candidate (Pin keeps the what-if)
   } else if (auto s = current_snapshot(d.name)) {
     results_[d.path] = *s;
   }

@@ -78,6 +78,9 @@ ScenarioPanel::ScenarioPanel(QWidget* parent) : QWidget(parent) {
   recompute_->addItem(QStringLiteral("none"), static_cast<int>(workloads::Recompute::none));
   recompute_->addItem(QStringLiteral("selective"), static_cast<int>(workloads::Recompute::selective));
   recompute_->addItem(QStringLiteral("full"), static_cast<int>(workloads::Recompute::full));
+  recompute_->addItem(QStringLiteral("selective-layer (torchtitan)"),
+                      static_cast<int>(workloads::Recompute::selective_layer));
+  recompute_->addItem(QStringLiteral("selective-op (torchtitan)"), static_cast<int>(workloads::Recompute::selective_op));
   zero_ = add_combo(form, "zero", QStringLiteral("ZeRO stage"), QStringLiteral("what the data-parallel ranks shard"));
   zero_->addItem(QStringLiteral("0: none"), 0);
   zero_->addItem(QStringLiteral("1: optimizer states"), 1);

@@ -217,6 +217,11 @@ void TrainingPage::run_timeline() {
                });
 }
 
+bool TrainingPage::at_file_values() const {
+  return scenario_ && training_index_ >= 0 &&
+         panel_->what_if() == what_if_of(*scenario_, hardware_, training_index_);
+}
+
 void TrainingPage::reset_what_if() {
   if (!scenario_) return;
   panel_->set_scenario(path_, *scenario_, hardware_, training_index_);

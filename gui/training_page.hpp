@@ -44,6 +44,8 @@ class TrainingPage : public QWidget {
   MemoryChart* memory_chart() const { return memory_; }
   QCustomPlot* power_plot() const { return power_; }
   PipelineTimeline* timeline() const { return timeline_; }
+  /// True when the panel holds the file's own values (no what-if), so the result shown is the file's.
+  bool at_file_values() const;
   /// The last result shown (none when the layout cannot run).
   const std::optional<sim::TrainingResult>& result() const { return result_; }
 

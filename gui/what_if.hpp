@@ -54,6 +54,8 @@ struct WhatIf {
   hw::Precision precision = hw::Precision::bf16;
   double gpu_power_cap_W = 0;  ///< board power limit (`cluster.power.gpu_power_cap`), watts; 0 = none
   HardwareFigures figures = HardwareFigures::datasheet;  ///< datasheet or measured-profile GPU figures
+
+  bool operator==(const WhatIf&) const = default;
 };
 
 /// What one evaluation produced: a result, or the problems that stopped it.

@@ -7,6 +7,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QDoubleSpinBox>
+#include <QSpinBox>
 #include <QFile>
 #include <QListWidget>
 #include <QProgressBar>
@@ -27,6 +28,7 @@
 #include "gui/document_tree_model.hpp"
 #include "gui/main_window.hpp"
 #include "gui/pipeline_timeline.hpp"
+#include "gui/scenario_panel.hpp"
 #include "gui/search_view.hpp"
 #include "gui/training_page.hpp"
 #include "gui/study_page.hpp"
@@ -255,6 +257,27 @@ class PlannerDeskTest : public QObject {
     QCOMPARE(job.parallelism.dp, choice.candidate.dp);
     QVERIFY(!QFile::exists(QString::fromStdString(d->path)));  // nothing written until the planner saves
     QCOMPARE(window.recoverable().size(), std::size_t{1});     // but the autosave has it
+  }
+
+  /// A training what-if does not replace the file's result among the compare candidates; pinning keeps it beside.
+  void a_training_what_if_is_pinned_beside_the_files_result() {
+    MainWindow window(nullptr, autosave_->path());
+    QVERIFY(window.open_file(kScenario));
+    QVERIFY(window.wait_idle());
+    QCOMPARE(window.compare_view()->candidates().size(), std::size_t{1});
+    const Snapshot file = window.compare_view()->candidates().front();
+    window.scenario_panel()->findChild<QSpinBox*>(QStringLiteral("tp"))->setValue(4);
+    window.scenario_panel()->findChild<QSpinBox*>(QStringLiteral("dp"))->setValue(64);
+    QVERIFY(window.wait_idle());
+    QCOMPARE(window.compare_view()->candidates().size(), std::size_t{1});
+    QCOMPARE(window.compare_view()->candidates().front().figures, file.figures);  // still the file's
+    window.pin_current();
+    QCOMPARE(window.compare_view()->candidates().size(), std::size_t{2});
+    const CompareModel* model = window.compare_view()->model();
+    const int row = compare_row(*model, "Step time");
+    QVERIFY(row >= 0);
+    const auto& cells = model->rows()[static_cast<std::size_t>(row)].cells;
+    QVERIFY(cells[0] && cells[1] && cells[0]->value != cells[1]->value);
   }
 
   void keyboard_switches_tabs_and_moves_through_the_tree() {
