@@ -20,13 +20,16 @@ BackgroundRunner::~BackgroundRunner() {
   QThreadPool::globalInstance()->waitForDone();
 }
 
+void BackgroundRunner::drop_process() {
+  if (!process_) return;
+  process_->disconnect(this);
+  process_->kill();
+  process_->deleteLater();
+  process_ = nullptr;
+}
+
 void BackgroundRunner::begin(const QString& what) {
-  if (process_) {
-    process_->disconnect(this);
-    process_->kill();
-    process_->deleteLater();
-    process_ = nullptr;
-  }
+  drop_process();
   ++generation_;
   busy_ = true;
   clock_.start();
@@ -82,12 +85,7 @@ void BackgroundRunner::run_process(const QString& what, const QString& program, 
 
 void BackgroundRunner::cancel() {
   if (!busy_) return;
-  if (process_) {
-    process_->disconnect(this);
-    process_->kill();
-    process_->deleteLater();
-    process_ = nullptr;
-  }
+  drop_process();
   ++generation_;
   end(false);
 }

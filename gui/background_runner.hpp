@@ -49,6 +49,8 @@ class BackgroundRunner : public QObject {
   void finished(bool completed);
 
  private:
+  /// Kills the running child process, if any, and forgets it (its exit is never reported).
+  void drop_process();
   void begin(const QString& what);
   void end(bool completed);
 

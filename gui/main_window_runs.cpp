@@ -25,6 +25,11 @@ namespace capsim::gui {
 
 namespace {
 
+/// A delivery that shows why a background run gave no result ("Not run: ...") in the status bar.
+BackgroundRunner::Delivery say_why(QMainWindow* window, const QString& prefix, const QString& why) {
+  return [window, text = prefix + why] { window->statusBar()->showMessage(text); };  // on the GUI thread
+}
+
 /// The first problem, for a status line.
 QString first_problem(const OpenDocument& d) {
   return d.problems.empty() ? QString() : QString::fromStdString(d.problems.front());
@@ -51,8 +56,7 @@ void MainWindow::run_serving(int i) {
                      statusBar()->showMessage(QStringLiteral("Served %1 workload(s)").arg(result->inference.size()));
                    };
                  } catch (const Error& e) {
-                   const QString why = QString::fromUtf8(e.what());
-                   return [this, why] { statusBar()->showMessage(QStringLiteral("Not run: ") + why); };
+                   return say_why(this, QStringLiteral("Not run: "), QString::fromUtf8(e.what()));
                  }
                });
 }
@@ -75,8 +79,7 @@ void MainWindow::run_fleet(int i) {
                      statusBar()->showMessage(QStringLiteral("Simulated the fleet"));
                    };
                  } catch (const Error& e) {
-                   const QString why = QString::fromUtf8(e.what());
-                   return [this, why] { statusBar()->showMessage(QStringLiteral("Not run: ") + why); };
+                   return say_why(this, QStringLiteral("Not run: "), QString::fromUtf8(e.what()));
                  }
                });
 }
@@ -103,11 +106,10 @@ void MainWindow::run_search(int i) {
                      statusBar()->showMessage(QStringLiteral("Searched: click a point of the front for its details"));
                    };
                  } catch (const InputError& e) {
-                   const QString why = QString::fromStdString(e.diagnostics().front().to_string());
-                   return [this, why] { statusBar()->showMessage(QStringLiteral("Not searched: ") + why); };
+                   return say_why(this, QStringLiteral("Not searched: "),
+                                  QString::fromStdString(e.diagnostics().front().to_string()));
                  } catch (const Error& e) {
-                   const QString why = QString::fromUtf8(e.what());
-                   return [this, why] { statusBar()->showMessage(QStringLiteral("Not searched: ") + why); };
+                   return say_why(this, QStringLiteral("Not searched: "), QString::fromUtf8(e.what()));
                  }
                });
 }
@@ -189,8 +191,7 @@ void MainWindow::compare_with_file() {
                                             "then compare again"));
     return;
   }
-  pin_current();
-  refresh_compare();
+  pin_current();  // refreshes the candidates when it pins
   // Tick the file's own result and the newest pin.
   const std::vector<Snapshot>& all = compare_->candidates();
   std::vector<int> which;
