@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "models/hardware/training_quantization.hpp"
+
 namespace capsim::sim {
 
 using hw::GemmShape;
@@ -43,7 +45,7 @@ struct GemmAdder {
   const hw::GemmModel& gemm;
   Precision math;
   double element_bytes;
-  double cast_bytes_per_input;  ///< FP8: bytes moved to cast an activation element to fp8 (see kFp8CastBytes)
+  double cast_bytes_per_input;  ///< FP8/FP4: bytes moved to quantize an input element (hw::training_quantize_bytes)
 
   /// Adds the forward GEMM; returns its time alone (what a communication kernel can overlap). `cast_share`: the
   /// share of the input this rank casts to fp8 (1/tp where TE casts the sequence-parallel shard before gathering it
@@ -74,16 +76,13 @@ struct GemmAdder {
   }
 };
 
-/// HBM bytes per activation (forward input) or output-gradient (backward) element that an FP8 GEMM needs first, as
-/// Transformer Engine does it with current scaling (the Megatron-Bridge default from 25.11): one pass reads the
-/// 16-bit tensor for its amax (2), then cast_transpose reads it again (2) and writes the fp8 copy (1) plus its
-/// transpose (1), which the weight-gradient GEMM needs because Hopper's FP8 tensor cores take K-major operands only.
-constexpr double kFp8CastBytes = 2 + 2 + 1 + 1;
-
+/// FP8 and FP4 GEMMs first quantize their 16-bit inputs (hw::training_quantize_bytes: TE's current-scaling FP8 and
+/// NVFP4 recipes) and read operands of hw::gemm_operand_bytes.
 GemmAdder make_adder(const LayerContext& ctx) {
   const Precision math = ctx.job->precision;
-  const bool fp8 = math == Precision::fp8 || math == Precision::fp4;
-  return GemmAdder{*ctx.gemm, math, fp8 ? hw::bytes_per_element(math) : kActBytes, fp8 ? kFp8CastBytes : 0.0};
+  const bool low = math == Precision::fp8 || math == Precision::fp4;
+  return GemmAdder{*ctx.gemm, math, low ? hw::gemm_operand_bytes(math) : kActBytes,
+                   low ? hw::training_quantize_bytes(math) : 0.0};
 }
 
 /// Memory-bound kernel moving `bytes`.
