@@ -15,6 +15,9 @@ namespace capsim::hw {
 enum class ScaleUpKind {
   switched,  ///< every GPU has full bandwidth to a switch (NVSwitch, NVL72)
   mesh,      ///< point-to-point links to every peer, no switch (AMD Infinity Fabric); per-peer bw = total / (n-1)
+  /// switchless torus (TPU ICI): cables to the two neighbours along each of `torus_rank` dimensions, bw_Bps split
+  /// evenly over those 2 x torus_rank links; collectives run a bidirectional ring per dimension (torus3d.hpp)
+  torus,
 };
 
 /// Scale-up (NVLink-class) interconnect of one GPU.
@@ -27,6 +30,10 @@ struct ScaleUpSpec {
   /// Measured all-reduce bus bandwidth on a full domain with large messages (nccl-tests busbw), bytes/s; 0 if
   /// unknown. Takes precedence over bw_Bps x efficiency for collective models.
   double allreduce_busbw_Bps = 0;
+  int torus_rank = 0;  ///< torus: dimensions (2 for a 2D torus, 3 for a 3D one); the slice shape comes from domain_gpus
+  /// torus: a dimension of the slice wraps around (is a ring, not a line) when its size is a multiple of this;
+  /// 0 = never
+  int torus_wrap_multiple = 0;
 };
 
 /// The node a GPU usually ships in; a scenario may override each field.

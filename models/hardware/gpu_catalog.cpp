@@ -160,8 +160,8 @@ class EntryReader {
 
   /// A whole number of at least `min`.
   void integer(const json& obj, const std::string& key, const std::string& ptr, const std::string& field, int min,
-               int& out) {
-    const json* value = sourced(obj, key, ptr, field, true, "a whole number");
+               int& out, bool required = true) {
+    const json* value = sourced(obj, key, ptr, field, required, "a whole number");
     if (!value) return;
     const bool whole = value->is_number_integer() && value->get<double>() >= min && value->get<double>() <= 1e6;
     if (!whole) {
@@ -284,13 +284,22 @@ void EntryReader::read(const json& entry, const std::string& ptr) {
   if (const json* up = object(entry, "scale_up", ptr, true)) {
     const std::string p = ptr + "/scale_up";
     ScaleUpSpec& s = spec_.scale_up;
-    check_keys(*up, p, {"kind", "domain_gpus", "bandwidth", "latency", "in_network_reduction", "allreduce_busbw"});
-    if (const json* kind = sourced(*up, "kind", p, "scale_up.kind", false, "\"switched\" or \"mesh\"")) {
-      if (*kind == "switched" || *kind == "mesh") {
-        s.kind = *kind == "mesh" ? ScaleUpKind::mesh : ScaleUpKind::switched;
+    check_keys(*up, p,
+               {"kind", "domain_gpus", "bandwidth", "latency", "in_network_reduction", "allreduce_busbw", "torus_rank",
+                "torus_wrap_multiple"});
+    if (const json* kind = sourced(*up, "kind", p, "scale_up.kind", false, "\"switched\", \"mesh\" or \"torus\"")) {
+      if (*kind == "switched" || *kind == "mesh" || *kind == "torus") {
+        s.kind = *kind == "mesh" ? ScaleUpKind::mesh : *kind == "torus" ? ScaleUpKind::torus : ScaleUpKind::switched;
       } else {
-        error(p + "/kind/value", "expected \"switched\" or \"mesh\", got " + show(*kind));
+        error(p + "/kind/value", "expected \"switched\", \"mesh\" or \"torus\", got " + show(*kind));
       }
+    }
+    integer(*up, "torus_rank", p, "scale_up.torus_rank", 1, s.torus_rank, false);
+    integer(*up, "torus_wrap_multiple", p, "scale_up.torus_wrap_multiple", 0, s.torus_wrap_multiple, false);
+    if (s.kind == ScaleUpKind::torus && (s.torus_rank < 1 || s.torus_rank > 3)) {
+      error(p + "/torus_rank", "a torus needs \"torus_rank\" of 1, 2 or 3, got " + std::to_string(s.torus_rank));
+    } else if (s.kind != ScaleUpKind::torus && (up->contains("torus_rank") || up->contains("torus_wrap_multiple"))) {
+      error(p + "/kind", "\"torus_rank\" and \"torus_wrap_multiple\" describe a torus; set \"kind\" to \"torus\"");
     }
     integer(*up, "domain_gpus", p, "scale_up.domain_gpus", 1, s.domain_gpus);
     quantity(*up, "bandwidth", p, "scale_up.bw_Bps", Dimension::bandwidth, Range::positive, s.bw_Bps);

@@ -124,6 +124,14 @@ NcclCollectives::NcclCollectives(const hw::ClusterSpec& cluster)
     const double bus_time = 2.0 * (d - 1) / d * kNvlsReferenceBytes / busbw;
     nvls_alg_Bps_ = (kNvlsReferenceBytes + kNvlsFill_B) / std::max(bus_time - kNvlsLatency_s, 1e-9);
   }
+  if (su.kind == hw::ScaleUpKind::torus) {
+    // TPU ICI: the chip's bandwidth is split over its 2 x rank neighbour links; collectives on the slice run
+    // per-dimension rings (torus3d.hpp).
+    const int rank = std::clamp(su.torus_rank, 1, 3);
+    torus_dims_ = torus_slice_shape(domain_gpus_, rank);
+    torus_wrap_ = su.torus_wrap_multiple;
+    torus_link_Bps_ = su_bw_Bps_ / (2.0 * rank);
+  }
   su_step_s_ = su.latency_s > 0 ? su.latency_s : kDefaultNvlStep_s;
   net_step_s_ = so.latency_s > 0 ? so.latency_s : kDefaultNetStep_s;
   node_nic_Bps_ = std::max(1.0, so.nics_per_node * so.nic_bw_Bps * so.nic_efficiency);
@@ -131,6 +139,10 @@ NcclCollectives::NcclCollectives(const hw::ClusterSpec& cluster)
 }
 
 double NcclCollectives::ring_busbw_Bps(int ranks) const {
+  if (su_kind_ == hw::ScaleUpKind::torus) {
+    return torus_collective(CollectiveOp::reduce_scatter, ranks, torus_dims_, torus_wrap_).link_equivalents *
+           torus_link_Bps_ * kRingShareOfLink;
+  }
   if (su_kind_ == hw::ScaleUpKind::mesh) {
     // Each GPU reaches each peer over its own link: a collective over `ranks` GPUs drives ranks-1 of the
     // domain_gpus-1 links.
@@ -161,19 +173,24 @@ CollectiveEstimate NcclCollectives::modelled(CollectiveOp op, double bytes, cons
 
 CollectiveEstimate NcclCollectives::intra(CollectiveOp op, double bytes, int n) const {
   CollectiveEstimate best{kInf, CollectiveAlgorithm::ring, Proto::simple, 1, false};
-  const double bus_bw = ring_busbw_Bps(n);
+  // A torus runs its own per-dimension rings: their bandwidth and neighbour steps (torus3d.hpp).
+  const TorusCollective torus = su_kind_ == hw::ScaleUpKind::torus
+                                    ? torus_collective(op, n, torus_dims_, torus_wrap_)
+                                    : TorusCollective{};
+  const double bus_bw =
+      torus.link_equivalents > 0 ? torus.link_equivalents * torus_link_Bps_ * kRingShareOfLink : ring_busbw_Bps(n);
   auto step = [&](Proto p) { return su_step_s_ * kRingNvlStep_us[idx(p)] / kRingNvlStep_us[idx(Proto::simple)]; };
   if (op == CollectiveOp::send_recv || op == CollectiveOp::all_to_all) {
     // Point-to-point traffic, every peer at once for all-to-all: each rank's links carry (n-1)/n of its buffer.
     const double peers = op == CollectiveOp::all_to_all ? n - 1.0 : 0.0;
     for (Proto p : kProtocols) {
-      const double t = kRingBase_us[idx(p)] * 1e-6 + step(p) + peers * kPerPeer_s +
+      const double t = kRingBase_us[idx(p)] * 1e-6 + std::max(1.0, torus.steps) * step(p) + peers * kPerPeer_s +
                        bus_factor(op, n) * bytes / (bus_bw * kIntraProtocolShare[idx(p)]);
       keep_fastest(best, t, CollectiveAlgorithm::direct, p);
     }
     return best;
   }
-  const double steps = ring_steps(op, n);
+  const double steps = torus.link_equivalents > 0 ? torus.steps : ring_steps(op, n);
   for (Proto p : kProtocols) {
     const double t = kRingBase_us[idx(p)] * 1e-6 + steps * step(p) +
                      bus_factor(op, n) * bytes / (bus_bw * kIntraProtocolShare[idx(p)]);

@@ -79,6 +79,9 @@ class NcclCollectives final : public CollectiveModel {
   int domain_gpus_ = 1;
   int nodes_per_domain_ = 1;
   bool sharp_ = false;
+  std::array<int, 3> torus_dims_{1, 1, 1};  ///< torus scale-up: the slice's shape (torus3d.hpp)
+  int torus_wrap_ = 0;                      ///< torus: dimensions whose size is a multiple of this wrap around
+  double torus_link_Bps_ = 0;               ///< torus: one link, one direction
   FabricShape shape_;
   CollectiveCalibration calibration_;
 };

@@ -125,4 +125,101 @@ void Torus3d::route(int a, int b, std::uint64_t flow_hash, std::vector<int>& cab
   }
 }
 
+std::array<int, 3> torus_slice_shape(int chips, int rank) {
+  std::array<int, 3> best{std::max(1, chips), 1, 1};
+  rank = std::clamp(rank, 1, 3);
+  if (rank == 1 || chips <= 1) return best;
+  // Try every factorization into `rank` factors and keep the most balanced (smallest largest factor, then smallest
+  // sum of factors): few enough divisors that brute force costs nothing.
+  auto better = [](const std::array<int, 3>& a, const std::array<int, 3>& b) {
+    const int ma = std::max({a[0], a[1], a[2]});
+    const int mb = std::max({b[0], b[1], b[2]});
+    return ma != mb ? ma < mb : a[0] + a[1] + a[2] < b[0] + b[1] + b[2];
+  };
+  for (int x = 1; x * x <= chips; ++x) {
+    if (chips % x != 0) continue;
+    const int rest = chips / x;
+    if (rank == 2) {
+      const std::array<int, 3> c{x, rest, 1};
+      if (better(c, best)) best = c;
+      continue;
+    }
+    for (int y = x; y * y <= rest; ++y) {
+      if (rest % y != 0) continue;
+      const std::array<int, 3> c{x, y, rest / y};
+      if (better(c, best)) best = c;
+    }
+  }
+  std::sort(best.begin(), best.begin() + rank);
+  return best;
+}
+
+TorusCollective torus_collective(CollectiveOp op, int ranks, const std::array<int, 3>& slice, int wrap_multiple) {
+  TorusCollective out;
+  // The group's block: fill x, then y, then z.
+  int left = std::max(1, ranks);
+  for (std::size_t i = 0; i < 3; ++i) {
+    const int d = std::max(1, slice[i]);
+    out.group[i] = left >= d ? d : left;
+    left = left >= d ? (left + d - 1) / d : 1;
+  }
+  const std::array<int, 3>& g = out.group;
+  const double n = static_cast<double>(g[0]) * g[1] * g[2];
+  if (n <= 1) return out;
+  std::array<bool, 3> wraps{};
+  std::array<int, 3> spanned{};
+  int k = 0;
+  for (std::size_t i = 0; i < 3; ++i) {
+    wraps[i] = wrap_multiple > 0 && g[i] == slice[i] && g[i] > 2 && g[i] % wrap_multiple == 0;
+    if (g[i] > 1) spanned[static_cast<std::size_t>(k++)] = static_cast<int>(i);
+  }
+  auto rings = [&](int i) { return wraps[static_cast<std::size_t>(i)] ? 2.0 : 1.0; };
+
+  if (op == CollectiveOp::send_recv) {
+    out.link_equivalents = 1;
+    out.steps = 1;
+    return out;
+  }
+  if (op == CollectiveOp::all_to_all) {
+    // Per byte of each rank's buffer, link-direction time of dimension i: n x mean distance over its links
+    // (2n with wraparound, 2(g-1)n/g on a line); the busiest dimension sets the pace.
+    double worst = 0;
+    double diameter = 0;
+    for (int s = 0; s < k; ++s) {
+      const int i = spanned[static_cast<std::size_t>(s)];
+      const double gi = g[static_cast<std::size_t>(i)];
+      const bool w = wraps[static_cast<std::size_t>(i)];
+      const double mean = w ? std::floor(gi * gi / 4) / gi : (gi * gi - 1) / (3 * gi);
+      const double links = w ? 2 * n : 2 * (gi - 1) * n / gi;
+      worst = std::max(worst, n * mean / links);
+      diameter += w ? std::floor(gi / 2) : gi - 1;
+    }
+    out.link_equivalents = (n - 1) / n / worst;
+    out.steps = diameter;
+    return out;
+  }
+  // Reduce-scatter (all-gather mirrors it): share s starts on spanned dimension s and walks the others cyclically,
+  // shrinking by each dimension's size; on dimension i it moves (g_i - 1) / g_i of what reaches it.
+  std::array<double, 3> load{};
+  for (int s = 0; s < k; ++s) {
+    double share = 1.0 / k;
+    for (int t = 0; t < k; ++t) {
+      const int i = spanned[static_cast<std::size_t>((s + t) % k)];
+      const double gi = g[static_cast<std::size_t>(i)];
+      load[static_cast<std::size_t>(i)] += share * (gi - 1) / gi;
+      share /= gi;
+    }
+  }
+  double worst = 0;
+  double steps = 0;
+  for (int s = 0; s < k; ++s) {
+    const int i = spanned[static_cast<std::size_t>(s)];
+    worst = std::max(worst, load[static_cast<std::size_t>(i)] / rings(i));
+    steps += g[static_cast<std::size_t>(i)] - 1;
+  }
+  out.link_equivalents = (n - 1) / n / worst;
+  out.steps = op == CollectiveOp::all_reduce ? 2 * steps : steps;
+  return out;
+}
+
 }  // namespace capsim::net

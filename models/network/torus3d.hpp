@@ -6,6 +6,7 @@
 
 #include <array>
 
+#include "models/network/collective_model.hpp"
 #include "models/network/topology.hpp"
 
 namespace capsim::net {
@@ -41,5 +42,29 @@ class Torus3d final : public Topology {
   TorusOptions options_;
   std::vector<int> plus_cable_;
 };
+
+/// Shape of a torus slice of `chips` chips in `rank` (1 to 3) dimensions: the most balanced factorization, dimensions
+/// ascending, unused ones 1 (512 chips in 3D: 8x8x8, 1024: 8x8x16; 256 in 2D: 16x16), as TPU slice shapes are.
+std::array<int, 3> torus_slice_shape(int chips, int rank);
+
+/// How a collective runs on a torus slice, in units of one link direction.
+struct TorusCollective {
+  /// Bus bandwidth in link directions: the collective takes bus_factor(op, n) x bytes / (link_equivalents x the
+  /// bandwidth of one link in one direction), before protocol efficiency.
+  double link_equivalents = 0;
+  double steps = 0;  ///< neighbour steps in sequence (the latency term)
+  std::array<int, 3> group{1, 1, 1};  ///< the block of the slice the group occupies
+};
+
+/// A collective over `ranks` chips of a torus slice `slice` whose dimensions wrap around when their size is a
+/// multiple of `wrap_multiple` (0: never). The group takes a compact block, filling x, then y, then z (the device
+/// order XLA assigns a mesh's minor axis). Each spanned dimension runs a bidirectional ring: two rings (one per
+/// direction) on a dimension that wraps, one ring folded onto a line otherwise. All-reduce, reduce-scatter and
+/// all-gather run dimension by dimension, the buffer split into one share per spanned dimension so that every share
+/// starts on a different dimension and all links are busy at once (the multi-dimensional all-reduce of TPU pods:
+/// Kumar et al., "Exploring the limits of concurrency in ML training on Google TPUs", MLSys 2021); the busiest
+/// dimension sets the time. All-to-all is routed dimension by dimension and limited by the busiest dimension's
+/// links (mean ring distance g/4 with wraparound, (g^2-1)/(3g) on a line). Send/recv crosses one link.
+TorusCollective torus_collective(CollectiveOp op, int ranks, const std::array<int, 3>& slice, int wrap_multiple);
 
 }  // namespace capsim::net

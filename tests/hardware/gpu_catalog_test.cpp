@@ -69,6 +69,25 @@ std::string write_temp(const std::string& name, const std::string& content) {
   return path;
 }
 
+TEST(GpuCatalog, ATorusNeedsItsRankAndTorusFieldsNeedATorus) {
+  const auto f = [](json value) { return json{{"value", std::move(value)}, {"source", "test"}}; };
+  json entry = valid_entry();
+  entry["scale_up"]["kind"] = f("torus");
+  entry["scale_up"]["torus_rank"] = f(3);
+  EXPECT_TRUE(diagnose(document(json::array({entry}))).empty());
+  entry["scale_up"].erase("torus_rank");
+  const auto no_rank = diagnose(document(json::array({entry})));
+  ASSERT_EQ(no_rank.size(), 1u);
+  EXPECT_EQ(no_rank[0].pointer, "/gpus/0/scale_up/torus_rank");
+  entry["scale_up"]["torus_rank"] = f(4);
+  EXPECT_EQ(diagnose(document(json::array({entry}))).size(), 1u);
+  entry["scale_up"]["kind"] = f("switched");
+  entry["scale_up"]["torus_rank"] = f(3);
+  const auto not_torus = diagnose(document(json::array({entry})));
+  ASSERT_EQ(not_torus.size(), 1u);
+  EXPECT_EQ(not_torus[0].pointer, "/gpus/0/scale_up/kind");
+}
+
 TEST(GpuCatalog, BuiltinHasTheDesignGpusAndTheNewAccelerators) {
   EXPECT_EQ(GpuCatalog::builtin().ids(), kAllBuiltinIds);
 }
@@ -243,7 +262,7 @@ TEST(GpuCatalog, InvalidDocumentReportsEveryProblemWithItsPointer) {
   entry["hbm"].erase("capacity");
   entry["sm_count"].erase("source");
   entry["hbm_bw"] = "3 TB/s";
-  entry["scale_up"]["kind"] = {{"value", "torus"}, {"source", "x"}};
+  entry["scale_up"]["kind"] = {{"value", "dragonfly"}, {"source", "x"}};
   const auto diagnostics = diagnose(document(json::array({entry})));
   EXPECT_EQ(diagnostics.size(), 6u);
   EXPECT_TRUE(has_pointer(diagnostics, "/gpus/0/peak_flops/bf16/value"));
