@@ -313,7 +313,10 @@ ServingPlan plan_serving(const Scenario& scenario, const ServingPlanOptions& opt
   for (const auto& cluster : clusters) price_of[cluster.gpu.id] = prices(cluster.gpu.id);
   std::vector<std::pair<const hw::ClusterSpec*, int>> layouts;  // (GPU, TP), TP within one scale-up domain
   for (const hw::ClusterSpec& cluster : clusters) {
-    const int domain = std::max(1, std::min(cluster.scale_up.domain_gpus, cluster.gpus_per_node));
+    // TP stays inside one scale-up domain. A domain spans nodes past one 8-GPU baseboard (GB200 NVL72: 72 GPUs on
+    // 4-GPU trays; a TPU slice), as the collective model reads it (NcclCollectives); else it is the node.
+    const int su = cluster.scale_up.domain_gpus;
+    const int domain = std::max(1, su > std::max(cluster.gpus_per_node, 8) ? su : std::min(su, cluster.gpus_per_node));
     const auto& m = base.model;
     for (int tp = 1; tp <= domain; tp *= 2) {
       if (m.heads % tp == 0 && (m.kv_heads % tp == 0 || tp % m.kv_heads == 0)) layouts.emplace_back(&cluster, tp);
