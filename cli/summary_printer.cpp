@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -17,6 +18,11 @@ namespace {
 using units::format_bytes;
 using units::format_percent;
 using units::format_time;
+
+/// Notes the faults line already says (the DES engine's own echo of what it applied).
+bool echoes_faults(const std::string& note) {
+  return note.rfind("des: failed cables applied", 0) == 0 || note.rfind("des: stragglers applied", 0) == 0;
+}
 
 std::string recompute_name(workloads::Recompute r) {
   switch (r) {
@@ -45,7 +51,68 @@ std::string bar(double share, int width) {
   return s;
 }
 
-void print_storage_and_reliability(const sim::TrainingResult& r, std::ostream& out) {
+/// What a checkpoint costs training, in words: its stall and the steps its write slows.
+std::string checkpoint_cost_words(const workloads::ReliabilityResult& rel) {
+  if (rel.checkpoint_contention_s <= 0) {
+    return fmt::format("a checkpoint costs training its {} stall", format_time(rel.checkpoint_stall_s));
+  }
+  return fmt::format("a checkpoint costs training {} ({} stall, {} of steps slowed by its write{})",
+                     format_time(rel.checkpoint_cost_s), format_time(rel.checkpoint_stall_s),
+                     format_time(rel.checkpoint_contention_s), rel.checkpoint_cost_simulated ? ", simulated" : "");
+}
+
+/// Why the checkpoint interval is what it is: the term that bound it, the others, and the retention behind it.
+void print_interval(const sim::TrainingResult& r, const planner::Scenario& scenario, std::ostream& out) {
+  const auto& rel = r.reliability;
+  const auto& st = r.storage;
+  const std::string durable =
+      fmt::format("durable on \"{}\" {} after it starts", st.checkpoint_tier, format_time(rel.checkpoint_durable_s));
+  std::string why;
+  switch (rel.interval_bound) {
+    case workloads::IntervalBound::young_daly:
+      why = fmt::format("Young/Daly optimum: {}, MTBF {}; each is {}", checkpoint_cost_words(rel),
+                        format_time(rel.mtbf_s), durable);
+      break;
+    case workloads::IntervalBound::durable:
+      why = fmt::format("durability floor: each checkpoint is {} and the next waits for it; {} {} ({})", durable,
+                        rel.requested_interval_s > 0 ? "storage.checkpoint.interval asks" : "Young/Daly alone gives",
+                        format_time(rel.requested_interval_s > 0 ? rel.requested_interval_s
+                                                                 : rel.young_daly_interval_s),
+                        checkpoint_cost_words(rel));
+      break;
+    case workloads::IntervalBound::scenario:
+      why = fmt::format("storage.checkpoint.interval ({}; Young/Daly: {}); each is {}", checkpoint_cost_words(rel),
+                        format_time(rel.young_daly_interval_s), durable);
+      break;
+    case workloads::IntervalBound::no_failures:
+      why = fmt::format("no interruptions expected: a checkpoint as soon as the last is {}", durable);
+      break;
+  }
+  const hw::StorageTier* tier = nullptr;
+  for (const auto& t : scenario.storage.tiers) {
+    if (t.name == st.checkpoint_tier) tier = &t;
+  }
+  const int gpn = std::max(scenario.cluster.gpus_per_node, 1);
+  const int nodes = (r.gpus + gpn - 1) / gpn;
+  const bool local = tier != nullptr && tier->kind == hw::StorageKind::local_nvme;
+  const double one = local ? st.checkpoint.per_gpu_B * gpn : st.checkpoint.total_B;
+  const double capacity = tier == nullptr ? 0.0 : local ? tier->capacity_per_node_B : tier->capacity_for_B(nodes);
+  out << fmt::format("  {:<16}{}\n", "Interval", why);
+  // What the interval asks of the tier: the bytes it keeps, and the write rate it sustains on average.
+  std::string kept = fmt::format("{} checkpoints kept on \"{}\", {}{}", rel.checkpoints_kept, st.checkpoint_tier,
+                                 format_bytes(rel.checkpoints_kept * one), local ? " per node" : "");
+  if (capacity > 0) kept += fmt::format(" of {}", format_bytes(capacity));
+  const double rate_Bps = st.checkpoint.total_B / (rel.checkpoint_interval_s + rel.checkpoint_stall_s);
+  kept += fmt::format("; written at {} on average", units::format_bandwidth(rate_Bps));
+  if (tier != nullptr && tier->bandwidth_Bps(nodes) > 0) {
+    kept += fmt::format(" ({} of its {})", format_percent(rate_Bps / tier->bandwidth_Bps(nodes)),
+                        units::format_bandwidth(tier->bandwidth_Bps(nodes)));
+  }
+  out << fmt::format("  {:<16}{}\n", "Retention", kept);
+}
+
+void print_storage_and_reliability(const sim::TrainingResult& r, const planner::Scenario& scenario,
+                                   std::ostream& out) {
   const auto& st = r.storage;
   const auto& rel = r.reliability;
   for (const auto& t : st.tiers) {
@@ -65,6 +132,7 @@ void print_storage_and_reliability(const sim::TrainingResult& r, std::ostream& o
   out << fmt::format("  {:<16}{:.2f} interruptions/day (MTBF {}); checkpoint every {}; goodput {}\n", "Reliability",
                      rel.interruptions_per_day, format_time(rel.mtbf_s), format_time(rel.checkpoint_interval_s),
                      format_percent(rel.goodput));
+  if (rel.checkpoint_interval_s > 0) print_interval(r, scenario, out);
   if (rel.effective_time_to_train_s > 0) {
     out << fmt::format("  {:<16}{} with failures", "Effective time", format_time(rel.effective_time_to_train_s));
     if (rel.monte_carlo_runs > 0) {
@@ -85,8 +153,9 @@ void print_storage_and_reliability(const sim::TrainingResult& r, std::ostream& o
   print_placement(st, out);
 }
 
-void print_training(const workloads::TrainingJob& job, const sim::TrainingResult& r, const hw::ClusterSpec& c,
-                    std::ostream& out) {
+void print_training(const workloads::TrainingJob& job, const sim::TrainingResult& r,
+                    const planner::Scenario& scenario, std::ostream& out) {
+  const hw::ClusterSpec& c = scenario.cluster;
   const auto& p = job.parallelism;
   out << fmt::format("\nTraining \"{}\": {} ({} parameters), {}\n", r.name, job.model.name,
                      units::format_count(job.model.parameters()), hw::to_string(job.precision));
@@ -151,7 +220,7 @@ void print_training(const workloads::TrainingJob& job, const sim::TrainingResult
                          units::format_power(pw.node_peak_W));
     }
   }
-  print_storage_and_reliability(r, out);
+  print_storage_and_reliability(r, scenario, out);
   out << "\n  Step breakdown\n";
   for (const auto& [part, seconds] : r.breakdown_s) {
     if (seconds <= 0) continue;
@@ -166,7 +235,33 @@ void print_training(const workloads::TrainingJob& job, const sim::TrainingResult
       out << fmt::format("    {:<44}{:>8} {:>10}\n", l.name, format_percent(l.utilization), format_bytes(l.bytes));
     }
   }
-  for (const auto& note : r.notes) out << "  Note: " << note << '\n';
+  for (const auto& note : r.notes) {
+    if (!echoes_faults(note)) out << "  Note: " << note << '\n';
+  }
+}
+
+/// The faults the scenario injects (`simulation.des`), and whether this run applied them.
+void print_faults(const planner::Scenario& scenario, const planner::ScenarioResult& result, std::ostream& out) {
+  const auto& des = scenario.simulation.des;
+  std::vector<std::string> faults;
+  int stragglers = 0;
+  for (std::size_t gpu = 0; gpu < des.slowdown.size(); ++gpu) {
+    if (des.slowdown[gpu] == 1) continue;
+    // A long list stays one line: the first few, then a count.
+    if (++stragglers <= 8) faults.push_back(fmt::format("GPU {} computes x{:.3g} slower", gpu, des.slowdown[gpu]));
+  }
+  if (stragglers > 8) faults.push_back(fmt::format("{} more stragglers", stragglers - 8));
+  for (const auto& f : des.failed) {
+    faults.push_back(fmt::format("{} cable{} down on tier {} of the route from node {} to node {}", f.cables,
+                                 f.cables == 1 ? "" : "s", f.tier, f.from_node, f.to_node));
+  }
+  if (faults.empty()) return;
+  std::string list;
+  for (const auto& f : faults) list += (list.empty() ? "" : "; ") + f;
+  const bool applied = result.engine == "des" && !result.training.empty();
+  out << fmt::format("Faults: {} (simulation.des{})\n", list,
+                     applied ? "; the step below includes them"
+                             : "; NOT applied: only the des engine injects them into training, run with --engine des");
 }
 
 }  // namespace
@@ -180,11 +275,12 @@ void print_summary(const planner::Scenario& scenario, const planner::ScenarioRes
                      c.scale_out.nics_per_node, fmt::format("{:.0f} Gb/s", c.scale_out.nic_bw_Bps * 8 / 1e9), c.scale_out.topology,
                      c.scale_out.oversubscription);
   print_fabric(result.fabric, out);
+  print_faults(scenario, result, out);
   size_t next = 0;
   size_t next_inference = 0;
   for (const auto& w : scenario.workloads) {
     if (const auto* job = std::get_if<workloads::TrainingJob>(&w)) {
-      if (next < result.training.size()) print_training(*job, result.training[next++], c, out);
+      if (next < result.training.size()) print_training(*job, result.training[next++], scenario, out);
     } else if (next_inference < result.inference.size()) {
       print_inference(std::get<workloads::InferenceJob>(w), result.inference[next_inference++], out);
     }

@@ -137,6 +137,7 @@ void parse_checkpoint(ObjectReader& s, StorageOptions& st) {
   if (auto v = c.quantity("host_copy_bandwidth", Dimension::bandwidth, 0, kMaxBandwidth_Bps, true)) {
     st.checkpoint.host_copy_bw_Bps = *v;
   }
+  if (auto v = c.integer("keep", 1, 1'000'000)) st.checkpoint.keep = static_cast<int>(*v);
   c.finish();
 }
 
@@ -185,6 +186,11 @@ void parse_storage(ObjectReader& top, StorageOptions& st) {
   parse_checkpoint(s, st);
   parse_data(s, st);
   parse_placement(s, st);
+  const json* cj = s.get("checkpoint");
+  if (cj != nullptr && cj->is_object() && cj->contains("keep") && st.placement && st.placement->checkpoints) {
+    r.error(s.pointer("checkpoint") + "/keep", "both \"keep\" and placement.checkpoints say how many checkpoints stay "
+            "on the checkpoint tier", "keep one: placement.checkpoints.keep_hot when there is a placement");
+  }
   s.finish();
 }
 

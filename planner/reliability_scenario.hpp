@@ -10,7 +10,8 @@
 ///                 "client_bandwidth_per_node", "capacity", "stream_bandwidth", "streams_per_node",
 ///                 "request_latency", "price_per_gb_month" (any kind), "egress_per_gb", "ingress_per_gb"}, ...]
 ///                 (each starts from its kind's defaults; the list replaces the default nvme, pfs and s3 tiers),
-///      "checkpoint": {"tier", "mode": "sync" | "async", "interval": "auto" | time, "host_copy_bandwidth"},
+///      "checkpoint": {"tier", "mode": "sync" | "async", "interval": "auto" | time, "host_copy_bandwidth",
+///                     "keep": 1..1000000 checkpoints retained on the tier, the one being written included (2)},
 ///      "data": {"tier", "bytes_per_token", "sample_size", "tokens_per_sample", "cache_hit", "prefetch"},
 ///      "placement": see placement_scenario.hpp}
 ///  - "reliability": {"failure_rates": {"gpu" | "hbm" | "node" | "nic" | "link" | "switch" | "software":

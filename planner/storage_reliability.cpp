@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "sim/analytical/training_memory.hpp"
+#include "sim/core/error.hpp"
 #include "sim/core/units.hpp"
 
 namespace capsim::planner {
@@ -45,6 +46,104 @@ void add_drain(const std::vector<hw::StorageTier>& tiers, int nodes, int gpn, si
                              "or give the drain more bandwidth");
 }
 
+/// Parts of a step that wait on scale-out traffic: what a checkpoint write crossing the same links slows.
+double exposed_scale_out_s(const sim::TrainingResult& r) {
+  double s = 0;
+  for (const auto& [part, seconds] : r.breakdown_s) {
+    if (part == "dp_comm" || part == "pp_comm" || part == "cp_comm" || part == "ep_comm" || part == "param_gather" ||
+        part == "dp_contention") {
+      s += seconds;
+    }
+  }
+  return s;
+}
+
+/// What one checkpoint costs the job on `tier` (`cost` from the storage model): the stall, the training slowed while
+/// an asynchronous write shares the fabric and the tier, and the time until it is durable. A DES step that wrote
+/// the same checkpoint replaces the closed form with what it simulated.
+workloads::CheckpointLoad checkpoint_load(const sim::TrainingResult& result, const workloads::CheckpointCost& cost,
+                                          const hw::StorageTier& tier, double path_Bps, int gpn, int nodes,
+                                          bool& simulated) {
+  const auto& st = result.storage;
+  const bool sync = st.checkpoint_mode == "sync";
+  workloads::CheckpointLoad load;
+  simulated = false;
+  if (const auto& c = st.des_checkpoint; c.mode == st.checkpoint_mode && c.tier == tier.name) {
+    simulated = true;
+    load.stall_s = c.stall_s;
+    load.durable_s = sync ? c.stall_s : c.stall_s + c.write_s;
+    if (!sync) {
+      const double work_s = c.step_time_s - c.stall_s;
+      load.contention_s = workloads::measured_contention_s(work_s - c.step_without_s, work_s, c.write_s);
+    }
+    return load;
+  }
+  if (sync) {
+    load.stall_s = cost.sync_stall_s;
+    load.durable_s = cost.sync_stall_s;
+    return load;
+  }
+  // Training keeps reading its data while an asynchronous write runs: on the same tier the reads keep their share
+  // (at most half: max-min fairness between the two streams) and the write gets the rest.
+  const double tier_bw = tier.bandwidth_Bps(nodes);
+  const double reads = st.data_tier == tier.name && tier_bw > 0 ? std::min(st.data.tier_demand_Bps / tier_bw, 0.5) : 0;
+  const double bytes_s = std::max(cost.write_s - tier.startup_s(), 0.0) / (1 - reads);
+  load.stall_s = cost.async_stall_s;
+  load.durable_s = cost.async_stall_s + tier.startup_s() + bytes_s;
+  // A node-local tier keeps the write off the fabric. Otherwise each node's shards cross the links its training
+  // traffic uses (path_Bps): the write takes its rate's share of them.
+  if (tier.kind != hw::StorageKind::local_nvme && bytes_s > 0) {
+    const double node_B = st.checkpoint.per_gpu_B * std::min(gpn, std::max(st.checkpoint.writer_gpus, 1));
+    const double share = path_Bps > 0 ? node_B / bytes_s / path_Bps : 0;
+    load.contention_s = workloads::write_contention_s(bytes_s, share, exposed_scale_out_s(result), result.step_time_s);
+  }
+  return load;
+}
+
+/// Scale-out bandwidth of one node's share of the links a checkpoint write crosses, bytes/s: its NICs, or on a tree
+/// of more than one tier its part of its leaf's uplinks (oversubscribed), since the DES hangs the storage servers
+/// beyond the leaves. `radix`: ports per switch.
+double write_path_Bps(const hw::ClusterSpec& cluster, int radix) {
+  const auto& so = cluster.scale_out;
+  const double node_Bps = so.nics_per_node * so.nic_bw_Bps;
+  const double ports = static_cast<double>(cluster.nodes) * so.nics_per_node;
+  const bool tree = so.topology == "fat-tree" || so.topology == "rail-optimized";
+  const bool one_tier = so.tiers == 1 || (so.tiers <= 0 && ports <= radix);
+  return tree && !one_tier ? node_Bps / std::max(so.oversubscription, 1.0) : node_Bps;
+}
+
+/// Throws capsim::InfeasibleError, naming the scenario's keys, when `tier` cannot hold the checkpoints the job keeps.
+void require_retention(const Scenario& scenario, const sim::StorageResult& st, const hw::StorageTier& tier,
+                       int nodes, int gpn) {
+  const auto& opts = scenario.storage;
+  // A placement keeps its own count (placement.checkpoints.keep_hot) and checks every tier it fills.
+  if (opts.placement && opts.placement->checkpoints) return;
+  const bool local = tier.kind == hw::StorageKind::local_nvme;
+  const double capacity = local ? tier.capacity_per_node_B : tier.capacity_for_B(nodes);
+  const double one = local ? st.checkpoint.per_gpu_B * gpn : st.checkpoint.total_B;
+  const int keep = std::max(opts.checkpoint.keep, 1);
+  if (capacity <= 0 || one <= 0 || keep * one <= capacity * (1 + 1e-12)) return;
+  std::string tier_ptr = "storage.tiers";
+  for (std::size_t i = 0; i < opts.tiers.size(); ++i) {
+    if (opts.tiers[i].name == tier.name) tier_ptr = "/storage/tiers/" + std::to_string(i) + "/";
+  }
+  const std::string capacity_key = local ? "capacity_per_node" : "capacity";
+  tier_ptr += tier_ptr.back() == '/' ? capacity_key : " (a \"" + capacity_key + "\" for tier \"" + tier.name + "\")";
+  const auto fit = static_cast<long long>(std::floor(capacity / one));
+  const std::string where = local ? "each node's share of tier \"" + tier.name + "\"" : "tier \"" + tier.name + "\"";
+  std::string msg = (scenario.file.empty() ? std::string("scenario") : scenario.file) +
+                    ": /storage/checkpoint/keep: keeping " + std::to_string(keep) + " checkpoints of " +
+                    units::format_bytes(one) + (local ? " per node" : "") +
+                    " (the one being written included) needs " + units::format_bytes(keep * one) + ", but " + where +
+                    " holds " + units::format_bytes(capacity) + "; ";
+  if (fit >= 1) {
+    msg += "set \"keep\" to " + std::to_string(fit) + (fit == 1 ? " (then no durable checkpoint survives a write), " : ", ");
+  }
+  msg += "raise " + tier_ptr + " to " + units::format_bytes(keep * one) +
+         ", or point /storage/checkpoint/tier at a larger tier";
+  throw InfeasibleError(msg);
+}
+
 }  // namespace
 
 void add_storage_and_reliability(const Scenario& scenario, const workloads::TrainingJob& job,
@@ -80,19 +179,24 @@ void add_storage_and_reliability(const Scenario& scenario, const workloads::Trai
                                     job.model.seq_len, nodes, *data_tier, hot);
 
   const auto cost = workloads::checkpoint_cost(st.checkpoint, nodes, gpn, *ckpt_tier, opts.checkpoint);
-  const bool sync = opts.checkpoint.mode == workloads::CheckpointMode::sync;
-  const double stall = sync ? cost.sync_stall_s : cost.async_stall_s;
-  const double lag = sync ? 0.0 : cost.write_s;
+  require_retention(scenario, st, *ckpt_tier, nodes, gpn);
   const auto& so = cluster.scale_out;
   // Same default radix as the fabric builders: 64 ports at 400 Gb/s and up, else 40.
   const double port_Bps = so.port_bw_Bps > 0 ? so.port_bw_Bps : so.nic_bw_Bps;
   const int radix = so.radix > 0 ? so.radix : (port_Bps >= 50e9 ? 64 : 40);
   const auto comps = workloads::job_components(gpus, gpn, so.nics_per_node, so.tiers, radix);
+  bool simulated = false;
+  const workloads::CheckpointLoad load =
+      checkpoint_load(result, cost, *ckpt_tier, write_path_Bps(cluster, radix), gpn, nodes, simulated);
   // Data stalls stretch every step, so the failure-free run is longer by the same share.
   const double work_s = result.time_to_train_s / std::max(1.0 - st.data.starvation, 1e-9);
   result.reliability = workloads::evaluate_reliability(scenario.reliability, comps, result.step_time_s,
-                                                       result.time_to_train_s > 0 ? work_s : 0.0, stall, lag,
+                                                       result.time_to_train_s > 0 ? work_s : 0.0, load,
                                                        opts.checkpoint.interval_s, scenario.simulation.seed);
+  result.reliability.checkpoint_cost_simulated = simulated;
+  const auto& placement = opts.placement;
+  result.reliability.checkpoints_kept = placement && placement->checkpoints ? placement->checkpoints->keep_hot
+                                                                            : std::max(opts.checkpoint.keep, 1);
   add_drain(tiers, nodes, gpn, result);
 }
 
@@ -183,7 +287,14 @@ nlohmann::ordered_json reliability_json(const workloads::ReliabilityResult& r) {
   for (const auto& [cause, per_day] : r.interruptions_per_day_by_cause) causes[cause] = per_day;
   j["interruptions_per_day_by_cause"] = causes;
   j["checkpoint_interval_s"] = r.checkpoint_interval_s;
+  j["checkpoint_interval_bound"] = std::string(workloads::to_string(r.interval_bound));
+  j["young_daly_interval_s"] = r.young_daly_interval_s;
   j["checkpoint_stall_s"] = r.checkpoint_stall_s;
+  j["checkpoint_contention_s"] = r.checkpoint_contention_s;
+  j["checkpoint_cost_s"] = r.checkpoint_cost_s;
+  j["checkpoint_durable_s"] = r.checkpoint_durable_s;
+  j["checkpoint_cost_from"] = r.checkpoint_cost_simulated ? "des" : "closed-form";
+  j["checkpoints_kept"] = r.checkpoints_kept;
   j["lost_work_per_interruption_s"] = r.lost_work_s;
   j["restart_overhead_s"] = r.restart_overhead_s;
   j["goodput"] = r.goodput;

@@ -52,9 +52,10 @@ CheckpointCost checkpoint_cost(const CheckpointSize& size, int nodes, int gpus_p
   // Restore reads every GPU's shard back (the same bytes, at the same bandwidth) and copies it to the GPUs.
   c.restore_s = c.write_s + host_copy_s;
   const double capacity = tier.capacity_for_B(nodes);
+  const double keep = std::max(policy.keep, 1);
   const double needed = tier.kind == hw::StorageKind::local_nvme
-                            ? 2 * size.per_gpu_B * gpn * std::max(nodes, 1)
-                            : 2 * size.total_B;
+                            ? keep * size.per_gpu_B * gpn * std::max(nodes, 1)
+                            : keep * size.total_B;
   c.fits = capacity <= 0 || needed <= capacity;
   return c;
 }

@@ -21,6 +21,9 @@ struct CheckpointPolicy {
   /// GPU-to-host copy bandwidth per GPU for an asynchronous snapshot, bytes/s. Estimate: half of PCIe Gen5 x16's
   /// 64 GB/s, since two GPUs share a host link on HGX boards.
   double host_copy_bw_Bps = 25e9;
+  /// Newest checkpoints kept on the tier, the one being written included (retention): the last good one must survive
+  /// until the next is durable, so 2 is the least that never leaves the job without one.
+  int keep = 2;
 };
 
 /// Bytes of one checkpoint.
@@ -41,7 +44,7 @@ struct CheckpointCost {
   double sync_stall_s = 0;   ///< training paused per checkpoint when synchronous (= write_s)
   double async_stall_s = 0;  ///< training paused per checkpoint when asynchronous (GPU-to-host copy)
   double restore_s = 0;      ///< read back and copy to the GPUs after a failure
-  bool fits = true;          ///< the tier holds two checkpoints (the last good one and the one being written)
+  bool fits = true;          ///< the tier holds policy.keep checkpoints (the one being written included)
 };
 
 /// Checkpoint `size` written from `nodes` nodes of `gpus_per_node` GPUs to `tier`.

@@ -116,8 +116,32 @@ std::vector<double> simulate_finish_times(double work_s, double interval_s, doub
   return finish;
 }
 
+std::string_view to_string(IntervalBound bound) {
+  switch (bound) {
+    case IntervalBound::young_daly: return "young-daly";
+    case IntervalBound::durable: return "durable";
+    case IntervalBound::scenario: return "scenario";
+    case IntervalBound::no_failures: return "no-failures";
+  }
+  return "?";
+}
+
+double write_contention_s(double write_s, double share, double exposed_s, double step_s) {
+  if (write_s <= 0 || share <= 0 || exposed_s <= 0 || step_s <= 0) return 0;
+  // A write that would take every byte of the bottleneck leaves the training's traffic a sliver, not nothing:
+  // max-min fairness gives two competing flows half each.
+  const double s = std::min(share, 0.5);
+  return write_s / step_s * exposed_s * s / (1 - s);
+}
+
+double measured_contention_s(double extra_s, double work_s, double write_s) {
+  if (extra_s <= 0 || work_s <= 0) return 0;
+  // The simulated step saw the write for at most its own length; a longer write slows the steps after it alike.
+  return extra_s * std::max(1.0, write_s / work_s);
+}
+
 ReliabilityResult evaluate_reliability(const ReliabilitySpec& spec, const JobComponents& c, double step_time_s,
-                                       double time_to_train_s, double stall_s, double lag_s, double interval_s,
+                                       double time_to_train_s, const CheckpointLoad& load, double interval_s,
                                        std::uint64_t seed) {
   ReliabilityResult r;
   const FailureRates& f = spec.rates;
@@ -129,19 +153,39 @@ ReliabilityResult evaluate_reliability(const ReliabilitySpec& spec, const JobCom
       {"node", f.node_per_s * c.nodes * kDay},  {"nic", f.nic_per_s * c.nics * kDay},
       {"link", f.link_per_s * c.links * kDay},  {"switch", f.switch_per_s * c.switches * kDay},
       {"software", f.software_per_s * c.gpus * kDay}};
-  r.checkpoint_stall_s = stall_s;
+  const double cost = load.cost_s();
+  const double lag = load.lag_s();
+  r.checkpoint_stall_s = load.stall_s;
+  r.checkpoint_contention_s = load.contention_s;
+  r.checkpoint_cost_s = cost;
+  r.checkpoint_durable_s = std::max(load.durable_s, load.stall_s);
   r.restart_overhead_s = spec.restart_overhead_s;
-  double tau = interval_s > 0 ? interval_s : daly_interval_s(stall_s, r.mtbf_s);
-  // An asynchronous write must finish before the next one starts; checkpoints fall on step boundaries.
-  tau = std::max(tau, lag_s);
-  if (step_time_s > 0 && tau > 0) tau = std::max(1.0, std::round(tau / step_time_s)) * step_time_s;
+  r.requested_interval_s = interval_s;
+  r.young_daly_interval_s = daly_interval_s(cost, r.mtbf_s);
+  // The next checkpoint cannot start before the last is durable: its stall plus the interval must cover the time
+  // the last one takes to reach the tier.
+  const double floor_s = lag;
+  double tau = interval_s > 0 ? interval_s : r.young_daly_interval_s;
+  r.interval_bound = interval_s > 0 ? IntervalBound::scenario
+                     : rate > 0     ? IntervalBound::young_daly
+                                    : IntervalBound::no_failures;
+  const bool floored = tau < floor_s;
+  if (floored) {
+    tau = floor_s;
+    if (r.interval_bound != IntervalBound::no_failures) r.interval_bound = IntervalBound::durable;
+  }
+  // Checkpoints fall on step boundaries; a floor rounds up to the step that clears it.
+  if (step_time_s > 0 && tau > 0) {
+    const double steps = tau / step_time_s;
+    tau = std::max(1.0, floored ? std::ceil(steps - 1e-9) : std::round(steps)) * step_time_s;
+  }
   r.checkpoint_interval_s = tau;
-  r.lost_work_s = tau > 0 ? (tau + stall_s) / 2 + lag_s : 0;
-  r.goodput = expected_goodput(tau, stall_s, lag_s, spec.restart_overhead_s, rate > 0 ? r.mtbf_s : 0);
+  r.lost_work_s = tau > 0 ? (tau + cost) / 2 + lag : 0;
+  r.goodput = expected_goodput(tau, cost, lag, spec.restart_overhead_s, rate > 0 ? r.mtbf_s : 0);
   r.time_to_train_s = time_to_train_s;
   if (time_to_train_s > 0 && r.goodput > 0) {
     r.effective_time_to_train_s = time_to_train_s / r.goodput;
-    const auto finish = simulate_finish_times(time_to_train_s, tau, stall_s, lag_s, spec.restart_overhead_s, rate,
+    const auto finish = simulate_finish_times(time_to_train_s, tau, cost, lag, spec.restart_overhead_s, rate,
                                               spec.monte_carlo_runs, seed);
     r.monte_carlo_runs = static_cast<int>(finish.size());
     r.finish_p10_s = percentile(finish, 0.10);

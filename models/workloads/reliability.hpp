@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -45,6 +46,33 @@ struct ReliabilitySpec {
   int monte_carlo_runs = 200;
 };
 
+/// What one checkpoint costs a training job, seconds: the inputs of its interval.
+struct CheckpointLoad {
+  double stall_s = 0;  ///< training paused per checkpoint: the whole write (sync) or the GPU-to-host copy (async)
+  /// Training time lost per checkpoint while an asynchronous write shares the fabric and the storage with the
+  /// training's own traffic (0 when sync: training is paused then).
+  double contention_s = 0;
+  /// From the start of a checkpoint until its last byte is durable on its tier (async: the copy, then the write).
+  /// The next checkpoint cannot start before: the interval's floor.
+  double durable_s = 0;
+
+  /// What a checkpoint costs training: Daly's checkpoint time.
+  double cost_s() const { return stall_s + contention_s; }
+  /// How long after its stall a checkpoint becomes durable (lost on top of the interval when a failure comes first).
+  double lag_s() const { return durable_s > stall_s ? durable_s - stall_s : 0.0; }
+};
+
+/// The term that set a checkpoint interval.
+enum class IntervalBound {
+  young_daly,  ///< Daly's optimum for the checkpoint's cost and the job's MTBF
+  durable,     ///< the previous checkpoint's time to become durable: the next cannot start earlier
+  scenario,    ///< the interval the scenario asks for
+  no_failures  ///< no interruptions expected: checkpoints only as often as they become durable
+};
+
+/// "young-daly", "durable", "scenario", "no-failures".
+std::string_view to_string(IntervalBound bound);
+
 /// What failures do to a job.
 struct ReliabilityResult {
   double interruptions_per_day = 0;
@@ -52,6 +80,14 @@ struct ReliabilityResult {
   std::vector<std::pair<std::string, double>> interruptions_per_day_by_cause;
   double checkpoint_interval_s = 0;  ///< training time between checkpoints
   double checkpoint_stall_s = 0;     ///< training paused per checkpoint
+  double checkpoint_contention_s = 0;  ///< training time lost per checkpoint to the write's traffic (CheckpointLoad)
+  double checkpoint_cost_s = 0;        ///< stall plus contention: Daly's checkpoint time
+  double checkpoint_durable_s = 0;     ///< from a checkpoint's start to its last byte durable: the interval's floor
+  double young_daly_interval_s = 0;    ///< Daly's optimum for checkpoint_cost_s alone (0 without failures)
+  double requested_interval_s = 0;     ///< the scenario's interval; 0 = automatic
+  IntervalBound interval_bound = IntervalBound::young_daly;  ///< which term set checkpoint_interval_s
+  bool checkpoint_cost_simulated = false;  ///< the cost and durable time come from a DES step that wrote one
+  int checkpoints_kept = 0;  ///< retention on the checkpoint tier, the one being written included (planner)
   double lost_work_s = 0;            ///< expected recomputed work per interruption
   double restart_overhead_s = 0;
   double goodput = 1;                      ///< useful training time / wall time
@@ -78,9 +114,20 @@ double expected_goodput(double interval_s, double stall_s, double lag_s, double 
 std::vector<double> simulate_finish_times(double work_s, double interval_s, double stall_s, double lag_s,
                                           double restart_s, double rate_per_s, int runs, std::uint64_t seed);
 
-/// Everything above for one job. `interval_s` 0 = Daly's optimum, rounded to whole steps of `step_time_s`.
+/// Training time an asynchronous checkpoint write costs by sharing a bottleneck with the training's traffic, seconds.
+/// The write lasts `write_s` and takes `share` (0..1) of the bandwidth of the links the training's scale-out traffic
+/// crosses; that traffic keeps each step of `step_s` waiting for `exposed_s`. Each of the write_s / step_s steps it
+/// overlaps stretches by exposed_s x share / (1 - share) (the traffic gets 1 - share of its bandwidth).
+double write_contention_s(double write_s, double share, double exposed_s, double step_s);
+
+/// The same from a simulated step that wrote the checkpoint: that step's work took `extra_s` longer than the step
+/// without it (stall excluded), over `work_s` of work; a write lasting `write_s` slows write_s / work_s such steps.
+double measured_contention_s(double extra_s, double work_s, double write_s);
+
+/// Everything above for one job. `interval_s` 0 = Daly's optimum for `load`'s cost; either way no shorter than the
+/// time a checkpoint takes to become durable, and rounded to whole steps of `step_time_s`.
 ReliabilityResult evaluate_reliability(const ReliabilitySpec& spec, const JobComponents& components,
-                                       double step_time_s, double time_to_train_s, double stall_s, double lag_s,
+                                       double step_time_s, double time_to_train_s, const CheckpointLoad& load,
                                        double interval_s, std::uint64_t seed);
 
 }  // namespace capsim::workloads

@@ -8,7 +8,13 @@ namespace capsim::workloads {
 
 namespace {
 const JobComponents kLlama = job_components(16384, 8, 8);
+
+CheckpointLoad sync_load(double write_s) { return {write_s, 0, write_s}; }
+/// An asynchronous checkpoint: `copy_s` stall, durable `write_s` after it, `contention_s` of training slowed.
+CheckpointLoad async_load(double copy_s, double write_s, double contention_s = 0) {
+  return {copy_s, contention_s, copy_s + write_s};
 }
+}  // namespace
 
 TEST(Reliability, ReproducesLlama3InterruptionRate) {
   // Llama 3 paper: 419 unexpected interruptions in 54 days on 16,384 H100s.
@@ -26,7 +32,7 @@ TEST(Reliability, InterruptionRateGrowsWithJobSize) {
 
 TEST(Reliability, GpuAndHbmCausesKeepTheirLlama3Shares) {
   ReliabilitySpec spec;
-  const auto r = evaluate_reliability(spec, kLlama, 5.6, 0, 0.014, 2.8, 0, 1);
+  const auto r = evaluate_reliability(spec, kLlama, 5.6, 0, async_load(0.014, 2.8), 0, 1);
   double sum = 0;
   for (const auto& [cause, per_day] : r.interruptions_per_day_by_cause) sum += per_day;
   EXPECT_NEAR(sum, r.interruptions_per_day, 1e-9);
@@ -43,8 +49,8 @@ TEST(Reliability, Llama3GoodputAboveNinetyPercent) {
   // Assumptions: 10 min restart; synchronous checkpoints of 5.7 TB to a 2 TB/s parallel FS (2.84 s stall), or
   // asynchronous ones (14 ms stall, durable 2.84 s later).
   ReliabilitySpec spec;
-  const auto sync = evaluate_reliability(spec, kLlama, 5.6, 0, 2.84, 0, 0, 1);
-  const auto async = evaluate_reliability(spec, kLlama, 5.6, 0, 0.014, 2.84, 0, 1);
+  const auto sync = evaluate_reliability(spec, kLlama, 5.6, 0, sync_load(2.84), 0, 1);
+  const auto async = evaluate_reliability(spec, kLlama, 5.6, 0, async_load(0.014, 2.84), 0, 1);
   EXPECT_GT(sync.goodput, 0.90);
   EXPECT_GT(async.goodput, sync.goodput);
   EXPECT_LT(async.goodput, 1.0);
@@ -56,8 +62,8 @@ TEST(Reliability, Llama3GoodputAboveNinetyPercent) {
 TEST(Reliability, MonteCarloAgreesWithTheExpectationAndIsSeeded) {
   ReliabilitySpec spec;
   const double work = 60 * 86400.0;
-  const auto a = evaluate_reliability(spec, kLlama, 5.6, work, 2.84, 0, 0, 7);
-  const auto b = evaluate_reliability(spec, kLlama, 5.6, work, 2.84, 0, 0, 7);
+  const auto a = evaluate_reliability(spec, kLlama, 5.6, work, sync_load(2.84), 0, 7);
+  const auto b = evaluate_reliability(spec, kLlama, 5.6, work, sync_load(2.84), 0, 7);
   EXPECT_EQ(a.monte_carlo_runs, 200);
   EXPECT_DOUBLE_EQ(a.finish_p50_s, b.finish_p50_s);
   EXPECT_LE(a.finish_p10_s, a.finish_p50_s);
@@ -65,10 +71,60 @@ TEST(Reliability, MonteCarloAgreesWithTheExpectationAndIsSeeded) {
   EXPECT_NEAR(a.finish_p50_s / a.effective_time_to_train_s, 1.0, 0.01);
 }
 
+TEST(Reliability, WriteContentionStretchesTheStepsTheWriteOverlaps) {
+  // A 2 s write over 1 s steps that wait 0.3 s on scale-out traffic, taking a quarter of its bandwidth: two steps
+  // each wait 0.3 / 0.75 instead of 0.3 s.
+  EXPECT_NEAR(write_contention_s(2.0, 0.25, 0.3, 1.0), 2 * 0.1, 1e-12);
+  EXPECT_DOUBLE_EQ(write_contention_s(2.0, 0.0, 0.3, 1.0), 0);
+  EXPECT_DOUBLE_EQ(write_contention_s(2.0, 0.25, 0.0, 1.0), 0);
+  // The training's traffic keeps at least half of the bottleneck, whatever the write asks for.
+  EXPECT_DOUBLE_EQ(write_contention_s(1.0, 3.0, 0.3, 1.0), 0.3);
+}
+
+TEST(Reliability, MeasuredContentionCountsEveryStepTheWriteSpans) {
+  // The DES step's work took 12 ms longer over 160 ms; a 400 ms write slows 2.5 such steps.
+  EXPECT_NEAR(measured_contention_s(0.012, 0.160, 0.400), 0.030, 1e-12);
+  // A write shorter than the step cost what the step saw.
+  EXPECT_NEAR(measured_contention_s(0.012, 0.160, 0.100), 0.012, 1e-12);
+  EXPECT_DOUBLE_EQ(measured_contention_s(-0.001, 0.160, 0.400), 0);
+}
+
+TEST(Reliability, YoungDalySeesTheContentionNotOnlyTheStall) {
+  ReliabilitySpec spec;
+  const auto stall_only = evaluate_reliability(spec, kLlama, 1.0, 0, async_load(0.014, 2.84), 0, 1);
+  const auto shared = evaluate_reliability(spec, kLlama, 1.0, 0, async_load(0.014, 2.84, 1.386), 0, 1);
+  EXPECT_DOUBLE_EQ(shared.checkpoint_cost_s, 1.4);
+  EXPECT_EQ(shared.interval_bound, IntervalBound::young_daly);
+  // Daly for 1.4 s at a 3.09 h MTBF: about 3 minutes, ten times the stall-only interval.
+  EXPECT_NEAR(shared.checkpoint_interval_s, daly_interval_s(1.4, shared.mtbf_s), 1.0);
+  EXPECT_GT(shared.checkpoint_interval_s, 150);
+  EXPECT_NEAR(shared.checkpoint_interval_s / stall_only.checkpoint_interval_s, 10, 1);
+  EXPECT_LT(shared.goodput, stall_only.goodput);
+}
+
+TEST(Reliability, NextCheckpointWaitsUntilTheLastIsDurable) {
+  ReliabilitySpec spec;
+  // A 14 ms stall alone asks for a checkpoint every ~18 s, but each takes 60 s to reach the tier.
+  const auto r = evaluate_reliability(spec, kLlama, 7.0, 0, async_load(0.014, 60.0), 0, 1);
+  EXPECT_EQ(r.interval_bound, IntervalBound::durable);
+  EXPECT_LT(r.young_daly_interval_s, 30);
+  EXPECT_GE(r.checkpoint_interval_s + r.checkpoint_stall_s, 60.0);
+  EXPECT_DOUBLE_EQ(r.checkpoint_interval_s, 9 * 7.0);  // rounded up to the step that clears it
+  EXPECT_NEAR(r.checkpoint_durable_s, 60.014, 1e-9);
+  // A scenario interval shorter than that is raised too, and says so.
+  const auto asked = evaluate_reliability(spec, kLlama, 7.0, 0, async_load(0.014, 60.0), 14.0, 1);
+  EXPECT_EQ(asked.interval_bound, IntervalBound::durable);
+  EXPECT_DOUBLE_EQ(asked.requested_interval_s, 14.0);
+  EXPECT_DOUBLE_EQ(asked.checkpoint_interval_s, 63.0);
+  const auto kept = evaluate_reliability(spec, kLlama, 7.0, 0, async_load(0.014, 60.0), 700.0, 1);
+  EXPECT_EQ(kept.interval_bound, IntervalBound::scenario);
+  EXPECT_DOUBLE_EQ(kept.checkpoint_interval_s, 700.0);
+}
+
 TEST(Reliability, NoFailuresMeansOnlyTheCheckpointStallCosts) {
   ReliabilitySpec spec;
   spec.rates = {};
-  const auto r = evaluate_reliability(spec, kLlama, 1.0, 1000, 1.0, 0, 9.0, 1);
+  const auto r = evaluate_reliability(spec, kLlama, 1.0, 1000, sync_load(1.0), 9.0, 1);
   EXPECT_DOUBLE_EQ(r.interruptions_per_day, 0);
   EXPECT_NEAR(r.goodput, 0.9, 1e-12);
   EXPECT_NEAR(r.finish_p50_s, 1000 + 112 * 1.0, 1e-6);
@@ -128,6 +184,70 @@ TEST(ReliabilityScenario, BadKeysNameTheirPointers) {
       EXPECT_NE(msg.find(ptr), std::string::npos) << ptr << " missing from\n" << msg;
     }
   }
+}
+
+}  // namespace capsim::planner
+
+namespace capsim::planner {
+
+TEST(ReliabilityScenario, RetentionThatDoesNotFitNamesItsKeysAndWhatFits) {
+  // Llama 3 8B: 112 GB a checkpoint; a 300 GB tier holds two, not three.
+  const auto s = load_scenario_text(scenario_with(R"(,
+    "storage": {"tiers": [{"name": "small", "kind": "parallel-fs", "capacity": "300 GB"}],
+                "checkpoint": {"tier": "small", "keep": 3}})"),
+                                    "s.json");
+  EXPECT_EQ(s.storage.checkpoint.keep, 3);
+  try {
+    run_scenario(s);
+    FAIL() << "expected InfeasibleError";
+  } catch (const InfeasibleError& e) {
+    const std::string msg = e.what();
+    for (const char* part : {"s.json: /storage/checkpoint/keep", "keeping 3 checkpoints", "tier \"small\"",
+                             "set \"keep\" to 2", "/storage/tiers/0/capacity"}) {
+      EXPECT_NE(msg.find(part), std::string::npos) << part << " missing from\n" << msg;
+    }
+  }
+  // Two fit.
+  const auto two = load_scenario_text(scenario_with(R"(,
+    "storage": {"tiers": [{"name": "small", "kind": "parallel-fs", "capacity": "300 GB"}],
+                "checkpoint": {"tier": "small", "keep": 2}})"),
+                                      "s.json");
+  EXPECT_EQ(run_scenario(two).training.at(0).reliability.checkpoints_kept, 2);
+}
+
+TEST(ReliabilityScenario, KeepBesidePlacementCheckpointsIsRejected) {
+  try {
+    load_scenario_text(scenario_with(R"(,
+      "storage": {"checkpoint": {"keep": 3}, "placement": {"checkpoints": {"keep_hot": 2}}})"),
+                       "s.json");
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("/storage/checkpoint/keep"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ReliabilityScenario, AsyncWriteOnAnOversubscribedFabricCostsMoreThanItsStall) {
+  // The same checkpoint to the same tier: behind 4:1 leaf uplinks the write takes four times the share of the
+  // links the data-parallel traffic crosses, so it costs training more and Young/Daly spaces checkpoints wider.
+  auto run = [](const char* oversubscription) {
+    const std::string text = std::string(R"({"schema": "capsim/scenario/v1", "name": "t",
+      "cluster": {"gpu": "h100-sxm5-80gb", "nodes": 16,
+                  "scale_out": {"topology": "fat-tree", "oversubscription": )") + oversubscription + R"(}},
+      "workloads": [{"name": "p", "kind": "training", "model": {"preset": "llama3-8b"},
+                     "parallelism": {"tp": 8, "dp": 16, "global_batch": 16, "zero": 1}, "tokens": "1B"}],
+      "storage": {"tiers": [{"name": "pfs", "kind": "parallel-fs", "servers": 100, "bandwidth_per_server": "20 GB/s",
+                             "client_bandwidth_per_node": "100 Gb/s"}],
+                  "checkpoint": {"tier": "pfs", "mode": "async"}}})";
+    return run_scenario(load_scenario_text(text, "s.json")).training.at(0).reliability;
+  };
+  const auto flat = run("1");
+  const auto tapered = run("4");
+  EXPECT_GT(flat.checkpoint_contention_s, 0);
+  EXPECT_GT(tapered.checkpoint_contention_s, 3 * flat.checkpoint_contention_s);
+  EXPECT_DOUBLE_EQ(tapered.checkpoint_cost_s, tapered.checkpoint_stall_s + tapered.checkpoint_contention_s);
+  EXPECT_GE(tapered.young_daly_interval_s, flat.young_daly_interval_s);
+  EXPECT_GE(tapered.checkpoint_durable_s, tapered.checkpoint_stall_s);
+  EXPECT_FALSE(tapered.checkpoint_cost_simulated);
 }
 
 }  // namespace capsim::planner
