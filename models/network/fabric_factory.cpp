@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "models/network/fat_tree.hpp"
 #include "models/network/multi_plane.hpp"
@@ -108,22 +109,118 @@ std::vector<FabricProblem> fabric_problems(const hw::ClusterSpec& cluster) {
   return out;
 }
 
+namespace {
+
+/// Blocks whose all-to-all load is enumerated one by one; longer patterns take the closed-form bound.
+constexpr long kMaxEnumeratedBlocks = 512;
+
+/// Nodes (as ports / node_ports) of one group that a block holds, sending k(n-k)/n of a node's buffer up.
+double climb(long k_ports, long n_ports, int node_ports) {
+  const double k = static_cast<double>(k_ports) / node_ports;
+  const double n = static_cast<double>(n_ports) / node_ports;
+  return n > 0 ? k * (n - k) / n : 0.0;
+}
+
+/// The groups partly on block [s, e): at most the one it starts in and the one it ends in; groups between them lie
+/// wholly on the block and send nothing up. Calls `partial(k, n)` for each (k of its n ports on the block).
+template <class F>
+void for_partial_groups(long s, long e, long group, long total, F&& partial) {
+  const long head = s / group * group;
+  const long head_n = std::min(head + group, total) - head;
+  const long head_k = std::min(head + group, e) - s;
+  if (head_k < head_n) partial(head_k, head_n);
+  const long tail = (e - 1) / group * group;
+  if (tail == head) return;
+  const long tail_n = std::min(tail + group, total) - tail;
+  if (e - tail < tail_n) partial(e - tail, tail_n);
+}
+
+}  // namespace
+
+double busiest_block_all_to_all(long block, long group, long total, int node_ports) {
+  if (block <= 0 || group <= 0 || total <= block || node_ports <= 0) return 0.0;
+  const long blocks = (total + block - 1) / block;
+  const long last_k = total - (blocks - 1) * block;  // ports of the last block, maybe short
+  if (group >= total) return std::max(climb(block, total, node_ports), climb(last_k, total, node_ports));
+  auto load = [&](long a) {
+    double up = 0;
+    for_partial_groups(a * block, std::min((a + 1) * block, total), group, total,
+                       [&](long k, long n) { up += climb(k, n, node_ports); });
+    return up;
+  };
+  // The last block, and every block of a short last group, break the pattern: look at them apart.
+  double worst = load(blocks - 1);
+  const long short_group = total % group;
+  for (long a = short_group > 0 ? (total - short_group) / block : blocks; a < blocks - 1; ++a) {
+    worst = std::max(worst, load(a));
+  }
+  // Block starts fall on the same offsets within a group every group / gcd blocks.
+  const long d = std::gcd(group, block);
+  const long seen = std::min(group / d, blocks - 1);
+  if (seen <= kMaxEnumeratedBlocks || block > group) {
+    for (long a = 0; a < seen; ++a) worst = std::max(worst, load(a));
+    return worst;
+  }
+  // A block straddling a boundary holds k ports of one group and block - k of the next, k a multiple of d: the load
+  // k(n-k) + (b-k)(n-b+k) is largest for the most even split.
+  worst = std::max(worst, climb(block, group, node_ports));
+  for (long k : {block / 2 / d * d, (block / 2 + d - 1) / d * d}) {
+    if (k > 0 && k < block) worst = std::max(worst, climb(k, group, node_ports) + climb(block - k, group, node_ports));
+  }
+  return worst;
+}
+
+int busiest_block_ring_edges(long block, long group, long total) {
+  if (block <= 0 || group <= 0 || total <= block) return 0;
+  if (group >= total) return 1;
+  if (block < group && total % group == 0) {
+    // Blocks inside groups leave them once; otherwise the block that holds the first group boundary holds part of
+    // both groups.
+    return group % block == 0 ? 1 : 2;
+  }
+  // Blocks hold whole groups and parts of at most two more; the pattern repeats every group / gcd blocks (a short
+  // last group breaks it: then every block is looked at).
+  const long blocks = (total + block - 1) / block;
+  const long seen = total % group == 0 ? std::min(blocks, group / std::gcd(group, block)) : blocks;
+  int worst = 0;
+  auto edges = [&](long a) {
+    int n = 0;
+    for_partial_groups(a * block, std::min((a + 1) * block, total), group, total, [&](long, long) { ++n; });
+    return n;
+  };
+  for (long a = 0; a < seen && worst < 2; ++a) worst = std::max(worst, edges(a));
+  return std::max(worst, edges(blocks - 1));
+}
+
 double FabricShape::ring_share(int n) const {
-  if (torus || n <= nodes_per_leaf) return 1.0;
-  // A ring over consecutive nodes leaves each leaf once per channel: 1/(nodes per leaf) of the leaf's traffic
-  // climbs, against uplinks sized 1/oversubscription of the downlinks.
-  double share = std::min(1.0, nodes_per_leaf / leaf_oversubscription);
-  if (tiers == 3 && n > nodes_per_pod) {
-    share = std::min(share, nodes_per_pod / (leaf_oversubscription * spine_oversubscription));
+  if (torus || n <= 1) return 1.0;
+  const long total = static_cast<long>(nodes) * node_ports;
+  const long group = static_cast<long>(n) * node_ports;
+  // A ring over consecutive nodes leaves a leaf once per channel for every group partly on it, against uplinks
+  // sized 1/oversubscription of the downlinks.
+  double share = 1.0;
+  const long leaf = std::max(1L, std::lround(nodes_per_leaf * node_ports));
+  if (const int edges = busiest_block_ring_edges(leaf, group, total); edges > 0) {
+    share = std::min(share, nodes_per_leaf / (leaf_oversubscription * edges));
+  }
+  if (tiers == 3) {
+    const long pod = std::max(1L, std::lround(nodes_per_pod * node_ports));
+    if (const int edges = busiest_block_ring_edges(pod, group, total); edges > 0) {
+      share = std::min(share, nodes_per_pod / (leaf_oversubscription * spine_oversubscription * edges));
+    }
   }
   return share;
 }
 
 double FabricShape::tree_share(int n) const {
-  if (torus || n <= nodes_per_leaf || n < 2) return 1.0;
+  if (torus || n < 2) return 1.0;
+  // A double binary tree moves each node's buffer once each way over its edges, half on either tree: a group partly
+  // on a leaf has an edge of each tree leaving it, which loads the leaf's uplinks as a ring edge does.
+  double share = ring_share(n);
+  if (n <= nodes_per_leaf) return share;
   // Of a tree's log2(n) levels, those above the log2(nodes per leaf) inside one leaf cross its uplinks.
   auto climbing = [n](double below) { return 1.0 - std::log2(std::max(1.0, below)) / std::log2(static_cast<double>(n)); };
-  double share = std::min(1.0, 1.0 / (leaf_oversubscription * climbing(nodes_per_leaf)));
+  share = std::min(share, 1.0 / (leaf_oversubscription * climbing(nodes_per_leaf)));
   if (tiers == 3 && n > nodes_per_pod) {
     share = std::min(share, 1.0 / (leaf_oversubscription * spine_oversubscription * climbing(nodes_per_pod)));
   }
@@ -137,11 +234,22 @@ double FabricShape::all_to_all_share(int n, double node_bw_Bps) const {
     const double cut = torus_bisection_Bps * std::pow(static_cast<double>(n) / nodes, 2.0 / 3.0);
     return std::min(1.0, 4.0 * cut / (n * node_bw_Bps));
   }
+  // Each node sends (n-1)/n of its buffer through its NICs; the busiest leaf sends `up` buffers through uplinks
+  // worth nodes_per_leaf / oversubscription nodes' NICs. The slower of the two sets the pace.
+  const long total = static_cast<long>(nodes) * node_ports;
+  const long group = static_cast<long>(n) * node_ports;
+  const double off_node = (n - 1.0) / n;
   double share = 1.0;
-  const double leaving_leaf = std::max(0.0, (n - nodes_per_leaf) / n);
-  if (leaving_leaf > 0) share = std::min(share, 1.0 / (leaf_oversubscription * leaving_leaf));
-  const double leaving_pod = tiers == 3 ? std::max(0.0, (n - nodes_per_pod) / n) : 0.0;
-  if (leaving_pod > 0) share = std::min(share, 1.0 / (leaf_oversubscription * spine_oversubscription * leaving_pod));
+  const long leaf = std::max(1L, std::lround(nodes_per_leaf * node_ports));
+  if (const double up = busiest_block_all_to_all(leaf, group, total, node_ports); up > 0) {
+    share = std::min(share, off_node * nodes_per_leaf / leaf_oversubscription / up);
+  }
+  if (tiers == 3) {
+    const long pod = std::max(1L, std::lround(nodes_per_pod * node_ports));
+    if (const double up = busiest_block_all_to_all(pod, group, total, node_ports); up > 0) {
+      share = std::min(share, off_node * nodes_per_pod / (leaf_oversubscription * spine_oversubscription) / up);
+    }
+  }
   return share;
 }
 
@@ -170,6 +278,7 @@ FabricShape fabric_shape(const hw::ClusterSpec& cluster) {
   s.spine_oversubscription = plan.spine_oversubscription;
   // NICs of one node on one leaf: one per rail when rail-optimized, else the node's NICs in this plane.
   const int per_leaf_nics = o.rails > 0 ? o.nics_per_node / o.rails : o.nics_per_node / o.planes;
+  s.node_ports = std::max(1, per_leaf_nics);
   s.nodes_per_leaf = std::max(1.0, static_cast<double>(plan.leaf_down) / std::max(1, per_leaf_nics));
   s.nodes_per_pod = plan.tiers == 3 ? s.nodes_per_leaf * plan.leaves_per_pod : s.nodes;
   if (so.placement_nodes_per_leaf > 0 && so.placement_nodes_per_leaf < s.nodes_per_leaf) {

@@ -37,23 +37,41 @@ struct FabricProblem {
 /// Every problem with `cluster`'s scale-out fabric; empty when build_fabric() will succeed. Cheap: no graph.
 std::vector<FabricProblem> fabric_problems(const hw::ClusterSpec& cluster);
 
-/// What the collective model needs to know about the fabric, derived arithmetically (no graph).
+/// Consecutive communication groups laid over consecutive switch blocks (leaves, or pods on three tiers), counted in
+/// NIC ports of one plane and rail: groups of `group_ports` ports tile ports [0, `total_ports`) from port 0, and so do
+/// blocks of `block_ports` ports; a node is `node_ports` ports. A group may straddle blocks, and a block may hold the
+/// tail of one group and the head of the next.
+///
+/// Uniform all-to-all inside every group: the most bytes any block sends up, in units of one node's send buffer (a
+/// node sends 1/n of it to each of the n nodes of its group, itself included, so a block holding k nodes of a group
+/// of n sends k(n-k)/n up). Exact over every block the pattern shows; for a pattern whose period exceeds a few
+/// hundred blocks, the worst offset a group boundary can take inside a block (an upper bound).
+double busiest_block_all_to_all(long block_ports, long group_ports, long total_ports, int node_ports);
+/// Rings over every group: the most ring edges that leave any block (one per group partly on it): 0, 1 or 2.
+int busiest_block_ring_edges(long block_ports, long group_ports, long total_ports);
+
+/// What the collective model needs to know about the fabric, derived arithmetically (no graph). Communication groups
+/// are taken to be consecutive nodes, tiling the cluster from node 0 (Megatron's rank order), so that a group can
+/// straddle two leaves and a leaf hold the tail of one group and the head of the next: the shares below are those of
+/// the busiest leaf (and pod), which holds every group back, not an average over the group.
 struct FabricShape {
   int tiers = 1;
-  double nodes_per_leaf = 1;  ///< nodes whose NICs on one rail share a leaf
+  double nodes_per_leaf = 1;  ///< nodes whose NICs (of one rail, on a rail-optimized fabric) share a leaf
   double nodes_per_pod = 1;   ///< nodes under one pod (3 tiers); = all nodes otherwise
   double leaf_oversubscription = 1;
   double spine_oversubscription = 1;
+  int node_ports = 1;  ///< NIC ports of one node on one leaf: its NICs in a plane, or one per rail when rail-optimized
   bool torus = false;
   double torus_bisection_Bps = 0;  ///< whole torus, one direction
   int nodes = 1;
-  /// Share of a node's NIC bandwidth that a ring over `nodes` consecutive nodes keeps (rings cross each leaf once).
+  /// Share of a node's NIC bandwidth that rings over groups of `nodes` consecutive nodes keep: the busiest leaf's
+  /// uplinks carry one ring edge per group partly on it.
   double ring_share(int nodes) const;
-  /// Share of a node's NIC bandwidth that a binary tree over `nodes` consecutive nodes keeps: its upper levels, the
-  /// part above one leaf, all climb.
+  /// Share of a node's NIC bandwidth that binary trees over groups of `nodes` consecutive nodes keep: their upper
+  /// levels, the part above one leaf, all climb, and the busiest leaf carries an edge for every group partly on it.
   double tree_share(int nodes) const;
-  /// Share of a node's NIC bandwidth that uniform all-to-all over `nodes` consecutive nodes keeps, given
-  /// `node_bw_Bps` of NIC bandwidth per node.
+  /// Share of a node's NIC bandwidth that uniform all-to-all inside groups of `nodes` consecutive nodes keeps, given
+  /// `node_bw_Bps` of NIC bandwidth per node: the busiest leaf's (and pod's) uplinks against the node's NICs.
   double all_to_all_share(int nodes, double node_bw_Bps) const;
 };
 FabricShape fabric_shape(const hw::ClusterSpec& cluster);
