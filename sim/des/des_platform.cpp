@@ -91,6 +91,11 @@ DesPlatform build_platform(const hw::ClusterSpec& cluster, int gpus, const DesCh
   sg4::FatTreeParams params(shape.levels, shape.down, shape.up, shape.number);
   auto* fabric = sg4::create_fatTree_zone("fabric", root, params, sg4::ClusterCallbacks(make_leaf), shape.link_bw_Bps,
                                           hop_latency, sg4::Link::SharingPolicy::SPLITDUPLEX);
+  // SimGrid gives every fat-tree link one bandwidth; a switch's link to its parent stands for all its uplinks.
+  for (sg4::Link* link : shape.levels > 1 ? sg4::Engine::get_instance()->get_all_links() : std::vector<sg4::Link*>{}) {
+    const std::optional<FabricLinkEnds> e = decode_fabric_link(shape, link->get_name());
+    if (e && e->tier > 0) link->set_bandwidth(shape.uplink_bw_Bps(e->tier));
+  }
   if (client_cap > 0) {
     // A node's storage client: its route to each storage endpoint it writes to is its own link, then that of one
     // of the node's NICs. Bypass routes hold them, since the fat-tree routes only between its leaves.
@@ -122,22 +127,6 @@ DesPlatform build_platform(const hw::ClusterSpec& cluster, int gpus, const DesCh
   root->seal();
   return platform;
 }
-
-namespace {
-
-/// Every uplink of the switch at the lower end of `link` (a fabric uplink): the links from that switch to any parent.
-std::vector<sg4::Link*> switch_uplinks(const FatTreeShape& shape, const sg4::Link* link) {
-  const std::optional<FabricLinkEnds> ends = decode_fabric_link(shape, link->get_name());
-  std::vector<sg4::Link*> out;
-  if (!ends) return out;
-  for (sg4::Link* l : sg4::Engine::get_instance()->get_all_links()) {
-    const std::optional<FabricLinkEnds> e = decode_fabric_link(shape, l->get_name());
-    if (e && e->up && e->tier == ends->tier && e->child_pos == ends->child_pos) out.push_back(l);
-  }
-  return out;
-}
-
-}  // namespace
 
 void fail_cables(DesPlatform& platform, const std::vector<FailedCables>& failed) {
   const int rails = platform.rails();
@@ -176,15 +165,20 @@ void fail_cables(DesPlatform& platform, const std::vector<FailedCables>& failed)
       }
       continue;
     }
-    const std::vector<sg4::Link*> uplinks = switch_uplinks(platform.shape, route[f.tier]);
-    const int count = static_cast<int>(uplinks.size());
+    // The switch's uplinks are one link each way (fat_tree_shape.hpp): the rest of its cables carry what the failed
+    // ones did, in both directions.
+    const int count = platform.shape.uplink_cables[static_cast<size_t>(f.tier)];
     if (f.cables < 1 || f.cables >= count) {
       throw InfeasibleError(at + "the tier-" + std::to_string(f.tier) + " switch on " + route_name + " has " +
                             std::to_string(count) + " uplink" + (count == 1 ? "" : "s") + "; \"cables\" must be " +
                             (count > 1 ? "1 to " + std::to_string(count - 1) : "none: failing its only uplink cuts the route") +
                             ", not " + std::to_string(f.cables));
     }
-    for (sg4::Link* l : uplinks) l->set_bandwidth(l->get_bandwidth() * (count - f.cables) / count);
+    const std::string up_name = route[f.tier]->get_name();
+    const std::string stem = up_name.substr(0, up_name.size() - 2);  // "..._UP"
+    for (sg4::Link* l : {route[f.tier], sg4::Link::by_name(stem + "DOWN")}) {
+      l->set_bandwidth(l->get_bandwidth() * (count - f.cables) / count);
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 /// @file des_platform.hpp
 /// Builds the SimGrid platform of a cluster: every NIC a host at a leaf of the fat-tree (fat_tree_shape.hpp), every
-/// cable a split-duplex link, and optionally storage endpoints as more leaves. Every GPU is a host too, in a zone of
+/// NIC cable a split-duplex link, every switch's uplinks one split-duplex link of their summed bandwidth, and
+/// optionally storage endpoints as more leaves. Every GPU is a host too, in a zone of
 /// its own beside the fabric: its traffic leaves through the NIC of its rail, and its pstates carry the power trace.
 /// Must run inside a DES child process (one simgrid::s4u::Engine per process).
 
@@ -92,9 +93,9 @@ DesPlatform build_platform(const hw::ClusterSpec& cluster, int gpus, const DesCh
 
 /// Fails cables. Tier 0: `cables` of node `from_node`'s NIC cables (rails 0 to cables - 1); their traffic moves to
 /// the node's working NICs (DesPlatform::live_rail). Higher tiers: `cables` of the uplinks of the tier's switch on
-/// rail 0's route from `from_node` to `to_node`; ECMP spreads their flows over the rest, so with static routing
-/// every uplink of that switch keeps (uplinks - cables) / uplinks of its bandwidth. Throws capsim::InfeasibleError
-/// for a node, tier or cable count the platform does not have.
+/// rail 0's route from `from_node` to `to_node`; adaptive routing moves their traffic to the rest, so the switch's
+/// uplinks (one link each way, fat_tree_shape.hpp) keep (uplinks - cables) / uplinks of their bandwidth. Throws
+/// capsim::InfeasibleError for a node, tier or cable count the platform does not have.
 void fail_cables(DesPlatform& platform, const std::vector<FailedCables>& failed);
 
 }  // namespace capsim::sim::des

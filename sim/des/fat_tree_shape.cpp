@@ -17,9 +17,12 @@ FatTreeShape fat_tree_shape(const hw::ClusterSpec& cluster, int nodes) {
   }
   const net::ClosOptions options = net::clos_options(cluster);
   const int rails = std::max(1, so.nics_per_node);
+  // Leaves never mix rails on a rail-optimized fabric, nor planes on a multi-plane one; a classic fat-tree puts all
+  // of a node's NICs on one leaf (models/network/clos_fabric.cpp places them the same way).
+  const int leaf_groups = options.rails > 0 ? options.rails : std::max(1, options.planes);
   net::ClosRequest request;
   request.endpoints = 1L * nodes * rails;
-  request.groups = rails;
+  request.groups = leaf_groups;
   request.radix = options.radix;
   request.tiers = so.tiers;
   request.leaf_oversubscription = so.oversubscription;
@@ -30,31 +33,39 @@ FatTreeShape fat_tree_shape(const hw::ClusterSpec& cluster, int nodes) {
   FatTreeShape s;
   s.nodes = nodes;
   s.rails = rails;
+  s.leaf_groups = leaf_groups;
   s.link_bw_Bps = so.nic_bw_Bps * so.nic_efficiency;
+  const long per_group = request.endpoints / leaf_groups;
   const auto u = [](long v) { return static_cast<unsigned>(std::max(1L, v)); };
   if (plan.tiers <= 1) {
-    // One switch: a single rail (plan_clos builds no one-tier fabric for several).
+    // One switch: a single leaf group (plan_clos builds no one-tier fabric for several).
     s.levels = 1;
-    s.down = {u(1L * nodes * rails)};
+    s.down = {u(per_group)};
     s.up = {1};
     s.number = {1};
-    s.rail_leaves = nodes * rails;
+    s.rail_leaves = static_cast<int>(per_group);
   } else if (plan.tiers == 2) {
-    // Every leaf of every rail reaches every spine. One leaf per rail holds every node: no padding leaves.
+    // Every leaf of every group reaches the spines over leaf_up cables. A group on one leaf needs no padding.
     s.levels = 2;
-    const long per_leaf = plan.leaves_per_group == 1 ? nodes : plan.leaf_down;
+    const long per_leaf = plan.leaves_per_group == 1 ? per_group : plan.leaf_down;
     s.down = {u(per_leaf), u(plan.leaves)};
-    s.up = {1, u(plan.leaf_up / std::max(1, plan.leaf_spine_links))};
-    s.number = {1, u(plan.leaf_spine_links)};
+    s.uplink_cables = {1, plan.leaf_up};
     s.rail_leaves = static_cast<int>(per_leaf * plan.leaves_per_group);
   } else {
-    // Pods belong to one rail; spine j of every pod, whatever its rail, joins core group j.
+    // Pods belong to one group; their spines reach the cores over spine_up cables each.
     s.levels = 3;
     s.down = {u(plan.leaf_down), u(plan.leaves_per_pod), u(plan.pods)};
-    s.up = {1, u(plan.spines_per_pod), u(plan.cores_per_group)};
-    s.number = {1, u(plan.leaf_spine_links), u(plan.spine_core_links)};
+    s.uplink_cables = {1, plan.leaf_up, plan.spines_per_pod * plan.spine_up};
     s.rail_leaves = static_cast<int>(1L * plan.leaf_down * plan.leaves_per_pod * plan.pods_per_group);
   }
+  // Adaptive routing spreads a switch's traffic over all its uplinks (NVIDIA Quantum-2 and Spectrum-X route
+  // packets adaptively; NCCL opens several queue pairs per peer): each switch has one SimGrid parent, reached over
+  // one link of all its uplinks' bandwidth (build_platform sets it). SimGrid 3.32 routes a fat-tree statically,
+  // choosing the uplink by destination and the parallel cable down by source (FatTreeZone::get_local_route): with
+  // the cables apart, the eight flows of a node pair's rails would crowd a few of them.
+  s.up.assign(s.levels, 1);
+  s.number.assign(s.levels, 1);
+  if (s.uplink_cables.empty()) s.uplink_cables = {1};
   s.leaves = 1;
   for (unsigned d : s.down) s.leaves *= static_cast<int>(d);
   s.group_compute_leaves = s.leaves;
@@ -63,7 +74,8 @@ FatTreeShape fat_tree_shape(const hw::ClusterSpec& cluster, int nodes) {
 
 int FatTreeShape::nic_leaf(int node, int rail) const {
   const int g = std::max(1, group_compute_leaves);
-  const int slot = rail * rail_leaves + node;
+  const int per_node = std::max(1, rails / std::max(1, leaf_groups));
+  const int slot = rail % leaf_groups * rail_leaves + node * per_node + rail / leaf_groups;
   return slot / g * (g + group_storage_leaves) + slot % g;
 }
 
@@ -84,12 +96,14 @@ LeafRole FatTreeShape::leaf_role(int leaf) const {
     return role;
   }
   const int slot = group * group_compute_leaves + offset;
-  const int rail = slot / std::max(1, rail_leaves);
-  const int node = slot % std::max(1, rail_leaves);
-  if (rail >= rails || node >= nodes) return role;
+  const int leaf_group = slot / std::max(1, rail_leaves);
+  const int t = slot % std::max(1, rail_leaves);
+  const int per_node = std::max(1, rails / std::max(1, leaf_groups));
+  const int node = t / per_node;
+  if (leaf_group >= leaf_groups || node >= nodes) return role;
   role.kind = LeafRole::Kind::nic;
   role.node = node;
-  role.rail = rail;
+  role.rail = t % per_node * leaf_groups + leaf_group;
   return role;
 }
 
@@ -203,13 +217,16 @@ std::string fabric_link_name(const FatTreeShape& s, const std::string& name) {
       if (offset_in_group == span - 1) return "storage leaf " + std::to_string(group);
       return "leaf " + std::to_string(group * (span - 1) + offset_in_group);
     }
-    return (level == 2 ? "spine " : "core ") + std::to_string(pos);
+    // One SimGrid switch stands for the spines above the leaves (of a pod, on three tiers), one for the cores.
+    if (level == 2) return levels == 2 ? std::string("spines") : "pod " + std::to_string(pos) + " spines";
+    return std::string("cores");
   };
   const std::string lower = describe(e->tier, e->child_pos);
   const std::string upper = describe(e->tier + 1, e->parent_pos);
   const bool up = e->up;
   std::string text = up ? lower + " -> " + upper + " (up" : upper + " -> " + lower + " (down";
-  if (s.number[e->tier] > 1) text += ", cable " + std::to_string(e->cable);
+  const int cables = e->tier < static_cast<long>(s.uplink_cables.size()) ? s.uplink_cables[e->tier] : 1;
+  if (cables > 1) text += ", " + std::to_string(cables) + " cables";
   return text + ")";
 }
 

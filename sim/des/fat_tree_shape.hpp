@@ -2,11 +2,15 @@
 /// @file fat_tree_shape.hpp
 /// How the DES lays a cluster out as a SimGrid fat-tree zone (pure arithmetic, no SimGrid).
 ///
-/// The leaves are NIC ports: every GPU's NIC cable is a split-duplex link of its own, and so is every switch-to-switch
-/// cable. A DGX-class node has one NIC per GPU, each on its own rail; the fabric model (models/network/clos_plan.hpp)
-/// gives every rail its own leaves (and, on three tiers, its own pods) under spines or cores that all rails share.
-/// SimGrid's fat-tree numbers leaves under leaf switches in order, so the leaves are laid out rail-major: the first
-/// `rail_leaves` are rail 0 of nodes 0, 1, ... (then padding), the next rail 1, and so on.
+/// The leaves are NIC ports: every GPU's NIC cable is a split-duplex link of its own; a switch's uplinks to the tier
+/// above are one split-duplex link of their summed bandwidth (adaptive routing). The fabric is built as the scenario says (models/network/clos_fabric.cpp places NICs the same way):
+/// - `fat-tree`: a node's NICs sit side by side on one leaf switch (ports node x NICs + NIC), so a leaf of 48 ports
+///   holds 6 eight-NIC nodes and a group of nodes can straddle two leaves;
+/// - `rail-optimized`: NIC i is on rail i % rails, every rail has its own leaves (and, on three tiers, its own pods)
+///   under spines or cores that all rails share;
+/// - several `planes`: NIC i is on plane i % planes, each plane laid out as one of the above.
+/// Leaves never mix leaf groups (rails, or planes). SimGrid's fat-tree numbers leaves under leaf switches in order,
+/// so the leaves are laid out group-major: the first `rail_leaves` are group 0's ports (then padding), and so on.
 
 #include <optional>
 #include <string>
@@ -24,16 +28,22 @@ struct LeafRole {
   int storage = -1;  ///< storage: the endpoint
 };
 
-/// SimGrid FatTreeParams (levels, down, up, number), read bottom-up.
+/// SimGrid FatTreeParams (levels, down, up, number), read bottom-up. A switch's uplinks to the tier above are one
+/// SimGrid link of their summed bandwidth (adaptive routing spreads traffic over them): `up` and `number` are all 1,
+/// and `uplink_cables` says how many cables each such link stands for.
 struct FatTreeShape {
   unsigned levels = 1;
   std::vector<unsigned> down;
   std::vector<unsigned> up;
   std::vector<unsigned> number;
+  /// By level: the cables from one element of that level to the level above (level 0, a NIC: 1; level 1, a leaf
+  /// switch: its uplinks; level 2, a pod's spines: all their uplinks to the cores).
+  std::vector<int> uplink_cables;
   int leaves = 0;  ///< product of `down`: leaves beyond the cluster's NICs (and storage) are padding
   int nodes = 0;
-  int rails = 1;        ///< NICs per node, each on its own rail
-  int rail_leaves = 0;  ///< leaf slots per rail: the nodes, then padding up to a whole number of leaf switches
+  int rails = 1;        ///< NICs per node (DesPlatform's rails: NIC r of every node carries rail r's share)
+  int leaf_groups = 1;  ///< rails of a rail-optimized fabric, planes of a multi-plane one, else 1
+  int rail_leaves = 0;  ///< leaf slots per leaf group: its NIC ports, then padding up to whole leaf switches
   double link_bw_Bps = 0;  ///< one cable (a NIC's line rate at the fabric's efficiency)
   // Storage endpoints (with_storage()): the leaves are groups, a pod on 3 tiers or the whole tree otherwise, and each
   // group ends with its storage leaves. Without storage there is one group of compute leaves.
@@ -50,6 +60,10 @@ struct FatTreeShape {
   int storage_leaf(int endpoint) const;
   /// What leaf `leaf` holds.
   LeafRole leaf_role(int leaf) const;
+  /// Bandwidth of the SimGrid link from a level-`level` element to its parent, bytes/s per direction.
+  double uplink_bw_Bps(int level) const {
+    return link_bw_Bps * (level < static_cast<int>(uplink_cables.size()) ? uplink_cables[level] : 1);
+  }
 };
 
 /// Storage endpoints a single-switch fabric gets (deeper trees get a whole storage leaf switch of them).
@@ -81,11 +95,11 @@ struct FabricLinkEnds {
 std::optional<FabricLinkEnds> decode_fabric_link(const FatTreeShape& shape, const std::string& simgrid_name);
 
 /// A readable name for the SimGrid fat-tree link `simgrid_name` of the fabric built from `shape`, in the direction
-/// its traffic flows: "node 17 nic 3 -> leaf 2 (up)", "spine 12 -> leaf 3 (down)", "storage leaf 0 -> spine 3 (up)",
-/// "core 40 -> spine 5 (down, cable 1)" (a cable number only where switches are joined by parallel cables).
-/// Nodes and storage endpoints are numbered as DesPlatform numbers them; leaf switches count compute leaves (rail
-/// by rail) and storage leaves apart; spines and cores by their position across the whole tree. A name that is not
-/// one of that fat-tree's links comes back unchanged.
+/// its traffic flows: "node 17 nic 3 -> leaf 2 (up)", "spines -> leaf 3 (down, 12 cables)", "storage leaf 0 ->
+/// pod 1 spines (up, 8 cables)", "pod 4 spines -> cores (up, 64 cables)" (a switch's uplinks are one link: the
+/// cables it stands for are counted). Nodes and storage endpoints are numbered as DesPlatform numbers them; leaf
+/// switches count compute leaves (leaf group by leaf group) and storage leaves apart. A name that is not one of that
+/// fat-tree's links comes back unchanged.
 std::string fabric_link_name(const FatTreeShape& shape, const std::string& simgrid_name);
 
 }  // namespace capsim::sim::des

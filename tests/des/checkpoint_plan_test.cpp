@@ -108,7 +108,9 @@ TEST(AssignEndpoints, WritesGoRoundRobinOverTheEndpointsAcrossJobs) {
 }
 
 hw::ClusterSpec h100(int nodes) {
-  return hw::default_cluster(*hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), nodes);
+  auto c = hw::default_cluster(*hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), nodes);
+  c.scale_out.topology = "rail-optimized";  // the layouts below are one leaf group per rail
+  return c;
 }
 
 /// Every NIC and every storage endpoint has its own leaf, and leaf_role() inverts nic_leaf() and storage_leaf().

@@ -17,7 +17,9 @@ namespace capsim::sim {
 namespace {
 
 hw::ClusterSpec h100(int nodes) {
-  return hw::default_cluster(*hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), nodes);
+  auto c = hw::default_cluster(*hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), nodes);
+  c.scale_out.topology = "rail-optimized";  // the layouts below are one leaf group per rail
+  return c;
 }
 
 double part(const TrainingResult& r, const std::string& name) {
@@ -160,7 +162,7 @@ TEST(DesCheckpoint, StorageBehindAnOversubscribedLeafIsBoundByItsUplinks) {
   const SimulatedCheckpoint& c = r.storage.des_checkpoint;
   // The storage leaf switch is built like a compute leaf: at 4:1 its 24 endpoint ports sit behind 6 uplinks, and
   // the writes of all 48 nodes funnel through them (a compute leaf's 6 uplinks carry only its own 24 nodes').
-  const double uplinks_Bps = shape.up[1] * shape.number[1] * shape.link_bw_Bps;
+  const double uplinks_Bps = shape.uplink_bw_Bps(1);
   EXPECT_NEAR(c.write_s / (c.bytes / uplinks_Bps), 1.0, 0.03);
   EXPECT_GT(c.write_s, 4 * closed_form_write_s(job, tier, 48));
 }

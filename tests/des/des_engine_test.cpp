@@ -70,6 +70,7 @@ TEST(DesEngine, OversubscriptionSlowsExpertAllToAllThatSpansLeaves) {
   const double ratios[3] = {1.0, 2.0, 4.0};
   for (int i = 0; i < 3; ++i) {
     auto cluster = h100_cluster(nodes);
+    cluster.scale_out.topology = "rail-optimized";
     cluster.scale_out.radix = 30;  // 15:15, 20:10 and 24:6 ports at the leaves
     cluster.scale_out.oversubscription = ratios[i];
     ep[i] = part(DesEngine().run_training(cluster, job), "ep_comm");
@@ -84,6 +85,7 @@ TEST(DesEngine, OversubscriptionSlowsExpertAllToAllThatSpansLeaves) {
 
 TEST(DesEngine, TwoJobsSharingAnOversubscribedFabricSlowEachOther) {
   auto cluster = h100_cluster(60);
+  cluster.scale_out.topology = "rail-optimized";
   cluster.scale_out.radix = 30;
   cluster.scale_out.oversubscription = 4.0;
   const auto a = moe_job(30);

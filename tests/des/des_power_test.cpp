@@ -127,6 +127,7 @@ TEST(DesPower, FabricLinksDrawTheSwitchPortsOfTheAnalyticalFabric) {
   // One port per NIC at its leaf and two per NIC at every tier above, whatever the DES's shape of the tiers.
   for (const int nodes : {4, 16}) {
     auto cluster = h100_cluster(nodes);
+    cluster.scale_out.topology = "rail-optimized";  // a leaf per rail: two tiers even for 4 nodes
     if (nodes == 16) cluster.scale_out.radix = 8;  // 16 nodes a rail on 8-port switches
     const auto job = dense_job(8, 1, nodes, nodes);
     const TrainingResult r = DesEngine(metered()).run_training(cluster, job);

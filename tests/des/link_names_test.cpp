@@ -22,11 +22,13 @@ namespace capsim::sim::des {
 namespace {
 
 hw::ClusterSpec h100(int nodes) {
-  return hw::default_cluster(*hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), nodes);
+  auto c = hw::default_cluster(*hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), nodes);
+  c.scale_out.topology = "rail-optimized";  // the layouts below are one leaf group per rail
+  return c;
 }
 
 /// On 16-port switches, per rail (each of the 8 rails has leaves of its own): 16 nodes make 2 tiers, leaves of 8
-/// NICs; 32 nodes 3 tiers in one pod of 4 leaves, 2 parallel cables from each leaf to each spine; 96 nodes 2 pods.
+/// NICs and 8 uplinks; 32 nodes 3 tiers in one pod of 4 leaves; 96 nodes 2 pods. A switch's uplinks are one link.
 /// Port numbers are DesPlatform's: NIC r of node n is n x 8 + r, the storage endpoints follow the 8 x nodes NICs.
 hw::ClusterSpec radix16(int nodes) {
   auto c = h100(nodes);
@@ -36,7 +38,7 @@ hw::ClusterSpec radix16(int nodes) {
 
 const std::regex& readable() {
   static const std::regex pattern(
-      R"((node \d+ nic \d+|storage \d+|port \d+|(storage )?leaf \d+|spine \d+|core \d+) -> (node \d+ nic \d+|storage \d+|port \d+|(storage )?leaf \d+|spine \d+|core \d+) \((up|down)(, cable \d+)?\)|node \d+ storage client \(up\))");
+      R"((node \d+ (nic \d+|NICs \(\d+\))|storage \d+|port \d+|(storage )?leaf \d+|(pod \d+ )?spines|cores) -> (node \d+ (nic \d+|NICs \(\d+\))|storage \d+|port \d+|(storage )?leaf \d+|(pod \d+ )?spines|cores) \((up|down)(, \d+ cables)?\)|node \d+ storage client \(up\))");
   return pattern;
 }
 
@@ -76,11 +78,9 @@ TEST(FabricLinkNames, TwoTierRouteNamesTheLinksItClimbsAndDescends) {
   ASSERT_EQ(names.size(), 5u) << ::testing::PrintToString(names);
   EXPECT_EQ(names[0], "levels 2");
   EXPECT_EQ(names[1], "node 0 nic 0 -> leaf 0 (up)");
-  EXPECT_TRUE(std::regex_match(names[2], std::regex(R"(leaf 0 -> spine \d+ \(up\))"))) << names[2];
-  EXPECT_TRUE(std::regex_match(names[3], std::regex(R"(spine \d+ -> leaf 1 \(down\))"))) << names[3];
+  EXPECT_EQ(names[2], "leaf 0 -> spines (up, 8 cables)");
+  EXPECT_EQ(names[3], "spines -> leaf 1 (down, 8 cables)");
   EXPECT_EQ(names[4], "leaf 1 -> node 15 nic 0 (down)");
-  // Up and down through the same spine.
-  EXPECT_EQ(names[2].substr(names[2].find("spine"), 8), names[3].substr(0, 8));
   // Rail 3 has leaves of its own (2 per rail: rail 3's are leaves 6 and 7).
   names = lines(route_names(radix16(16), false, 3, 15 * 8 + 3));
   ASSERT_EQ(names.size(), 5u) << ::testing::PrintToString(names);
@@ -93,13 +93,13 @@ TEST(FabricLinkNames, TwoTierRouteNamesTheLinksItClimbsAndDescends) {
   EXPECT_EQ(names[2], "leaf 0 -> node 1 nic 0 (down)");
 }
 
-TEST(FabricLinkNames, ParallelCablesBetweenSwitchesAreNumbered) {
+TEST(FabricLinkNames, ASwitchsUplinksAreOneLinkNamedWithItsCables) {
   const auto names = lines(route_names(radix16(32), false, 0, 31 * 8));
   ASSERT_EQ(names.size(), 5u) << ::testing::PrintToString(names);
   EXPECT_EQ(names[0], "levels 3");
   EXPECT_EQ(names[1], "node 0 nic 0 -> leaf 0 (up)");
-  EXPECT_TRUE(std::regex_match(names[2], std::regex(R"(leaf 0 -> spine \d+ \(up, cable [01]\))"))) << names[2];
-  EXPECT_TRUE(std::regex_match(names[3], std::regex(R"(spine \d+ -> leaf 3 \(down, cable [01]\))"))) << names[3];
+  EXPECT_EQ(names[2], "leaf 0 -> pod 0 spines (up, 8 cables)");
+  EXPECT_EQ(names[3], "pod 0 spines -> leaf 3 (down, 8 cables)");
   EXPECT_EQ(names[4], "leaf 3 -> node 31 nic 0 (down)");
 }
 
@@ -110,15 +110,16 @@ TEST(FabricLinkNames, ThreeTierRouteWithStorageNamesEveryTier) {
   ASSERT_EQ(names.size(), 7u) << ::testing::PrintToString(names);
   EXPECT_EQ(names[0], "levels 3");
   EXPECT_EQ(names[1], "node 0 nic 0 -> leaf 0 (up)");
-  EXPECT_TRUE(std::regex_match(names[2], std::regex(R"(leaf 0 -> spine \d+ \(up\))"))) << names[2];
-  EXPECT_TRUE(std::regex_match(names[3], std::regex(R"(spine \d+ -> core \d+ \(up\))"))) << names[3];
-  EXPECT_TRUE(std::regex_match(names[4], std::regex(R"(core \d+ -> spine \d+ \(down\))"))) << names[4];
-  EXPECT_TRUE(std::regex_match(names[5], std::regex(R"(spine \d+ -> leaf 11 \(down\))"))) << names[5];
+  EXPECT_TRUE(std::regex_match(names[2], std::regex(R"(leaf 0 -> pod 0 spines \(up, \d+ cables\))"))) << names[2];
+  EXPECT_TRUE(std::regex_match(names[3], std::regex(R"(pod 0 spines -> cores \(up, \d+ cables\))"))) << names[3];
+  EXPECT_TRUE(std::regex_match(names[4], std::regex(R"(cores -> pod 1 spines \(down, \d+ cables\))"))) << names[4];
+  EXPECT_TRUE(std::regex_match(names[5], std::regex(R"(pod 1 spines -> leaf 11 \(down, \d+ cables\))"))) << names[5];
   EXPECT_EQ(names[6], "leaf 11 -> node 95 nic 0 (down)");
   // Node 0 to storage endpoint 0 (port 768, on pod 0's storage leaf switch), and storage endpoint 8 (pod 1's).
   names = lines(route_names(radix16(96), true, 0, 768));
   ASSERT_EQ(names.size(), 5u) << ::testing::PrintToString(names);
-  EXPECT_TRUE(std::regex_match(names[3], std::regex(R"(spine \d+ -> storage leaf 0 \(down\))"))) << names[3];
+  EXPECT_TRUE(std::regex_match(names[3], std::regex(R"(pod 0 spines -> storage leaf 0 \(down, \d+ cables\))")))
+      << names[3];
   EXPECT_EQ(names[4], "storage leaf 0 -> storage 0 (down)");
   names = lines(route_names(radix16(96), true, 776, 0));
   ASSERT_EQ(names.size(), 7u) << ::testing::PrintToString(names);
