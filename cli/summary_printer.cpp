@@ -111,6 +111,29 @@ void print_interval(const sim::TrainingResult& r, const planner::Scenario& scena
   out << fmt::format("  {:<16}{}\n", "Retention", kept);
 }
 
+/// The failure rates and restart time a scenario sets instead of the Llama 3 defaults, so that a reader knows the
+/// interruptions above are the scenario's own.
+void print_failure_overrides(const workloads::ReliabilitySpec& spec, std::ostream& out) {
+  const workloads::FailureRates d = workloads::llama3_failure_rates();
+  const workloads::FailureRates& f = spec.rates;
+  const std::pair<const char*, bool> parts[] = {
+      {"gpu", f.gpu_per_s != d.gpu_per_s},    {"hbm", f.hbm_per_s != d.hbm_per_s},
+      {"node", f.node_per_s != d.node_per_s}, {"nic", f.nic_per_s != d.nic_per_s},
+      {"link", f.link_per_s != d.link_per_s}, {"switch", f.switch_per_s != d.switch_per_s},
+      {"software", f.software_per_s != d.software_per_s}};
+  std::string set;
+  for (const auto& [name, changed] : parts) {
+    if (changed) set += (set.empty() ? "" : ", ") + std::string(name);
+  }
+  const bool restart = spec.restart_overhead_s != workloads::ReliabilitySpec{}.restart_overhead_s;
+  if (set.empty() && !restart) return;
+  std::string text = set.empty() ? std::string() : "reliability.failure_rates sets " + set + " (the rest are Llama 3's)";
+  if (restart) {
+    text += (text.empty() ? "" : "; ") + fmt::format("restart overhead {}", format_time(spec.restart_overhead_s));
+  }
+  out << fmt::format("  {:<16}{}\n", "Failure model", text);
+}
+
 void print_storage_and_reliability(const sim::TrainingResult& r, const planner::Scenario& scenario,
                                    std::ostream& out) {
   const auto& st = r.storage;
@@ -132,6 +155,7 @@ void print_storage_and_reliability(const sim::TrainingResult& r, const planner::
   out << fmt::format("  {:<16}{:.2f} interruptions/day (MTBF {}); checkpoint every {}; goodput {}\n", "Reliability",
                      rel.interruptions_per_day, format_time(rel.mtbf_s), format_time(rel.checkpoint_interval_s),
                      format_percent(rel.goodput));
+  print_failure_overrides(scenario.reliability, out);
   if (rel.checkpoint_interval_s > 0) print_interval(r, scenario, out);
   if (rel.effective_time_to_train_s > 0) {
     out << fmt::format("  {:<16}{} with failures", "Effective time", format_time(rel.effective_time_to_train_s));
