@@ -84,9 +84,7 @@ void print_interval(const sim::TrainingResult& r, const planner::Scenario& scena
       why = fmt::format("storage.checkpoint.interval ({}; Young/Daly: {}); each is {}", checkpoint_cost_words(rel),
                         format_time(rel.young_daly_interval_s), durable);
       break;
-    case workloads::IntervalBound::no_failures:
-      why = fmt::format("no interruptions expected: a checkpoint as soon as the last is {}", durable);
-      break;
+    case workloads::IntervalBound::no_failures: return;  // the Reliability line says there are none
   }
   const hw::StorageTier* tier = nullptr;
   for (const auto& t : scenario.storage.tiers) {
@@ -127,7 +125,9 @@ void print_failure_overrides(const workloads::ReliabilitySpec& spec, std::ostrea
   }
   const bool restart = spec.restart_overhead_s != workloads::ReliabilitySpec{}.restart_overhead_s;
   if (set.empty() && !restart) return;
-  std::string text = set.empty() ? std::string() : "reliability.failure_rates sets " + set + " (the rest are Llama 3's)";
+  const bool all = std::all_of(std::begin(parts), std::end(parts), [](const auto& p) { return p.second; });
+  std::string text = set.empty() ? std::string()
+                                 : "reliability.failure_rates sets " + set + (all ? "" : " (the rest are Llama 3's)");
   if (restart) {
     text += (text.empty() ? "" : "; ") + fmt::format("restart overhead {}", format_time(spec.restart_overhead_s));
   }
@@ -152,8 +152,10 @@ void print_storage_and_reliability(const sim::TrainingResult& r, const planner::
                          format_time(c.stall_s), format_time(c.step_time_s), c.contention_slowdown);
     }
   }
-  out << fmt::format("  {:<16}{:.2f} interruptions/day (MTBF {}); checkpoint every {}; goodput {}\n", "Reliability",
-                     rel.interruptions_per_day, format_time(rel.mtbf_s), format_time(rel.checkpoint_interval_s),
+  out << fmt::format("  {:<16}{:.2f} interruptions/day (MTBF {}); {}; goodput {}\n", "Reliability",
+                     rel.interruptions_per_day, format_time(rel.mtbf_s),
+                     rel.checkpoint_interval_s > 0 ? "checkpoint every " + format_time(rel.checkpoint_interval_s)
+                                                   : std::string("no checkpoints: no interruptions expected"),
                      format_percent(rel.goodput));
   print_failure_overrides(scenario.reliability, out);
   if (rel.checkpoint_interval_s > 0) print_interval(r, scenario, out);

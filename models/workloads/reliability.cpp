@@ -169,10 +169,12 @@ ReliabilityResult evaluate_reliability(const ReliabilitySpec& spec, const JobCom
   r.interval_bound = interval_s > 0 ? IntervalBound::scenario
                      : rate > 0     ? IntervalBound::young_daly
                                     : IntervalBound::no_failures;
-  const bool floored = tau < floor_s;
+  // Without failures and without an interval to honour, a checkpoint buys nothing: none is taken.
+  if (interval_s <= 0 && rate <= 0) tau = 0;
+  const bool floored = tau > 0 && tau < floor_s;
   if (floored) {
     tau = floor_s;
-    if (r.interval_bound != IntervalBound::no_failures) r.interval_bound = IntervalBound::durable;
+    r.interval_bound = IntervalBound::durable;
   }
   // Checkpoints fall on step boundaries; a floor rounds up to the step that clears it.
   if (step_time_s > 0 && tau > 0) {

@@ -67,7 +67,7 @@ enum class IntervalBound {
   young_daly,  ///< Daly's optimum for the checkpoint's cost and the job's MTBF
   durable,     ///< the previous checkpoint's time to become durable: the next cannot start earlier
   scenario,    ///< the interval the scenario asks for
-  no_failures  ///< no interruptions expected: checkpoints only as often as they become durable
+  no_failures  ///< no interruptions expected and no interval asked: no checkpoints (interval 0)
 };
 
 /// "young-daly", "durable", "scenario", "no-failures".
@@ -124,8 +124,8 @@ double write_contention_s(double write_s, double share, double exposed_s, double
 /// without it (stall excluded), over `work_s` of work; a write lasting `write_s` slows write_s / work_s such steps.
 double measured_contention_s(double extra_s, double work_s, double write_s);
 
-/// Everything above for one job. `interval_s` 0 = Daly's optimum for `load`'s cost; either way no shorter than the
-/// time a checkpoint takes to become durable, and rounded to whole steps of `step_time_s`.
+/// Everything above for one job. `interval_s` 0 = Daly's optimum for `load`'s cost (none without failures); either
+/// way no shorter than the time a checkpoint takes to become durable, and rounded to whole steps of `step_time_s`.
 ReliabilityResult evaluate_reliability(const ReliabilitySpec& spec, const JobComponents& components,
                                        double step_time_s, double time_to_train_s, const CheckpointLoad& load,
                                        double interval_s, std::uint64_t seed);

@@ -121,6 +121,15 @@ TEST(Reliability, NextCheckpointWaitsUntilTheLastIsDurable) {
   EXPECT_DOUBLE_EQ(kept.checkpoint_interval_s, 700.0);
 }
 
+TEST(Reliability, NoFailuresAndNoIntervalMeansNoCheckpoints) {
+  ReliabilitySpec spec;
+  spec.rates = {};
+  const auto r = evaluate_reliability(spec, kLlama, 1.0, 1000, async_load(0.3, 1.1), 0, 1);
+  EXPECT_EQ(r.interval_bound, IntervalBound::no_failures);
+  EXPECT_DOUBLE_EQ(r.checkpoint_interval_s, 0);
+  EXPECT_DOUBLE_EQ(r.goodput, 1.0);
+}
+
 TEST(Reliability, NoFailuresMeansOnlyTheCheckpointStallCosts) {
   ReliabilitySpec spec;
   spec.rates = {};
