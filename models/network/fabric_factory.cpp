@@ -170,7 +170,11 @@ double busiest_block_all_to_all(long block, long group, long total, int node_por
   return worst;
 }
 
-int busiest_block_ring_edges(long block, long group, long total) {
+namespace {
+
+/// Ring edges leaving the busiest block when blocks hold whole nodes: one per group partly on the block (its last
+/// node on the block sends a node's worth to a node off it).
+int ring_edges(long block, long group, long total) {
   if (block <= 0 || group <= 0 || total <= block) return 0;
   if (group >= total) return 1;
   if (block < group && total % group == 0) {
@@ -192,6 +196,47 @@ int busiest_block_ring_edges(long block, long group, long total) {
   return std::max(worst, edges(blocks - 1));
 }
 
+/// Ports of ring group [g0, g1) on block [s, e) whose partner (the same NIC of the next node of the ring, the group's
+/// first node after its last) is off the block.
+long ring_ports_up(long s, long e, long g0, long g1, int node_ports) {
+  const long n = g1 - g0;
+  if ((g0 >= s && g1 <= e) || n <= node_ports) return 0;
+  const long c = node_ports;
+  const long ahead = std::max(0L, std::min(e, g1 - c) - std::max({s, g0, e - c}));
+  // The last node's ports wrap to the first node's, n - c ports back.
+  const long lo = std::max(s, g1 - c);
+  const long hi = std::min(e, g1);
+  const long wrapping = std::max(0L, hi - lo);
+  const long wrap_inside = std::max(0L, std::min(hi, e + n - c) - std::max(lo, s + n - c));
+  return ahead + wrapping - wrap_inside;
+}
+
+}  // namespace
+
+double busiest_block_ring(long block, long group, long total, int node_ports) {
+  if (block <= 0 || group <= 0 || total <= block || node_ports <= 0) return 0.0;
+  if (block % node_ports == 0) return ring_edges(block, group, total);
+  // A node straddles blocks: count port by port; the pattern repeats every group / gcd blocks unless the last group
+  // is short.
+  group = std::min(group, total);
+  const long blocks = (total + block - 1) / block;
+  const long seen = total % group == 0 ? std::min(blocks, group / std::gcd(group, block)) : blocks;
+  long worst = 0;
+  auto up = [&](long a) {
+    const long s = a * block;
+    const long e = std::min(s + block, total);
+    long ports = 0;
+    const long head = s / group * group;
+    const long tail = (e - 1) / group * group;
+    ports += ring_ports_up(s, e, head, std::min(head + group, total), node_ports);
+    if (tail != head) ports += ring_ports_up(s, e, tail, std::min(tail + group, total), node_ports);
+    return ports;
+  };
+  for (long a = 0; a < seen; ++a) worst = std::max(worst, up(a));
+  worst = std::max(worst, up(blocks - 1));
+  return static_cast<double>(worst) / node_ports;
+}
+
 double FabricShape::ring_share(int n) const {
   if (torus || n <= 1) return 1.0;
   const long total = static_cast<long>(nodes) * node_ports;
@@ -200,13 +245,13 @@ double FabricShape::ring_share(int n) const {
   // sized 1/oversubscription of the downlinks.
   double share = 1.0;
   const long leaf = std::max(1L, std::lround(nodes_per_leaf * node_ports));
-  if (const int edges = busiest_block_ring_edges(leaf, group, total); edges > 0) {
-    share = std::min(share, nodes_per_leaf / (leaf_oversubscription * edges));
+  if (const double up = busiest_block_ring(leaf, group, total, node_ports); up > 0) {
+    share = std::min(share, nodes_per_leaf / (leaf_oversubscription * up));
   }
   if (tiers == 3) {
     const long pod = std::max(1L, std::lround(nodes_per_pod * node_ports));
-    if (const int edges = busiest_block_ring_edges(pod, group, total); edges > 0) {
-      share = std::min(share, nodes_per_pod / (leaf_oversubscription * spine_oversubscription * edges));
+    if (const double up = busiest_block_ring(pod, group, total, node_ports); up > 0) {
+      share = std::min(share, nodes_per_pod / (leaf_oversubscription * spine_oversubscription * up));
     }
   }
   return share;

@@ -47,8 +47,10 @@ std::vector<FabricProblem> fabric_problems(const hw::ClusterSpec& cluster);
 /// of n sends k(n-k)/n up). Exact over every block the pattern shows; for a pattern whose period exceeds a few
 /// hundred blocks, the worst offset a group boundary can take inside a block (an upper bound).
 double busiest_block_all_to_all(long block_ports, long group_ports, long total_ports, int node_ports);
-/// Rings over every group: the most ring edges that leave any block (one per group partly on it): 0, 1 or 2.
-int busiest_block_ring_edges(long block_ports, long group_ports, long total_ports);
+/// Rings over every group, each NIC sending to the same NIC of the next node: the most any block sends up, in nodes'
+/// NIC bandwidths. A block of whole nodes sends one node's worth per group partly on it (0, 1 or 2); where nodes
+/// straddle blocks, only the NICs whose partner is off the block count.
+double busiest_block_ring(long block_ports, long group_ports, long total_ports, int node_ports);
 
 /// What the collective model needs to know about the fabric, derived arithmetically (no graph). Communication groups
 /// are taken to be consecutive nodes, tiling the cluster from node 0 (Megatron's rank order), so that a group can
@@ -65,7 +67,7 @@ struct FabricShape {
   double torus_bisection_Bps = 0;  ///< whole torus, one direction
   int nodes = 1;
   /// Share of a node's NIC bandwidth that rings over groups of `nodes` consecutive nodes keep: the busiest leaf's
-  /// uplinks carry one ring edge per group partly on it.
+  /// uplinks carry a ring edge for every group partly on it.
   double ring_share(int nodes) const;
   /// Share of a node's NIC bandwidth that binary trees over groups of `nodes` consecutive nodes keep: their upper
   /// levels, the part above one leaf, all climb, and the busiest leaf carries an edge for every group partly on it.

@@ -152,5 +152,17 @@ TEST(FabricAsBuilt, OneGradientRingDiffersOnlyWhereALeafHasFewerUplinksThanANode
   EXPECT_NEAR(classic8.des.step / classic8.analytical.step, 1.0, 0.02);
 }
 
+TEST(FabricAsBuilt, FailedUplinksOfALeafSlowTheRingThatLeavesIt) {
+  // One 32-node ring at 4:1 (TP 8, DP 32): leaf 0 (nodes 0-5) sends one ring edge, a node's 8 NICs' worth, up
+  // through 12 uplinks and takes one in through them. With 6 of them down the edge has 6 cables: 8/6 as long.
+  const auto c = cluster("fat-tree", 4.0);
+  const auto job = dense_job(1);
+  DesEngineOptions broken;
+  broken.failed.push_back({0, 31, 1, 6});
+  const double healthy = part(DesEngine().run_training(c, job), "dp_comm");
+  const double degraded = part(DesEngine(broken).run_training(c, job), "dp_comm");
+  EXPECT_NEAR(degraded / healthy, 8.0 / 6, 0.05);
+}
+
 }  // namespace
 }  // namespace capsim::sim

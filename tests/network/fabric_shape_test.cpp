@@ -22,10 +22,11 @@ hw::ClusterSpec h100(int nodes, const std::string& topology, double oversubscrip
 }
 
 /// Port by port: what every block sends up when every group of `group` ports runs a uniform all-to-all (a port
-/// sends 1/n of a node's buffer share to every node of its group), and how many groups are partly on each block.
+/// sends 1/n of a node's buffer share to every node of its group), and when it runs a ring (each NIC to the same NIC
+/// of the next node, the last node to the first), in nodes' NIC bandwidths.
 struct Brute {
   double all_to_all = 0;
-  int ring_edges = 0;
+  double ring = 0;
 };
 Brute brute_force(long block, long group, long total, int node_ports) {
   Brute worst;
@@ -33,7 +34,6 @@ Brute brute_force(long block, long group, long total, int node_ports) {
     const long e = std::min(s + block, total);
     if (s == 0 && e == total) break;
     double up = 0;
-    int edges = 0;
     for (long g = s / group * group; g < e; g += group) {
       const long n = std::min(g + group, total) - g;
       const long k = std::max(0L, std::min(g + n, e) - std::max(g, s));
@@ -41,10 +41,17 @@ Brute brute_force(long block, long group, long total, int node_ports) {
       const double kn = static_cast<double>(k) / node_ports;
       const double nn = static_cast<double>(n) / node_ports;
       up += kn * (nn - kn) / nn;
-      ++edges;
+    }
+    long ring_ports = 0;
+    for (long p = s; p < e; ++p) {
+      const long g = p / group * group;
+      const long n = std::min(g + group, total) - g;
+      if (n <= node_ports) continue;
+      const long partner = p + node_ports < g + n ? p + node_ports : p + node_ports - n;
+      if (partner < s || partner >= e) ++ring_ports;
     }
     worst.all_to_all = std::max(worst.all_to_all, up);
-    worst.ring_edges = std::max(worst.ring_edges, edges);
+    worst.ring = std::max(worst.ring, static_cast<double>(ring_ports) / node_ports);
   }
   return worst;
 }
@@ -54,17 +61,17 @@ TEST(FabricShape, TheLeafHoldingTheTailOfOneGroupAndTheHeadOfTheNextSendsTheMost
   // 6/8 of its buffer up) and four of group 1 (4/8 each): 1.5 + 2 = 3.5 node buffers. Averaged over a group (2 of
   // its 8 nodes off a 6-node leaf), a leaf would send only 6 x 2/8 = 1.5.
   EXPECT_DOUBLE_EQ(busiest_block_all_to_all(48, 64, 256, 8), 3.5);
-  EXPECT_EQ(busiest_block_ring_edges(48, 64, 256), 2);
+  EXPECT_DOUBLE_EQ(busiest_block_ring(48, 64, 256, 8), 2.0);
   // Leaves of 4 nodes split 8-node groups evenly: every leaf sends 4 x 4/8 = 2 buffers, one ring edge.
   EXPECT_DOUBLE_EQ(busiest_block_all_to_all(32, 64, 256, 8), 2.0);
-  EXPECT_EQ(busiest_block_ring_edges(32, 64, 256), 1);
+  EXPECT_DOUBLE_EQ(busiest_block_ring(32, 64, 256, 8), 1.0);
   // A leaf holding whole groups sends nothing up; one holding the whole cluster neither.
   EXPECT_DOUBLE_EQ(busiest_block_all_to_all(64, 32, 256, 8), 0.0);
-  EXPECT_EQ(busiest_block_ring_edges(64, 32, 256), 0);
+  EXPECT_DOUBLE_EQ(busiest_block_ring(64, 32, 256, 8), 0.0);
   EXPECT_DOUBLE_EQ(busiest_block_all_to_all(512, 64, 256, 8), 0.0);
   // One group over the cluster: a full leaf of 6 sends 6 x 26/32.
   EXPECT_DOUBLE_EQ(busiest_block_all_to_all(48, 256, 256, 8), 6.0 * 26 / 32);
-  EXPECT_EQ(busiest_block_ring_edges(48, 256, 256), 1);
+  EXPECT_DOUBLE_EQ(busiest_block_ring(48, 256, 256, 8), 1.0);
 }
 
 TEST(FabricShape, BusiestBlockMatchesAPortByPortCount) {
@@ -77,12 +84,24 @@ TEST(FabricShape, BusiestBlockMatchesAPortByPortCount) {
           const Brute b = brute_force(block, group, total, node_ports);
           EXPECT_NEAR(busiest_block_all_to_all(block, group, total, node_ports), b.all_to_all, 1e-9)
               << block << " " << group << " " << total << " " << node_ports;
-          EXPECT_EQ(busiest_block_ring_edges(block, group, total), b.ring_edges)
+          EXPECT_NEAR(busiest_block_ring(block, group, total, node_ports), b.ring, 1e-12)
               << block << " " << group << " " << total << " " << node_ports;
         }
       }
     }
   }
+}
+
+TEST(FabricShape, ANodeStraddlingTwoLeavesSendsUpOnlyTheNicsWhosePartnerIsAway) {
+  // 16 NICs a node on 20-port leaves (trn2 on 40-port switches at 1:1), 4-node rings: the leaf of ports 60-79 holds
+  // node 3's last 4 NICs, which wrap to node 0, and node 4's 16, which send to node 5: 20 NICs, 1.25 nodes' worth,
+  // exactly its 20 uplinks. Counting two whole edges would have halved the ring.
+  EXPECT_DOUBLE_EQ(busiest_block_ring(20, 64, 256, 16), 1.25);
+  auto c = hw::default_cluster(*hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), 16);
+  c.scale_out.nics_per_node = 16;
+  c.scale_out.radix = 40;
+  EXPECT_DOUBLE_EQ(fabric_shape(c).nodes_per_leaf, 1.25);
+  EXPECT_DOUBLE_EQ(fabric_shape(c).ring_share(4), 1.0);
 }
 
 TEST(FabricShape, ALongPatternIsBoundedByTheMostEvenSplit) {
