@@ -50,6 +50,7 @@ double power_period_s(const DesPowerTrace& spec, const hw::ClusterSpec& cluster,
 std::string encode(const des::DesRunResult& run) {
   nlohmann::json j;
   j["activities"] = run.activities;
+  j["rails_bundled"] = run.rails_bundled;
   j["makespan_s"] = run.makespan_s;
   j["peak_memory_bytes"] = run.peak_memory_bytes;
   for (const auto& r : run.jobs) {
@@ -203,8 +204,12 @@ std::vector<TrainingResult> DesEngine::run_trainings(const hw::ClusterSpec& clus
     // Peak memory stays out of the notes: it varies from run to run, and the notes are part of golden outputs.
     r.notes.push_back("des: " + units::format_count(static_cast<double>(run.at("activities").get<long long>())) +
                       " ops and flows simulated; pipeline, data-parallel and cross-node context- and "
-                      "expert-parallel traffic runs as one flow per rail on the fabric, tensor-parallel traffic is "
-                      "costed by the node model");
+                      "expert-parallel traffic runs on the fabric as " +
+                      (run.value("rails_bundled", false)
+                           ? std::string("one flow per transfer for all its rails (the same answer as a flow per "
+                                         "rail, as every transfer spreads evenly over them)")
+                           : std::string("one flow per rail")) +
+                      ", tensor-parallel traffic is costed by the node model");
     if (i == 0 && !options_.failed.empty()) r.notes.push_back(faults_note(options_));
     if (i == 0 && std::any_of(options_.slowdown.begin(), options_.slowdown.end(), [](double x) { return x != 1; })) {
       r.notes.push_back(stragglers_note(options_.slowdown));

@@ -20,6 +20,8 @@ DesJobResult job_result(const JobPlan& plan, const StageState* slots, const std:
     double expert = 0;
     double context = 0;
     double last_backward = 0;
+    double gather_wait = 0;
+    int replica = 0;  // the stage's last-finishing replica
     for (int d = 0; d < plan.dp; ++d) {
       const StageState& st = slots[static_cast<size_t>(s) * plan.dp + d];
       if (st.pipe_end_s >= pipe_end) {
@@ -28,18 +30,24 @@ DesJobResult job_result(const JobPlan& plan, const StageState* slots, const std:
         expert = st.expert_s;
         context = st.context_s;
         last_backward = st.last_backward_s;
+        gather_wait = st.gather_wait_s;
+        replica = d;
       }
     }
     const StageEnd& phase = ends[s];
     const bool has_phase = phase.dp_end_s >= 0;
-    // Buckets of the last micro-batch's backward reduce while it still runs (the last bucket cannot), and the
-    // parameter gather hides behind the next step's first forward pass: credit them as the analytical model does.
-    const double dp_window = plan.overlap_grad_reduce ? 0.9 * last_backward : 0.0;
+    // A reduction that ran after the pipeline (ZeRO 2 and 3, where the DES runs one phase per step) is credited the
+    // overlap the analytical model gives: buckets of the last micro-batch's backward reduce while it still runs. One
+    // that ran beside that backward (reduce_beside_backward) was simulated so: nothing to credit.
+    const double dp_window =
+        plan.overlap_grad_reduce && !phase.reduce_beside_backward ? 0.9 * last_backward : 0.0;
     const double dp_end = has_phase ? std::max(pipe_end, phase.dp_end_s - dp_window) : pipe_end;
-    const double gather = has_phase ? std::max(0.0, phase.gather_end_s - phase.dp_end_s) : 0.0;
-    const double gather_window = plan.overlap_param_gather ? plan.forward_s(s, 0) : 0.0;
-    const double gather_exposed = std::max(0.0, gather - gather_window);
-    const double end = dp_end + plan.optimizer_s + gather_exposed;
+    // A gather after the step (no overlap_param_gather) starts once the optimizer has updated the shard; one at the
+    // start of the step is already in the first op's wait.
+    const double gather_exposed =
+        phase.gather_at_start ? gather_wait
+                              : (has_phase ? std::max(0.0, phase.gather_end_s - phase.dp_end_s - plan.optimizer_s) : 0.0);
+    const double end = dp_end + plan.optimizer_s + (phase.gather_at_start ? 0.0 : gather_exposed);
     if (end > best_end) {
       best_end = end;
       r.step_time_s = end;
@@ -49,19 +57,23 @@ DesJobResult job_result(const JobPlan& plan, const StageState* slots, const std:
       r.dp_comm_s = dp_end - pipe_end;
       r.param_gather_s = gather_exposed;
       r.optimizer_s = plan.optimizer_s;
-      // The schedule's own idle time on this stage; waiting beyond it is the fabric's doing.
+      // The schedule's own idle time on this stage, from the stage times this replica's pipeline ran at (a
+      // straggler's slowdown included: it lengthens the bubble of every stage beside it); waiting beyond it is the
+      // fabric's doing.
       double slowest = 0;
       double sum = 0;
       for (int q = 0; q < plan.pp; ++q) {
         double per_mb = 0;
         for (int c = 0; c < plan.vs; ++c) per_mb += plan.forward_s(q, c) + plan.backward_s(q, c);
+        per_mb *= plan.stage_slowdown[static_cast<size_t>(q) * plan.dp + replica];
         slowest = std::max(slowest, per_mb);
         sum += per_mb;
       }
-      const double idle = std::max(0.0, pipe_end - r.start_s - busy - expert - context);
+      const double idle = std::max(0.0, pipe_end - r.start_s - busy - expert - context - gather_wait);
       r.bubble_s = std::min(idle, (sum - slowest) / plan.vs + plan.mb * slowest - busy);
       r.bubble_s = std::max(0.0, r.bubble_s);
-      r.pp_comm_s = idle - r.bubble_s;
+      // Below a nanosecond it is rounding between the schedule's arithmetic and the simulated clock.
+      r.pp_comm_s = idle - r.bubble_s < 1e-9 ? 0.0 : idle - r.bubble_s;
     }
   }
   return r;

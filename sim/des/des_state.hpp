@@ -24,6 +24,8 @@ struct StageState {
   double op_start_s = 0;
   double exec_end_s = 0;
   double context_s = 0;  ///< time ops waited for their context-parallel exchange after their compute
+  bool waits_gather = false;  ///< the op in flight also waits for the step's overlapped parameter gather
+  double gather_wait_s = 0;   ///< time the first op waited for that gather after its compute
   std::vector<std::uint8_t> f_arrived;  ///< by chunk x m + micro-batch
   std::vector<std::uint8_t> b_arrived;
   double busy_s = 0;
@@ -37,6 +39,12 @@ struct StageEnd {
   double dp_start_s = -1;
   double dp_end_s = -1;
   double gather_end_s = -1;
+  /// The reduction started during the last micro-batch's backward pass (overlap_grad_reduce): what it did not hide
+  /// is already in dp_end_s, no overlap window is credited.
+  bool reduce_beside_backward = false;
+  /// The parameter gather ran at the start of the step beside the first forward pass (overlap_param_gather): its
+  /// exposed part is the first op's wait (StageState::gather_wait_s).
+  bool gather_at_start = false;
 };
 
 /// One job's step from the states of its stage slots (`slots[stage x dp + replica]`) and the ends of its

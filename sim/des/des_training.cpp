@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
+#include <functional>
 #include <unordered_map>
 
 #include <sys/resource.h>
@@ -16,6 +17,7 @@
 #include "sim/des/des_power.hpp"
 #include "sim/des/des_state.hpp"
 #include "sim/des/job_plan.hpp"
+#include "sim/des/rail_bundle.hpp"
 #include "sim/des/trace_writer.hpp"
 
 namespace capsim::sim::des {
@@ -84,18 +86,57 @@ class Simulation {
     platform_ = build_platform(cluster, next, &options.checkpoint, metered ? &wattage : nullptr,
                                writes ? &checkpoints : nullptr);
     fail_cables(platform_, options.failed);
+    if (options.bundle_rails && can_bundle_rails(platform_, writes, !options.failed.empty())) {
+      bundle_rails(platform_);
+      flow_rails_ = 1;
+    } else {
+      flow_rails_ = platform_.rails();
+    }
     if (metered) meter_ = PowerMeter(platform_, cluster, jobs, plans_, options.power_period_s);
     if (writes) {
       checkpoint_ = CheckpointTraffic(platform_, options.checkpoint, std::move(checkpoints));
     }
     for (size_t j = 0; j < plans_.size(); ++j) add_stages(static_cast<int>(j));
     stage_done_.resize(plans_.size());
-    for (size_t j = 0; j < plans_.size(); ++j) stage_done_[j].assign(plans_[j].pp, 0);
+    reduce_cursor_.resize(plans_.size());
+    reduce_ready_.resize(plans_.size());
+    gather_pending_.resize(plans_.size());
+    gather_waiters_.resize(plans_.size());
+    for (size_t j = 0; j < plans_.size(); ++j) {
+      const JobPlan& plan = plans_[j];
+      stage_done_[j].assign(plan.pp, 0);
+      reduce_ready_[j].assign(plan.pp, 0);
+      gather_pending_[j].assign(plan.pp, 0);
+      gather_waiters_[j].resize(plan.pp);
+      reduce_cursor_[j].assign(plan.pp, -1);
+      // Gradients that accumulate over micro-batches are final once the last micro-batch's backward pass reaches
+      // them: with overlap_grad_reduce, Megatron-Core reduces each bucket then, beside the rest of that pass. ZeRO 2
+      // and 3 reduce every micro-batch; the DES keeps one phase after the pipeline for them.
+      if (!plan.overlap_grad_reduce || plan.zero >= 2) continue;
+      for (int st = 0; st < plan.pp; ++st) {
+        for (int i = 0; i < plan.ops_per_stage(); ++i) {
+          const Op op = plan.op(st, i);
+          if (!op.forward && op.micro_batch == plan.mb - 1) {
+            reduce_cursor_[j][st] = i;
+            break;
+          }
+        }
+      }
+    }
   }
 
   DesRunResult run() {
     sg4::Activity::on_completion_cb([this](sg4::Activity const& a) { on_complete(a); });
     checkpoint_.begin(launch_);
+    // With overlap_param_gather, the parameters the last step's optimizer updated are all-gathered beside this
+    // step's first forward pass (Megatron-Core's distributed optimizer): each stage's first op also waits for it.
+    for (size_t j = 0; j < plans_.size(); ++j) {
+      if (plans_[j].zero < 1 || !plans_[j].overlap_param_gather) continue;
+      for (int s = 0; s < plans_[j].pp; ++s) {
+        gather_pending_[j][s] = 1;
+        start_ring_phase(TaskKind::gather, static_cast<int>(j), s);
+      }
+    }
     for (size_t s = 0; s < stages_.size(); ++s) try_start(static_cast<int>(s));
     meter_.begin(tick_);
     sg4::Engine::get_instance()->run();
@@ -165,6 +206,18 @@ class Simulation {
     st.outstanding = 1;
     st.op_start_s = start;
     ++activities_;
+    if (st.cursor - 1 == 0 && gather_pending_[st.job][st.stage]) {
+      st.outstanding++;
+      st.waits_gather = true;
+      gather_waiters_[st.job][st.stage].push_back(slot);
+    }
+    if (st.cursor - 1 == reduce_cursor_[st.job][st.stage] && ++reduce_ready_[st.job][st.stage] == plan.dp) {
+      // Every replica is in its last micro-batch's backward pass: buckets reduce as its layers finish, the first a
+      // tenth of the pass in (the analytical engine hides the reduction behind 0.9 of that pass).
+      const int job = st.job;
+      const int stage = st.stage;
+      after(0.1 * duration, [this, job, stage] { start_ring_phase(TaskKind::dp, job, stage); });
+    }
     if (plan.cp_bytes_per_layer > 0) start_context_exchange(slot, op);
   }
 
@@ -222,7 +275,7 @@ class Simulation {
     for (int m = 0; m < plan.ep; ++m) ++members_on[nodes[m] = plan.node_of(plan.rank(first + m, stage, 0, 0))];
     x.first = first;
     x.inbound.resize(plan.ep);
-    for (int m = 0; m < plan.ep; ++m) x.inbound[m] = (plan.ep - members_on[nodes[m]]) * platform_.rails();
+    for (int m = 0; m < plan.ep; ++m) x.inbound[m] = (plan.ep - members_on[nodes[m]]) * flow_rails_;
     x.sent.assign(plan.ep, 0);
     x.finished.assign(plan.ep, 0);
     x.pid.assign(plan.ep, -1);
@@ -231,7 +284,7 @@ class Simulation {
   /// Starts rounds of expert exchange `pid` while fewer than kExpertRoundsInFlight rounds' worth of its flows are
   /// in flight and rounds are left.
   void fill_expert_window(int pid) {
-    while (pending_[pid].remaining < kExpertRoundsInFlight * platform_.rails() && next_expert_round(pid)) {
+    while (pending_[pid].remaining < kExpertRoundsInFlight * flow_rails_ && next_expert_round(pid)) {
     }
   }
 
@@ -298,9 +351,10 @@ class Simulation {
   }
 
   /// The flows of a transfer of `bytes` from node `src` to node `dst`: one per rail, each NIC sending its share, as
-  /// NCCL spreads inter-node traffic over the rails. Returns how many it started.
+  /// NCCL spreads inter-node traffic over the rails; one on rail 0 for them all on a bundled platform
+  /// (rail_bundle.hpp). Returns how many it started.
   int start_rail_flows(const Task& task, int src, int dst, double bytes) {
-    const int rails = platform_.rails();
+    const int rails = flow_rails_;
     const double share = bytes / rails;
     for (int r = 0; r < rails; ++r) {
       const auto [from, to] = platform_.rail_ports(src, dst, r);
@@ -376,19 +430,24 @@ class Simulation {
     if (in_flight_ == 0) meter_.finish();
   }
 
-  void finish_op(int slot, double now) {
+  /// The op in flight on `slot` is done: its compute and every flow or gather it waited for. `by_gather`: the
+  /// parameter gather was the last of them, so the wait after the compute is the gather's.
+  void finish_op(int slot, double now, bool by_gather = false) {
     StageState& st = stages_[slot];
     const JobPlan& plan = plans_[st.job];
     const Op op = plan.op(st.stage, st.cursor - 1);
     const double start = st.op_start_s;
-    st.context_s += std::max(0.0, now - st.exec_end_s);
+    (by_gather ? st.gather_wait_s : st.context_s) += std::max(0.0, now - st.exec_end_s);
+    st.waits_gather = false;
     st.busy = false;
     if (!op.forward) st.last_backward_s = now - start;
     if (st.job == 0 && st.replica == 0) trace_.compute(st.stage, op, start, now);
     send(st.job, slot, op);
     if (st.cursor >= plan.ops_per_stage()) {
       st.pipe_end_s = now;
-      if (++stage_done_[st.job][st.stage] == plan.dp) start_ring_phase(TaskKind::dp, st.job, st.stage);
+      if (++stage_done_[st.job][st.stage] == plan.dp && reduce_cursor_[st.job][st.stage] < 0) {
+        start_ring_phase(TaskKind::dp, st.job, st.stage);
+      }
     }
     try_start(slot);
   }
@@ -415,19 +474,49 @@ class Simulation {
     const JobPlan& plan = plans_[p.job];
     const double now = sg4::Engine::get_clock();
     if (p.job == 0) trace_.comm(p.dest_slot, kind == TaskKind::dp ? "gradient reduce" : "parameter gather", p.start_s, now);
-    StageEnd& end = stage_ends_[(static_cast<std::int64_t>(p.job) << 32) | p.dest_slot];
+    const int job = p.job;
+    const int stage = p.dest_slot;
+    StageEnd& end = stage_ends_[(static_cast<std::int64_t>(job) << 32) | stage];
     if (kind == TaskKind::dp) {
       end.dp_start_s = p.start_s;
       end.dp_end_s = now + plan.dp_intra_s;
-      if (plan.zero >= 1) {
-        start_ring_phase(TaskKind::gather, p.job, p.dest_slot);
+      end.reduce_beside_backward = reduce_cursor_[job][stage] >= 0;
+      if (plan.zero >= 1 && !plan.overlap_param_gather) {
+        // The distributed optimizer updates its shard, then all-gathers the parameters before the next step.
+        meter_.stage_communicating(plan, stage, false);
+        after(plan.dp_intra_s + plan.optimizer_s, [this, job, stage] { start_ring_phase(TaskKind::gather, job, stage); });
         return;
       }
-      end.gather_end_s = end.dp_end_s;
+      if (plan.zero < 1) end.gather_end_s = end.dp_end_s;
+    } else if (gather_pending_[job][stage]) {
+      end.gather_at_start = true;
+      end.gather_end_s = now + plan.gather_intra_s;
+      // Its NVLink part inside the node follows; then the stage's first ops may end.
+      after(plan.gather_intra_s, [this, job, stage] { release_gather(job, stage); });
     } else {
       end.gather_end_s = now + plan.gather_intra_s;
     }
-    meter_.stage_communicating(plan, p.dest_slot, false);
+    meter_.stage_communicating(plan, stage, false);
+  }
+
+  /// The overlapped parameter gather of `stage` is complete: the stage's first ops that finished their compute end.
+  void release_gather(int job, int stage) {
+    gather_pending_[job][stage] = 0;
+    const double now = sg4::Engine::get_clock();
+    for (int slot : gather_waiters_[job][stage]) {
+      if (--stages_[slot].outstanding == 0) finish_op(slot, now, true);
+    }
+    gather_waiters_[job][stage].clear();
+  }
+
+  /// Runs `fn` `delay_s` from now on a kernel timer, counted in flight meanwhile.
+  void after(double delay_s, std::function<void()> fn) {
+    ++in_flight_;
+    simgrid::kernel::timer::Timer::set(sg4::Engine::get_clock() + delay_s, [this, fn = std::move(fn)] {
+      --in_flight_;
+      fn();
+      if (in_flight_ == 0) meter_.finish();
+    });
   }
 
   DesRunResult finish();
@@ -439,6 +528,13 @@ class Simulation {
   DesPlatform platform_;
   std::vector<StageState> stages_;
   std::vector<std::vector<int>> stage_done_;
+  /// By job and stage: the op whose start by every replica opens the gradient reduction (-1: after the pipeline),
+  /// and how many replicas reached it.
+  std::vector<std::vector<int>> reduce_cursor_;
+  std::vector<std::vector<int>> reduce_ready_;
+  /// By job and stage: the overlapped parameter gather still running, and the slots whose first op waits for it.
+  std::vector<std::vector<std::uint8_t>> gather_pending_;
+  std::vector<std::vector<std::vector<int>>> gather_waiters_;
   std::vector<Task> tasks_;
   std::vector<sg4::ActivityPtr> alive_;
   std::vector<sg4::ActivityPtr> graveyard_;
@@ -447,6 +543,7 @@ class Simulation {
   std::unordered_map<std::int64_t, StageEnd> stage_ends_;
   std::unordered_map<std::uint64_t, ExpertExchange> exchanges_;
   TraceWriter trace_;
+  int flow_rails_ = 1;  ///< flows per transfer: the rails, or 1 on a bundled platform (rail_bundle.hpp)
   long long activities_ = 0;
   long long in_flight_ = 0;  ///< started activities whose completion is not handled yet, power samples aside
   CheckpointTraffic checkpoint_;
@@ -466,6 +563,7 @@ class Simulation {
 DesRunResult Simulation::finish() {
   DesRunResult out;
   out.activities = activities_;
+  out.rails_bundled = flow_rails_ != platform_.rails();
   for (size_t j = 0; j < plans_.size(); ++j) {
     const JobPlan& plan = plans_[j];
     std::vector<StageEnd> ends(plan.pp);
@@ -483,8 +581,25 @@ DesRunResult Simulation::finish() {
   checkpoint_.add_pair_bytes(pair_bytes_);
   const double busy_s = std::max(out.makespan_s, checkpoint_.end_s());
   out.busiest_links = busiest_links(platform_, pair_bytes_, busy_s, options_.top_links);
+  if (flow_rails_ != platform_.rails()) {
+    for (LinkLoad& l : out.busiest_links) l.name = bundled_link_name(platform_, l.name);
+  }
   for (size_t j = 0; meter_.enabled() && j < out.jobs.size(); ++j) out.jobs[j].power_trace = meter_.trace(j);
   if (!options_.trace_path.empty()) {
+    // Each stage's optimizer step, after its pipeline and its exposed gradient reduction (the first job's first
+    // replica, as the rest of the trace).
+    const JobPlan& plan = plans_.front();
+    for (int s = 0; plan.optimizer_s > 0 && s < plan.pp; ++s) {
+      const StageState& st = stages_[plan_first_slot_[0] + s * plan.dp];
+      double begin = st.pipe_end_s;
+      const auto it = stage_ends_.find(s);
+      if (it != stage_ends_.end() && it->second.dp_end_s >= 0) {
+        // As job_result() counts it: a reduction after the pipeline is credited its overlap window.
+        const bool credited = plan.overlap_grad_reduce && !it->second.reduce_beside_backward;
+        begin = std::max(begin, it->second.dp_end_s - (credited ? 0.9 * st.last_backward_s : 0.0));
+      }
+      trace_.step(s, "optimizer step", begin, begin + plan.optimizer_s);
+    }
     if (meter_.enabled()) trace_.power(out.jobs.front().power_trace);
     trace_.write(options_.trace_path, "CapSim DES: one training step");
   }

@@ -24,6 +24,9 @@ struct DesOptions {
   DesCheckpoint checkpoint;          ///< when enabled, the storage endpoints are on the fabric
   bool write_checkpoint = true;      ///< with checkpoint.enabled: every job writes one (else the storage idles)
   double power_period_s = 0;         ///< > 0: meter power with SimGrid's energy plugins at this period (des_power.hpp)
+  /// One flow per transfer for all its rails where that changes no answer (rail_bundle.hpp); false runs a flow per
+  /// rail everywhere (the tests compare the two).
+  bool bundle_rails = true;
 };
 
 /// Measured parts of one job's step on its critical (last-finishing) stage, seconds.
@@ -56,6 +59,7 @@ struct DesRunResult {
   std::vector<DesJobResult> jobs;
   std::vector<LinkLoad> busiest_links;
   long long activities = 0;  ///< ops (kernel timers) and flows (SimGrid comms) simulated
+  bool rails_bundled = false;  ///< one flow per transfer stood for all its rails (rail_bundle.hpp)
   double makespan_s = 0;
   double peak_memory_bytes = 0;  ///< peak resident memory of the simulating process
 };

@@ -15,6 +15,11 @@ void TraceWriter::compute(int stage, const Op& op, double start_s, double end_s)
   stages_ = std::max(stages_, stage + 1);
 }
 
+void TraceWriter::step(int stage, const std::string& name, double start_s, double end_s) {
+  events_.push_back({name, 2 * stage, start_s, end_s});
+  stages_ = std::max(stages_, stage + 1);
+}
+
 void TraceWriter::comm(int stage, const std::string& name, double start_s, double end_s) {
   events_.push_back({name, 2 * stage + 1, start_s, end_s});
   stages_ = std::max(stages_, stage + 1);

@@ -16,6 +16,8 @@ class TraceWriter {
  public:
   /// A forward or backward pass of `op` on `stage`, from `start_s` to `end_s`.
   void compute(int stage, const Op& op, double start_s, double end_s);
+  /// Another part of the step on `stage`'s compute track (the optimizer step).
+  void step(int stage, const std::string& name, double start_s, double end_s);
   /// A transfer or collective phase seen by `stage`.
   void comm(int stage, const std::string& name, double start_s, double end_s);
   /// The samples of `trace` as counter events ("C"): Perfetto draws one track per quantity (GPUs, network, total).
