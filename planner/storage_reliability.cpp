@@ -78,38 +78,16 @@ workloads::CheckpointLoad checkpoint_load(const sim::TrainingResult& result, con
     }
     return load;
   }
-  if (sync) {
-    load.stall_s = cost.sync_stall_s;
-    load.durable_s = cost.sync_stall_s;
-    return load;
-  }
-  // Training keeps reading its data while an asynchronous write runs: on the same tier the reads keep their share
-  // (at most half: max-min fairness between the two streams) and the write gets the rest.
+  // Training keeps reading its data while an asynchronous write runs on the same tier.
   const double tier_bw = tier.bandwidth_Bps(nodes);
-  const double reads = st.data_tier == tier.name && tier_bw > 0 ? std::min(st.data.tier_demand_Bps / tier_bw, 0.5) : 0;
-  const double bytes_s = std::max(cost.write_s - tier.startup_s(), 0.0) / (1 - reads);
-  load.stall_s = cost.async_stall_s;
-  load.durable_s = cost.async_stall_s + tier.startup_s() + bytes_s;
-  // A node-local tier keeps the write off the fabric. Otherwise each node's shards cross the links its training
-  // traffic uses (path_Bps): the write takes its rate's share of them.
-  if (tier.kind != hw::StorageKind::local_nvme && bytes_s > 0) {
-    const double node_B = st.checkpoint.per_gpu_B * std::min(gpn, std::max(st.checkpoint.writer_gpus, 1));
-    const double share = path_Bps > 0 ? node_B / bytes_s / path_Bps : 0;
-    load.contention_s = workloads::write_contention_s(bytes_s, share, exposed_scale_out_s(result), result.step_time_s);
-  }
-  return load;
-}
-
-/// Scale-out bandwidth of one node's share of the links a checkpoint write crosses, bytes/s: its NICs, or on a tree
-/// of more than one tier its part of its leaf's uplinks (oversubscribed), since the DES hangs the storage servers
-/// beyond the leaves. `radix`: ports per switch.
-double write_path_Bps(const hw::ClusterSpec& cluster, int radix) {
-  const auto& so = cluster.scale_out;
-  const double node_Bps = so.nics_per_node * so.nic_bw_Bps;
-  const double ports = static_cast<double>(cluster.nodes) * so.nics_per_node;
-  const bool tree = so.topology == "fat-tree" || so.topology == "rail-optimized";
-  const bool one_tier = so.tiers == 1 || (so.tiers <= 0 && ports <= radix);
-  return tree && !one_tier ? node_Bps / std::max(so.oversubscription, 1.0) : node_Bps;
+  workloads::WriteContext ctx;
+  ctx.read_share = st.data_tier == tier.name && tier_bw > 0 ? st.data.tier_demand_Bps / tier_bw : 0;
+  ctx.path_Bps = path_Bps;
+  ctx.node_B = st.checkpoint.per_gpu_B * std::min(gpn, std::max(st.checkpoint.writer_gpus, 1));
+  ctx.exposed_s = exposed_scale_out_s(result);
+  ctx.step_s = result.step_time_s;
+  return workloads::closed_form_load(cost, sync ? workloads::CheckpointMode::sync : workloads::CheckpointMode::async,
+                                     tier, ctx);
 }
 
 /// Throws capsim::InfeasibleError, naming the scenario's keys, when `tier` cannot hold the checkpoints the job keeps.
@@ -181,13 +159,10 @@ void add_storage_and_reliability(const Scenario& scenario, const workloads::Trai
   const auto cost = workloads::checkpoint_cost(st.checkpoint, nodes, gpn, *ckpt_tier, opts.checkpoint);
   require_retention(scenario, st, *ckpt_tier, nodes, gpn);
   const auto& so = cluster.scale_out;
-  // Same default radix as the fabric builders: 64 ports at 400 Gb/s and up, else 40.
-  const double port_Bps = so.port_bw_Bps > 0 ? so.port_bw_Bps : so.nic_bw_Bps;
-  const int radix = so.radix > 0 ? so.radix : (port_Bps >= 50e9 ? 64 : 40);
-  const auto comps = workloads::job_components(gpus, gpn, so.nics_per_node, so.tiers, radix);
+  const auto comps = workloads::job_components(gpus, gpn, so.nics_per_node, so.tiers, workloads::fabric_radix(cluster));
   bool simulated = false;
   const workloads::CheckpointLoad load =
-      checkpoint_load(result, cost, *ckpt_tier, write_path_Bps(cluster, radix), gpn, nodes, simulated);
+      checkpoint_load(result, cost, *ckpt_tier, workloads::write_path_Bps(cluster), gpn, nodes, simulated);
   // Data stalls stretch every step, so the failure-free run is longer by the same share.
   const double work_s = result.time_to_train_s / std::max(1.0 - st.data.starvation, 1e-9);
   result.reliability = workloads::evaluate_reliability(scenario.reliability, comps, result.step_time_s,

@@ -140,6 +140,71 @@ double measured_contention_s(double extra_s, double work_s, double write_s) {
   return extra_s * std::max(1.0, write_s / work_s);
 }
 
+CheckpointLoad closed_form_load(const CheckpointCost& cost, CheckpointMode mode, const hw::StorageTier& tier,
+                                const WriteContext& ctx) {
+  CheckpointLoad load;
+  if (mode == CheckpointMode::sync) {
+    load.stall_s = cost.sync_stall_s;
+    load.durable_s = cost.sync_stall_s;
+    return load;
+  }
+  // Training keeps reading its data while an asynchronous write runs: on the same tier the reads keep their share
+  // (at most half: max-min fairness between the two streams) and the write gets the rest.
+  const double reads = std::clamp(ctx.read_share, 0.0, 0.5);
+  const double bytes_s = std::max(cost.write_s - tier.startup_s(), 0.0) / (1 - reads);
+  load.stall_s = cost.async_stall_s;
+  load.durable_s = cost.async_stall_s + tier.startup_s() + bytes_s;
+  // A node-local tier keeps the write off the fabric. Otherwise each node's shards cross the links its training
+  // traffic uses (path_Bps): the write takes its rate's share of them.
+  if (tier.kind != hw::StorageKind::local_nvme && bytes_s > 0) {
+    const double share = ctx.path_Bps > 0 ? ctx.node_B / bytes_s / ctx.path_Bps : 0;
+    load.contention_s = write_contention_s(bytes_s, share, ctx.exposed_s, ctx.step_s);
+  }
+  return load;
+}
+
+int fabric_radix(const hw::ClusterSpec& cluster) {
+  const auto& so = cluster.scale_out;
+  const double port_Bps = so.port_bw_Bps > 0 ? so.port_bw_Bps : so.nic_bw_Bps;
+  return so.radix > 0 ? so.radix : (port_Bps >= 50e9 ? 64 : 40);
+}
+
+double write_path_Bps(const hw::ClusterSpec& cluster) {
+  const auto& so = cluster.scale_out;
+  const double node_Bps = so.nics_per_node * so.nic_bw_Bps;
+  const double ports = static_cast<double>(cluster.nodes) * so.nics_per_node;
+  const bool tree = so.topology == "fat-tree" || so.topology == "rail-optimized";
+  const bool one_tier = so.tiers == 1 || (so.tiers <= 0 && ports <= fabric_radix(cluster));
+  return tree && !one_tier ? node_Bps / std::max(so.oversubscription, 1.0) : node_Bps;
+}
+
+CheckpointInterval checkpoint_interval(const CheckpointLoad& load, double mtbf_s, double step_time_s,
+                                       double requested_s) {
+  const bool failures = mtbf_s > 0 && std::isfinite(mtbf_s);
+  CheckpointInterval out;
+  // Without failures and without an interval to honour, a checkpoint buys nothing: none is taken.
+  if (requested_s <= 0 && !failures) {
+    out.bound = IntervalBound::no_failures;
+    return out;
+  }
+  double tau = requested_s > 0 ? requested_s : daly_interval_s(load.cost_s(), mtbf_s);
+  out.bound = requested_s > 0 ? IntervalBound::scenario : IntervalBound::young_daly;
+  // The next checkpoint cannot start before the last is durable: its stall plus the interval must cover the time
+  // the last one takes to reach the tier.
+  const bool floored = tau < load.lag_s();
+  if (floored) {
+    tau = load.lag_s();
+    out.bound = IntervalBound::durable;
+  }
+  // Checkpoints fall on step boundaries; a floor rounds up to the step that clears it.
+  if (step_time_s > 0) {
+    const double steps = tau / step_time_s;
+    tau = std::max(1.0, floored ? std::ceil(steps - 1e-9) : std::round(steps)) * step_time_s;
+  }
+  out.interval_s = tau;
+  return out;
+}
+
 ReliabilityResult evaluate_reliability(const ReliabilitySpec& spec, const JobComponents& c, double step_time_s,
                                        double time_to_train_s, const CheckpointLoad& load, double interval_s,
                                        std::uint64_t seed) {
@@ -162,25 +227,9 @@ ReliabilityResult evaluate_reliability(const ReliabilitySpec& spec, const JobCom
   r.restart_overhead_s = spec.restart_overhead_s;
   r.requested_interval_s = interval_s;
   r.young_daly_interval_s = daly_interval_s(cost, r.mtbf_s);
-  // The next checkpoint cannot start before the last is durable: its stall plus the interval must cover the time
-  // the last one takes to reach the tier.
-  const double floor_s = lag;
-  double tau = interval_s > 0 ? interval_s : r.young_daly_interval_s;
-  r.interval_bound = interval_s > 0 ? IntervalBound::scenario
-                     : rate > 0     ? IntervalBound::young_daly
-                                    : IntervalBound::no_failures;
-  // Without failures and without an interval to honour, a checkpoint buys nothing: none is taken.
-  if (interval_s <= 0 && rate <= 0) tau = 0;
-  const bool floored = tau > 0 && tau < floor_s;
-  if (floored) {
-    tau = floor_s;
-    r.interval_bound = IntervalBound::durable;
-  }
-  // Checkpoints fall on step boundaries; a floor rounds up to the step that clears it.
-  if (step_time_s > 0 && tau > 0) {
-    const double steps = tau / step_time_s;
-    tau = std::max(1.0, floored ? std::ceil(steps - 1e-9) : std::round(steps)) * step_time_s;
-  }
+  const CheckpointInterval chosen = checkpoint_interval(load, r.mtbf_s, step_time_s, interval_s);
+  const double tau = chosen.interval_s;
+  r.interval_bound = chosen.bound;
   r.checkpoint_interval_s = tau;
   r.lost_work_s = tau > 0 ? (tau + cost) / 2 + lag : 0;
   r.goodput = expected_goodput(tau, cost, lag, spec.restart_overhead_s, rate > 0 ? r.mtbf_s : 0);

@@ -11,6 +11,9 @@
 #include <utility>
 #include <vector>
 
+#include "models/hardware/cluster.hpp"
+#include "models/workloads/checkpoint.hpp"
+
 namespace capsim::workloads {
 
 /// Unexpected-interruption rates per component, per second per component.
@@ -123,6 +126,43 @@ double write_contention_s(double write_s, double share, double exposed_s, double
 /// The same from a simulated step that wrote the checkpoint: that step's work took `extra_s` longer than the step
 /// without it (stall excluded), over `work_s` of work; a write lasting `write_s` slows write_s / work_s such steps.
 double measured_contention_s(double extra_s, double work_s, double write_s);
+
+/// Where an asynchronous checkpoint write runs beside the training: what it shares with the training's own traffic.
+struct WriteContext {
+  double read_share = 0;  ///< share of the checkpoint tier's bandwidth the training's data reads keep (0..0.5)
+  double path_Bps = 0;    ///< one node's share of the links the write crosses (write_path_Bps)
+  double node_B = 0;      ///< bytes one node writes per checkpoint
+  double exposed_s = 0;   ///< time per step the training waits on its scale-out traffic (what the write slows)
+  double step_s = 0;      ///< one step
+};
+
+/// What one checkpoint of `cost` on `tier` costs a job, closed form. Sync: the whole write is the stall and it is
+/// durable at its end. Async: the GPU-to-host copy is the stall; the write then gets the tier's bandwidth the data
+/// reads leave, and, unless the tier is node-local, slows the steps it overlaps by sharing the training's links
+/// (write_contention_s). Every command (run, plan, fleet) costs a checkpoint through this.
+CheckpointLoad closed_form_load(const CheckpointCost& cost, CheckpointMode mode, const hw::StorageTier& tier,
+                                const WriteContext& ctx);
+
+/// Ports per fabric switch: the scenario's radix, else the fabric builders' default (64 ports at 400 Gb/s and up,
+/// else 40).
+int fabric_radix(const hw::ClusterSpec& cluster);
+
+/// Scale-out bandwidth of one node's share of the links a checkpoint write crosses, bytes/s: its NICs, or on a tree
+/// of more than one tier its part of its leaf's uplinks (oversubscribed), since the storage servers hang beyond the
+/// leaves.
+double write_path_Bps(const hw::ClusterSpec& cluster);
+
+/// A checkpoint interval and the term that set it.
+struct CheckpointInterval {
+  double interval_s = 0;  ///< training time between checkpoints; 0 = none taken
+  IntervalBound bound = IntervalBound::young_daly;
+};
+
+/// The interval a job checkpoints at: `requested_s` when > 0, else Daly's optimum for `load.cost_s()` and `mtbf_s`
+/// (none when mtbf_s <= 0: no failures, no checkpoints); either way no shorter than the time the last checkpoint
+/// takes to become durable, and rounded to whole steps of `step_time_s` (up, when the floor set it).
+CheckpointInterval checkpoint_interval(const CheckpointLoad& load, double mtbf_s, double step_time_s,
+                                       double requested_s);
 
 /// Everything above for one job. `interval_s` 0 = Daly's optimum for `load`'s cost (none without failures); either
 /// way no shorter than the time a checkpoint takes to become durable, and rounded to whole steps of `step_time_s`.

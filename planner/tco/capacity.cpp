@@ -111,10 +111,10 @@ TrainingCapacity training_capacity(const Demand& d, const std::string& gpu) {
   const double bpt = s.storage.data.bytes_per_token > 0 ? s.storage.data.bytes_per_token
                                                         : (job.model.vocab > 65536 ? 4.0 : 2.0);
   t.dataset_bytes = d.tokens * bpt;
-  t.stall_s = r.reliability.checkpoint_stall_s;
-  for (const auto& tier : r.storage.tiers) {
-    if (tier.tier == r.storage.checkpoint_tier && r.storage.checkpoint_mode == "async") t.lag_s = tier.cost.write_s;
-  }
+  t.checkpoint.stall_s = r.reliability.checkpoint_stall_s;
+  t.checkpoint.contention_s = r.reliability.checkpoint_contention_s;
+  t.checkpoint.durable_s = r.reliability.checkpoint_durable_s;
+  t.requested_interval_s = r.reliability.requested_interval_s;
   t.restart_s = r.reliability.restart_overhead_s;
   t.failure_rate_per_s = r.reliability.mtbf_s > 0 ? 1 / r.reliability.mtbf_s : 0;
   t.step_time_s = r.step_time_s;
@@ -192,11 +192,10 @@ ServiceCapacity service_capacity(const Demand& d, const std::string& gpu) {
 
 double training_goodput(const TrainingCapacity& t, double failure_factor, double extra_rate_per_s) {
   const double rate = t.failure_rate_per_s * failure_factor + extra_rate_per_s;
-  if (rate <= 0) return 1;
-  const double mtbf = 1 / rate;
-  double interval = workloads::daly_interval_s(t.stall_s, mtbf);
-  if (t.step_time_s > 0) interval = std::max(t.step_time_s, std::round(interval / t.step_time_s) * t.step_time_s);
-  return workloads::expected_goodput(interval, t.stall_s, t.lag_s, t.restart_s, mtbf);
+  const double mtbf = rate > 0 ? 1 / rate : 0;
+  const double interval =
+      workloads::checkpoint_interval(t.checkpoint, mtbf, t.step_time_s, t.requested_interval_s).interval_s;
+  return workloads::expected_goodput(interval, t.checkpoint.cost_s(), t.checkpoint.lag_s(), t.restart_s, mtbf);
 }
 
 CapacityModel build_capacity(const Study& study) {

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/workloads/reliability.hpp"
 #include "planner/tco/plan_result.hpp"
 #include "planner/tco/study.hpp"
 
@@ -26,8 +27,11 @@ struct TrainingCapacity {
   double pue = 1;
   double checkpoint_bytes = 0;
   double dataset_bytes = 0;     ///< bytes read for the tokens
-  // What the goodput depends on, so that failure-rate and spot sensitivities recompute it without simulating.
-  double stall_s = 0, lag_s = 0, restart_s = 0, failure_rate_per_s = 0;
+  // What the goodput depends on, so that failure-rate and spot sensitivities recompute it without simulating: the
+  // checkpoint's cost as `capsim run` found it (stall, contention, durable time), the scenario's interval if any.
+  workloads::CheckpointLoad checkpoint;
+  double requested_interval_s = 0;  ///< the scenario's checkpoint interval; 0 = automatic
+  double restart_s = 0, failure_rate_per_s = 0;
   double step_time_s = 0;
 };
 
@@ -60,7 +64,9 @@ struct CapacityModel {
 };
 
 /// Goodput of a campaign with failures scaled by `failure_factor` and `extra_rate_per_s` more interruptions (spot
-/// reclaims), at Daly's interval for that rate.
+/// reclaims), at the interval `capsim run` would choose for that rate (workloads::checkpoint_interval: Daly's for the
+/// checkpoint's whole cost, floored by its durable time, or the scenario's). At factor 1 and no extra rate it is the
+/// run's own goodput.
 double training_goodput(const TrainingCapacity& t, double failure_factor, double extra_rate_per_s);
 
 /// Simulates what the study's options need. Throws capsim::InputError (at the demand item's JSON path) when a demand

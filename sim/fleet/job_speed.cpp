@@ -5,6 +5,7 @@
 
 #include "sim/analytical/analytical_engine.hpp"
 #include "sim/analytical/training_memory.hpp"
+#include "models/workloads/reliability.hpp"
 #include "sim/core/error.hpp"
 
 namespace capsim::fleet {
@@ -52,14 +53,18 @@ const ShapeCosts& JobSpeed::costs(std::uint32_t shape, int gpus) {
   if (auto it = costs_.find(k); it != costs_.end()) return it->second;
   const workloads::TrainingJob job = job_for(shape, gpus);
   ShapeCosts c;
-  c.step_s = step_time(job, 0);
+  hw::ClusterSpec cluster = spec_.cluster;
+  cluster.scale_out.placement_nodes_per_leaf = 0;
+  ++evaluations_;
+  const sim::StepEstimate step = sim::estimate_training_step(cluster, job);
+  c.step_s = step.step_time_s;
   c.tokens_per_step = static_cast<double>(job.parallelism.global_batch) * job.model.seq_len;
   const int gpn = spec_.cluster.gpus_per_node;
   const int nodes = (gpus + gpn - 1) / gpn;
   if (spec_.failures) {
     const auto& so = spec_.cluster.scale_out;
     const workloads::JobComponents parts =
-        workloads::job_components(gpus, gpn, so.nics_per_node, so.tiers, so.radix > 0 ? so.radix : 64);
+        workloads::job_components(gpus, gpn, so.nics_per_node, so.tiers, workloads::fabric_radix(spec_.cluster));
     const double rate = workloads::interruption_rate_per_s(spec_.failure_rates, parts);
     c.mtbf_s = rate > 0 ? 1.0 / rate : 0;
   }
@@ -68,13 +73,20 @@ const ShapeCosts& JobSpeed::costs(std::uint32_t shape, int gpus) {
                                                  job.parallelism);
     const auto cost = workloads::checkpoint_cost(size, nodes, std::min(gpus, gpn), spec_.checkpoint_tier,
                                                  spec_.checkpoint_policy);
-    c.checkpoint_stall_s =
-        spec_.checkpoint_policy.mode == workloads::CheckpointMode::sync ? cost.sync_stall_s : cost.async_stall_s;
+    // What a checkpoint costs, as `capsim run` costs it (the fleet reads no training data from the tier): the
+    // stall plus the steps the asynchronous write slows on the job's links, floored by its time to be durable.
+    workloads::WriteContext ctx;
+    ctx.path_Bps = workloads::write_path_Bps(spec_.cluster);
+    ctx.node_B = size.per_gpu_B * std::min(std::min(gpus, gpn), std::max(size.writer_gpus, 1));
+    ctx.exposed_s = step.dp_comm_s + step.pp_comm_s + step.cp_comm_s + step.ep_comm_s + step.param_gather_s +
+                    step.dp_contention_s;
+    ctx.step_s = step.step_time_s;
+    const workloads::CheckpointLoad load =
+        workloads::closed_form_load(cost, spec_.checkpoint_policy.mode, spec_.checkpoint_tier, ctx);
+    c.checkpoint_stall_s = load.cost_s();
     c.restore_s = cost.restore_s;
-    if (c.mtbf_s > 0) {
-      c.interval_s = spec_.checkpoint_policy.interval_s > 0 ? spec_.checkpoint_policy.interval_s
-                                                            : workloads::daly_interval_s(c.checkpoint_stall_s, c.mtbf_s);
-    }
+    c.interval_s =
+        workloads::checkpoint_interval(load, c.mtbf_s, c.step_s, spec_.checkpoint_policy.interval_s).interval_s;
   }
   return costs_.emplace(k, c).first->second;
 }

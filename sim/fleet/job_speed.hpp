@@ -16,9 +16,13 @@ namespace capsim::fleet {
 struct ShapeCosts {
   double step_s = 0;         ///< one step, packed
   double tokens_per_step = 0;
-  double checkpoint_stall_s = 0;  ///< training paused per checkpoint (the storage model, sync or async)
+  /// training time a checkpoint costs: its stall plus, when asynchronous, the steps its write slows
+  /// (workloads::CheckpointLoad::cost_s, as `capsim run` costs it)
+  double checkpoint_stall_s = 0;
   double restore_s = 0;           ///< reading the last checkpoint back after an interruption
-  double interval_s = 0;          ///< Daly's interval for the job's own MTBF; 0 = no checkpoints
+  /// training time between checkpoints, as `capsim run` chooses it (workloads::checkpoint_interval: Daly's for the
+  /// job's own MTBF and the checkpoint's cost, floored by its durable time, or the policy's); 0 = no checkpoints
+  double interval_s = 0;
   double mtbf_s = 0;              ///< the job's interruption MTBF from the per-component rates (failures on)
 };
 
