@@ -34,6 +34,10 @@ struct ScaleUpSpec {
   /// torus: a dimension of the slice wraps around (is a ring, not a line) when its size is a multiple of this;
   /// 0 = never
   int torus_wrap_multiple = 0;
+  /// torus whose nodes are joined by a slower ring of their own (Trn2 UltraServer: 4 instances of a 4x4 torus): one
+  /// link of that ring, one direction, bytes/s. A domain larger than a node then adds the ring of nodes as one more
+  /// torus dimension at this bandwidth; 0 = the whole domain is one torus of bw_Bps / (2 x torus_rank) links.
+  double torus_node_link_Bps = 0;
 };
 
 /// The node a GPU usually ships in; a scenario may override each field.

@@ -286,7 +286,7 @@ void EntryReader::read(const json& entry, const std::string& ptr) {
     ScaleUpSpec& s = spec_.scale_up;
     check_keys(*up, p,
                {"kind", "domain_gpus", "bandwidth", "latency", "in_network_reduction", "allreduce_busbw", "torus_rank",
-                "torus_wrap_multiple"});
+                "torus_wrap_multiple", "torus_node_link_bandwidth"});
     if (const json* kind = sourced(*up, "kind", p, "scale_up.kind", false, "\"switched\", \"mesh\" or \"torus\"")) {
       if (*kind == "switched" || *kind == "mesh" || *kind == "torus") {
         s.kind = *kind == "mesh" ? ScaleUpKind::mesh : *kind == "torus" ? ScaleUpKind::torus : ScaleUpKind::switched;
@@ -296,10 +296,15 @@ void EntryReader::read(const json& entry, const std::string& ptr) {
     }
     integer(*up, "torus_rank", p, "scale_up.torus_rank", 1, s.torus_rank, false);
     integer(*up, "torus_wrap_multiple", p, "scale_up.torus_wrap_multiple", 0, s.torus_wrap_multiple, false);
+    quantity(*up, "torus_node_link_bandwidth", p, "scale_up.torus_node_link_Bps", Dimension::bandwidth, Range::positive,
+             s.torus_node_link_Bps, false);
     if (s.kind == ScaleUpKind::torus && (s.torus_rank < 1 || s.torus_rank > 3)) {
       error(p + "/torus_rank", "a torus needs \"torus_rank\" of 1, 2 or 3, got " + std::to_string(s.torus_rank));
-    } else if (s.kind != ScaleUpKind::torus && (up->contains("torus_rank") || up->contains("torus_wrap_multiple"))) {
-      error(p + "/kind", "\"torus_rank\" and \"torus_wrap_multiple\" describe a torus; set \"kind\" to \"torus\"");
+    } else if (s.kind != ScaleUpKind::torus && (up->contains("torus_rank") || up->contains("torus_wrap_multiple") ||
+                                                 up->contains("torus_node_link_bandwidth"))) {
+      error(p + "/kind", "the torus_* figures describe a torus; set \"kind\" to \"torus\"");
+    } else if (s.torus_node_link_Bps > 0 && s.torus_rank > 2) {
+      error(p + "/torus_node_link_bandwidth", "a ring of nodes adds a dimension: the node's torus has at most 2");
     }
     integer(*up, "domain_gpus", p, "scale_up.domain_gpus", 1, s.domain_gpus);
     quantity(*up, "bandwidth", p, "scale_up.bw_Bps", Dimension::bandwidth, Range::positive, s.bw_Bps);

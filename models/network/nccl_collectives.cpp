@@ -131,6 +131,12 @@ NcclCollectives::NcclCollectives(const hw::ClusterSpec& cluster)
     torus_dims_ = torus_slice_shape(domain_gpus_, rank);
     torus_wrap_ = su.torus_wrap_multiple;
     torus_link_Bps_ = su_bw_Bps_ / (2.0 * rank);
+    if (su.torus_node_link_Bps > 0 && nodes_per_domain_ > 1 && rank < 3) {
+      // Trn2 UltraServer: each node's torus, plus the ring that joins the nodes as one more, slower dimension.
+      torus_dims_ = torus_slice_shape(gpus_per_node_, rank);
+      torus_dims_[static_cast<std::size_t>(rank)] = nodes_per_domain_;
+      torus_scale_[static_cast<std::size_t>(rank)] = su.torus_node_link_Bps / torus_link_Bps_;
+    }
   }
   su_step_s_ = su.latency_s > 0 ? su.latency_s : kDefaultNvlStep_s;
   net_step_s_ = so.latency_s > 0 ? so.latency_s : kDefaultNetStep_s;
@@ -140,8 +146,9 @@ NcclCollectives::NcclCollectives(const hw::ClusterSpec& cluster)
 
 double NcclCollectives::ring_busbw_Bps(int ranks) const {
   if (su_kind_ == hw::ScaleUpKind::torus) {
-    return torus_collective(CollectiveOp::reduce_scatter, ranks, torus_dims_, torus_wrap_).link_equivalents *
-           torus_link_Bps_ * kRingShareOfLink;
+    const TorusCollective t =
+        torus_collective(CollectiveOp::reduce_scatter, ranks, torus_dims_, torus_wrap_, torus_scale_);
+    return t.link_equivalents * torus_link_Bps_ * kRingShareOfLink;
   }
   if (su_kind_ == hw::ScaleUpKind::mesh) {
     // Each GPU reaches each peer over its own link: a collective over `ranks` GPUs drives ranks-1 of the
@@ -175,7 +182,7 @@ CollectiveEstimate NcclCollectives::intra(CollectiveOp op, double bytes, int n) 
   CollectiveEstimate best{kInf, CollectiveAlgorithm::ring, Proto::simple, 1, false};
   // A torus runs its own per-dimension rings: their bandwidth and neighbour steps (torus3d.hpp).
   const TorusCollective torus = su_kind_ == hw::ScaleUpKind::torus
-                                    ? torus_collective(op, n, torus_dims_, torus_wrap_)
+                                    ? torus_collective(op, n, torus_dims_, torus_wrap_, torus_scale_)
                                     : TorusCollective{};
   const double bus_bw =
       torus.link_equivalents > 0 ? torus.link_equivalents * torus_link_Bps_ * kRingShareOfLink : ring_busbw_Bps(n);

@@ -82,6 +82,7 @@ class NcclCollectives final : public CollectiveModel {
   std::array<int, 3> torus_dims_{1, 1, 1};  ///< torus scale-up: the slice's shape (torus3d.hpp)
   int torus_wrap_ = 0;                      ///< torus: dimensions whose size is a multiple of this wrap around
   double torus_link_Bps_ = 0;               ///< torus: one link, one direction
+  std::array<double, 3> torus_scale_{1, 1, 1};  ///< torus: each dimension's links relative to torus_link_Bps_
   FabricShape shape_;
   CollectiveCalibration calibration_;
 };

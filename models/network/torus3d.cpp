@@ -154,7 +154,8 @@ std::array<int, 3> torus_slice_shape(int chips, int rank) {
   return best;
 }
 
-TorusCollective torus_collective(CollectiveOp op, int ranks, const std::array<int, 3>& slice, int wrap_multiple) {
+TorusCollective torus_collective(CollectiveOp op, int ranks, const std::array<int, 3>& slice, int wrap_multiple,
+                                 const std::array<double, 3>& link_scale) {
   TorusCollective out;
   // The group's block: fill x, then y, then z.
   int left = std::max(1, ranks);
@@ -173,10 +174,13 @@ TorusCollective torus_collective(CollectiveOp op, int ranks, const std::array<in
     wraps[i] = wrap_multiple > 0 && g[i] == slice[i] && g[i] > 2 && g[i] % wrap_multiple == 0;
     if (g[i] > 1) spanned[static_cast<std::size_t>(k++)] = static_cast<int>(i);
   }
-  auto rings = [&](int i) { return wraps[static_cast<std::size_t>(i)] ? 2.0 : 1.0; };
+  // Link directions a dimension's rings use, in scale-1 links.
+  auto rings = [&](int i) {
+    return (wraps[static_cast<std::size_t>(i)] ? 2.0 : 1.0) * link_scale[static_cast<std::size_t>(i)];
+  };
 
   if (op == CollectiveOp::send_recv) {
-    out.link_equivalents = 1;
+    out.link_equivalents = link_scale[static_cast<std::size_t>(spanned[0])];  // the neighbour along the first dimension
     out.steps = 1;
     return out;
   }
@@ -190,7 +194,7 @@ TorusCollective torus_collective(CollectiveOp op, int ranks, const std::array<in
       const double gi = g[static_cast<std::size_t>(i)];
       const bool w = wraps[static_cast<std::size_t>(i)];
       const double mean = w ? std::floor(gi * gi / 4) / gi : (gi * gi - 1) / (3 * gi);
-      const double links = w ? 2 * n : 2 * (gi - 1) * n / gi;
+      const double links = (w ? 2 * n : 2 * (gi - 1) * n / gi) * link_scale[static_cast<std::size_t>(i)];
       worst = std::max(worst, n * mean / links);
       diameter += w ? std::floor(gi / 2) : gi - 1;
     }
@@ -199,10 +203,14 @@ TorusCollective torus_collective(CollectiveOp op, int ranks, const std::array<in
     return out;
   }
   // Reduce-scatter (all-gather mirrors it): share s starts on spanned dimension s and walks the others cyclically,
-  // shrinking by each dimension's size; on dimension i it moves (g_i - 1) / g_i of what reaches it.
+  // shrinking by each dimension's size; on dimension i it moves (g_i - 1) / g_i of what reaches it. The shares are
+  // in proportion to the links of the dimension they start on (equal on a uniform torus), so a slower dimension
+  // (a ring of nodes) starts less of the buffer.
+  double total_links = 0;
+  for (int s = 0; s < k; ++s) total_links += rings(spanned[static_cast<std::size_t>(s)]);
   std::array<double, 3> load{};
   for (int s = 0; s < k; ++s) {
-    double share = 1.0 / k;
+    double share = rings(spanned[static_cast<std::size_t>(s)]) / total_links;
     for (int t = 0; t < k; ++t) {
       const int i = spanned[static_cast<std::size_t>((s + t) % k)];
       const double gi = g[static_cast<std::size_t>(i)];

@@ -65,6 +65,10 @@ struct TorusCollective {
 /// Kumar et al., "Exploring the limits of concurrency in ML training on Google TPUs", MLSys 2021); the busiest
 /// dimension sets the time. All-to-all is routed dimension by dimension and limited by the busiest dimension's
 /// links (mean ring distance g/4 with wraparound, (g^2-1)/(3g) on a line). Send/recv crosses one link.
-TorusCollective torus_collective(CollectiveOp op, int ranks, const std::array<int, 3>& slice, int wrap_multiple);
+/// `link_scale`: each dimension's link bandwidth relative to the others' (a slower ring of nodes: Trn2 UltraServer);
+/// link_equivalents are then in units of a scale-1 link, and each share of the buffer is in proportion to the links
+/// of the dimension it starts on (a heuristic: the exact split is a small linear program).
+TorusCollective torus_collective(CollectiveOp op, int ranks, const std::array<int, 3>& slice, int wrap_multiple,
+                                 const std::array<double, 3>& link_scale = {1, 1, 1});
 
 }  // namespace capsim::net

@@ -46,6 +46,10 @@ TEST(TorusCatalog, TpuSlicesAreToriOfTheirPublishedRank) {
   EXPECT_EQ(v6e.scale_up.kind, ScaleUpKind::torus);
   EXPECT_EQ(v6e.scale_up.torus_rank, 2);
   EXPECT_EQ(v6e.scale_up.torus_wrap_multiple, 16);
+  const GpuSpec& trn2 = *GpuCatalog::builtin().find("trn2");
+  EXPECT_EQ(trn2.scale_up.kind, ScaleUpKind::torus);
+  EXPECT_EQ(trn2.scale_up.torus_rank, 2);
+  EXPECT_DOUBLE_EQ(trn2.scale_up.torus_node_link_Bps, 64e9);  // the UltraServer's ring of instances
 }
 
 }  // namespace

@@ -52,6 +52,34 @@ TEST(TorusCollective, AllToAllIsLimitedByTheRingDistance) {
   EXPECT_DOUBLE_EQ(torus_collective(CollectiveOp::send_recv, 2, {8, 8, 8}, 4).link_equivalents, 1.0);
 }
 
+TEST(TorusCollective, ASlowerDimensionSetsThePaceOfTheWholeDomain) {
+  // Trn2 UltraServer: 4x4 instances joined in a ring of 4 at half the link bandwidth. Shares 0.4, 0.4, 0.2 start on
+  // x, y and the slow ring; the slow ring is still the busiest (0.244 of the buffer per link-time): 4.04 links' worth
+  // instead of a uniform torus's 6 (an equal split would give 3).
+  const TorusCollective c = torus_collective(CollectiveOp::reduce_scatter, 64, {4, 4, 4}, 4, {1, 1, 0.5});
+  EXPECT_NEAR(c.link_equivalents, (63.0 / 64) / 0.24375, 1e-9);
+  // A group inside one instance never touches the slow ring.
+  EXPECT_NEAR(torus_collective(CollectiveOp::reduce_scatter, 16, {4, 4, 4}, 4, {1, 1, 0.5}).link_equivalents, 4.0,
+              1e-9);
+}
+
+TEST(TorusCollective, Trn2UltraServerJoinsItsInstancesOverNeuronLink) {
+  const hw::GpuSpec& trn2 = *hw::GpuCatalog::builtin().find("trn2");
+  hw::ClusterSpec instances = hw::default_cluster(trn2, 4);  // four trn2.48xlarge joined by EFA
+  hw::ClusterSpec ultra = instances;
+  ultra.scale_up.domain_gpus = 64;  // one Trn2 UltraServer
+  const NcclCollectives efa(instances);
+  const NcclCollectives neuronlink(ultra);
+  const CommGroup tp16{16, 16, 16};
+  const CommGroup all64{64, 16, 16};
+  EXPECT_EQ(neuronlink.estimate(CollectiveOp::all_gather, 1e9, all64).domains, 1);
+  EXPECT_EQ(efa.estimate(CollectiveOp::all_gather, 1e9, all64).domains, 4);
+  EXPECT_LT(neuronlink.time_s(CollectiveOp::all_gather, 1e9, all64), efa.time_s(CollectiveOp::all_gather, 1e9, all64));
+  // Inside an instance the UltraServer changes nothing.
+  EXPECT_DOUBLE_EQ(neuronlink.time_s(CollectiveOp::all_gather, 1e9, tp16),
+                   efa.time_s(CollectiveOp::all_gather, 1e9, tp16));
+}
+
 hw::ClusterSpec v5p_slice(int chips) {
   hw::ClusterSpec c = hw::default_cluster(*hw::GpuCatalog::builtin().find("tpu-v5p"), chips / 4);
   c.scale_up.domain_gpus = chips;
