@@ -14,8 +14,9 @@
 
 namespace {
 
-/// One iteration of the 405B job; `checkpoint` also writes an asynchronous checkpoint during it.
-void run_405b(benchmark::State& state, bool checkpoint) {
+/// One iteration of the 405B job; `checkpoint` also writes an asynchronous checkpoint during it; `bundle` false runs
+/// a flow per rail (rail_bundle.hpp).
+void run_405b(benchmark::State& state, bool checkpoint, bool bundle = true) {
   auto cluster = capsim::hw::default_cluster(*capsim::hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), 2048);
   capsim::workloads::TrainingJob job;
   job.name = "pretrain";
@@ -36,6 +37,7 @@ void run_405b(benchmark::State& state, bool checkpoint) {
     const std::string out = capsim::sim::des::run_in_child_process([&] {
       capsim::sim::des::DesOptions options;
       options.checkpoint.enabled = checkpoint;
+      options.bundle_rails = bundle;
       const auto r = capsim::sim::des::simulate_training_steps(cluster, {job}, options);
       return std::to_string(r.peak_memory_bytes) + " " + std::to_string(r.activities) + " " +
              std::to_string(r.jobs.front().step_time_s) + " " + std::to_string(r.jobs.front().checkpoint_write_s);
@@ -50,6 +52,9 @@ void run_405b(benchmark::State& state, bool checkpoint) {
 
 void BM_Des405BOn16kGpusOneIteration(benchmark::State& state) { run_405b(state, false); }
 BENCHMARK(BM_Des405BOn16kGpusOneIteration)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
+
+void BM_Des405BOn16kGpusOneIterationFlowPerRail(benchmark::State& state) { run_405b(state, false, false); }
+BENCHMARK(BM_Des405BOn16kGpusOneIterationFlowPerRail)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
 
 void BM_Des405BOn16kGpusOneIterationWithAsyncCheckpoint(benchmark::State& state) { run_405b(state, true); }
 BENCHMARK(BM_Des405BOn16kGpusOneIterationWithAsyncCheckpoint)
