@@ -231,7 +231,7 @@ class Simulation {
     for (int c = 0; c < plan.cp; ++c) {
       const int a = plan.node_of(plan.rank(st.replica, st.stage, c, 0));
       const int b = plan.node_of(plan.rank(st.replica, st.stage, (c + 1) % plan.cp, 0));
-      if (a == b) continue;
+      if (plan.domain_of_node(a) == plan.domain_of_node(b)) continue;
       st.outstanding += start_rail_flows({TaskKind::context, st.job, slot}, a, b, bytes);
     }
   }
@@ -248,7 +248,7 @@ class Simulation {
     const int first = plan.ep_group_first(st.replica);
     // The group's replicas are consecutive, so their nodes ascend: one node holds them all or every member has a
     // peer on another node.
-    if (plan.node_of(plan.rank(first, st.stage, 0, 0)) == plan.node_of(plan.rank(first + plan.ep - 1, st.stage, 0, 0))) {
+    if (plan.same_domain(plan.rank(first, st.stage, 0, 0), plan.rank(first + plan.ep - 1, st.stage, 0, 0))) {
       return false;
     }
     const std::uint64_t key = (static_cast<std::uint64_t>(st.job) << 56) | (static_cast<std::uint64_t>(st.stage) << 40) |
@@ -271,11 +271,13 @@ class Simulation {
   /// member on another node.
   void open_exchange(ExpertExchange& x, const JobPlan& plan, int stage, int first) const {
     std::vector<int> nodes(plan.ep);
-    std::unordered_map<int, int> members_on;
-    for (int m = 0; m < plan.ep; ++m) ++members_on[nodes[m] = plan.node_of(plan.rank(first + m, stage, 0, 0))];
+    std::unordered_map<int, int> members_on;  // scale-up domain -> members on it
+    for (int m = 0; m < plan.ep; ++m) {
+      ++members_on[plan.domain_of_node(nodes[m] = plan.node_of(plan.rank(first + m, stage, 0, 0)))];
+    }
     x.first = first;
     x.inbound.resize(plan.ep);
-    for (int m = 0; m < plan.ep; ++m) x.inbound[m] = (plan.ep - members_on[nodes[m]]) * flow_rails_;
+    for (int m = 0; m < plan.ep; ++m) x.inbound[m] = (plan.ep - members_on[plan.domain_of_node(nodes[m])]) * flow_rails_;
     x.sent.assign(plan.ep, 0);
     x.finished.assign(plan.ep, 0);
     x.pid.assign(plan.ep, -1);
@@ -298,7 +300,7 @@ class Simulation {
     while (++p.round < plan.ep) {
       const int peer = (st.replica - first + p.round) % plan.ep;
       const int dst_node = plan.node_of(plan.rank(first + peer, st.stage, 0, 0));
-      if (dst_node == src_node) continue;
+      if (plan.domain_of_node(dst_node) == plan.domain_of_node(src_node)) continue;
       p.remaining += start_rail_flows({TaskKind::expert, st.job, pid, peer}, src_node, dst_node, p.bytes);
       return true;
     }

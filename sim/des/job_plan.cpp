@@ -55,7 +55,7 @@ std::vector<NodeFlow> JobPlan::p2p_flows(int replica, int from, int to) const {
     for (int t = 0; t < tp; ++t) {
       const int src = rank(replica, from, c, t);
       const int dst = rank(replica, to, c, t);
-      if (same_node(src, dst)) continue;
+      if (same_domain(src, dst)) continue;
       auto it = std::find_if(flows.begin(), flows.end(), [&](const NodeFlow& f) {
         return f.src_node == node_of(src) && f.dst_node == node_of(dst);
       });
@@ -85,20 +85,21 @@ JobPlan make_job_plan(const hw::ClusterSpec& cluster, const workloads::TrainingJ
   plan.mb = p.micro_batches();
   plan.first_gpu = first_gpu;
   plan.gpus_per_node = cluster.gpus_per_node;
+  plan.nodes_per_domain = std::max(1, collectives.domain_gpus() / std::max(1, cluster.gpus_per_node));
   plan.zero = p.zero;
   plan.overlap_grad_reduce = job.software.overlap_grad_reduce;
   plan.overlap_param_gather = job.software.overlap_param_gather;
   plan.p2p_bytes = costs.p2p_bytes;
 
   // A pipeline send that stays inside a node rides NVLink: cost it in the sending op (node model).
-  const bool p2p_local = plan.same_node(plan.rank(0, 0, 0, 0), plan.rank(0, std::min(1, p.pp - 1), 0, 0));
+  const bool p2p_local = plan.same_domain(plan.rank(0, 0, 0, 0), plan.rank(0, std::min(1, p.pp - 1), 0, 0));
   const double local_send_s =
       (p.pp > 1 && p2p_local) ? collectives.time_s(CollectiveOp::send_recv, costs.p2p_bytes, {2, 2, 2}) : 0.0;
   // An expert-parallel group that spans nodes sends its all-to-all as flows on the fabric (below); its time then
   // comes from the simulation, not from the node model.
   plan.ep = p.ep;
   const bool ep_spans_nodes =
-      job.model.is_moe() && p.ep > 1 && !plan.same_node(plan.rank(0, 0, 0, 0), plan.rank(p.ep - 1, 0, 0, 0));
+      job.model.is_moe() && p.ep > 1 && !plan.same_domain(plan.rank(0, 0, 0, 0), plan.rank(p.ep - 1, 0, 0, 0));
   if (ep_spans_nodes) {
     const double tokens = static_cast<double>(p.micro_batch) * job.model.seq_len / p.cp;
     const double routed_bytes = tokens * job.model.top_k * job.model.hidden * 2.0;
@@ -109,7 +110,7 @@ JobPlan make_job_plan(const hw::ClusterSpec& cluster, const workloads::TrainingJ
                                                                                      : 1.0;
   }
   // Likewise a context-parallel ring that spans nodes: its KV exchange runs as flows beside the compute.
-  const bool cp_spans_nodes = p.cp > 1 && !plan.same_node(plan.rank(0, 0, 0, 0), plan.rank(0, 0, 1, 0));
+  const bool cp_spans_nodes = p.cp > 1 && !plan.same_domain(plan.rank(0, 0, 0, 0), plan.rank(0, 0, 1, 0));
   if (cp_spans_nodes) {
     const auto& m = job.model;
     const double d = m.head_dim > 0 ? m.head_dim : static_cast<double>(m.hidden) / m.heads;
@@ -155,16 +156,22 @@ JobPlan make_job_plan(const hw::ClusterSpec& cluster, const workloads::TrainingJ
   for (int s = 0; s < p.pp; ++s) {
     std::map<std::vector<int>, double> merged;  // node sequence -> GPU-level rings
     for (int t = 0; t < p.tp; ++t) {
-      std::map<int, int> members_on;  // node -> members of this (stage, t) group on it
+      std::map<int, std::vector<int>> members_in;  // scale-up domain -> nodes of this (stage, t) group's members
       for (int d = 0; d < p.dp; ++d) {
-        for (int c = 0; c < p.cp; ++c) members_on[plan.node_of(plan.rank(d, s, c, t))]++;
+        for (int c = 0; c < p.cp; ++c) {
+          const int node = plan.node_of(plan.rank(d, s, c, t));
+          members_in[plan.domain_of_node(node)].push_back(node);
+        }
       }
-      nodes_in_ring = static_cast<int>(members_on.size());
-      per_node = members_on.begin()->second;
+      nodes_in_ring = static_cast<int>(members_in.size());
+      per_node = static_cast<int>(members_in.begin()->second.size());
       if (nodes_in_ring < 2) continue;
-      std::vector<int> nodes;
-      for (const auto& entry : members_on) nodes.push_back(entry.first);
-      merged[nodes] += per_node;  // one GPU-level ring per position in the node
+      // One GPU-level ring per position in the domain, through the node that position sits on in each domain.
+      for (int i = 0; i < per_node; ++i) {
+        std::vector<int> nodes;
+        for (const auto& [domain, on] : members_in) nodes.push_back(on[std::min<size_t>(i, on.size() - 1)]);
+        merged[nodes] += 1;
+      }
     }
     for (auto& [nodes, count] : merged) plan.rings[s].push_back({nodes, count});
   }

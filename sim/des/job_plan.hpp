@@ -43,6 +43,7 @@ struct JobPlan {
   int tp = 1, cp = 1, dp = 1, pp = 1, vs = 1, mb = 1;
   int first_gpu = 0;
   int gpus_per_node = 8;
+  int nodes_per_domain = 1;  ///< nodes in one scale-up domain (NcclCollectives::domain_gpus)
   int zero = 0;
   bool overlap_grad_reduce = true;
   bool overlap_param_gather = true;
@@ -78,11 +79,14 @@ struct JobPlan {
   /// Global GPU rank of (replica d, stage s, context rank c, tensor rank t): Megatron order tp, cp, dp, pp.
   int rank(int d, int s, int c, int t) const { return first_gpu + ((s * dp + d) * cp + c) * tp + t; }
   int node_of(int rank) const { return rank / gpus_per_node; }
-  bool same_node(int a, int b) const { return node_of(a) == node_of(b); }
+  /// The scale-up domain of node `node`: one node, or the nodes one NVLink or ICI domain joins (GB200 NVL72's
+  /// trays, a TPU slice, a Trn2 UltraServer). Traffic inside it is costed by the scale-up model, not the fabric.
+  int domain_of_node(int node) const { return node / nodes_per_domain; }
+  bool same_domain(int a, int b) const { return domain_of_node(node_of(a)) == domain_of_node(node_of(b)); }
   const std::vector<NodeRing>& dp_rings(int stage) const { return rings[stage]; }
   /// The fabric flows of one pipeline transfer of `replica` from stage `from` to stage `to`: one per pair of nodes,
-  /// since the GPUs of a node send over their rails at once (rail-merged fabric). Pairs on one node ride NVLink and
-  /// are costed in the op (node model), so they are left out.
+  /// since the GPUs of a node send over their rails at once (rail-merged fabric). Pairs in one scale-up domain ride
+  /// NVLink (or ICI) and are costed in the op (node model), so they are left out.
   std::vector<NodeFlow> p2p_flows(int replica, int from, int to) const;
   /// Replicas in the expert-parallel group of `replica` (ep consecutive replicas, Megatron's layout).
   int ep_group_first(int replica) const { return replica / ep * ep; }
