@@ -154,11 +154,13 @@ CheckpointLoad closed_form_load(const CheckpointCost& cost, CheckpointMode mode,
   const double bytes_s = std::max(cost.write_s - tier.startup_s(), 0.0) / (1 - reads);
   load.stall_s = cost.async_stall_s;
   load.durable_s = cost.async_stall_s + tier.startup_s() + bytes_s;
+  load.background_s = cost.async_background_s;
+  load.contention_s = load.background_s;
   // A node-local tier keeps the write off the fabric. Otherwise each node's shards cross the links its training
   // traffic uses (path_Bps): the write takes its rate's share of them.
   if (tier.kind != hw::StorageKind::local_nvme && bytes_s > 0) {
     const double share = ctx.path_Bps > 0 ? ctx.node_B / bytes_s / ctx.path_Bps : 0;
-    load.contention_s = write_contention_s(bytes_s, share, ctx.exposed_s, ctx.step_s);
+    load.contention_s += write_contention_s(bytes_s, share, ctx.exposed_s, ctx.step_s);
   }
   return load;
 }
@@ -222,6 +224,7 @@ ReliabilityResult evaluate_reliability(const ReliabilitySpec& spec, const JobCom
   const double lag = load.lag_s();
   r.checkpoint_stall_s = load.stall_s;
   r.checkpoint_contention_s = load.contention_s;
+  r.checkpoint_background_s = load.background_s;
   r.checkpoint_cost_s = cost;
   r.checkpoint_durable_s = std::max(load.durable_s, load.stall_s);
   r.restart_overhead_s = spec.restart_overhead_s;

@@ -52,12 +52,14 @@ struct ReliabilitySpec {
 /// What one checkpoint costs a training job, seconds: the inputs of its interval.
 struct CheckpointLoad {
   double stall_s = 0;  ///< training paused per checkpoint: the whole write (sync) or the GPU-to-host copy (async)
-  /// Training time lost per checkpoint while an asynchronous write shares the fabric and the storage with the
-  /// training's own traffic (0 when sync: training is paused then).
+  /// Training time lost per checkpoint while an asynchronous save runs beside the training: its write sharing the
+  /// fabric and the storage with the training's own traffic, and the framework's background save work slowing the
+  /// trainer (`background_s`, included). 0 when sync: training is paused then.
   double contention_s = 0;
   /// From the start of a checkpoint until its last byte is durable on its tier (async: the copy, then the write).
   /// The next checkpoint cannot start before: the interval's floor.
   double durable_s = 0;
+  double background_s = 0;  ///< the framework's part of contention_s (CheckpointCost::async_background_s)
 
   /// What a checkpoint costs training: Daly's checkpoint time.
   double cost_s() const { return stall_s + contention_s; }
@@ -83,7 +85,8 @@ struct ReliabilityResult {
   std::vector<std::pair<std::string, double>> interruptions_per_day_by_cause;
   double checkpoint_interval_s = 0;  ///< training time between checkpoints
   double checkpoint_stall_s = 0;     ///< training paused per checkpoint
-  double checkpoint_contention_s = 0;  ///< training time lost per checkpoint to the write's traffic (CheckpointLoad)
+  double checkpoint_contention_s = 0;  ///< training time lost per checkpoint beside an async save (CheckpointLoad)
+  double checkpoint_background_s = 0;  ///< the framework's background save work, part of the contention
   double checkpoint_cost_s = 0;        ///< stall plus contention: Daly's checkpoint time
   double checkpoint_durable_s = 0;     ///< from a checkpoint's start to its last byte durable: the interval's floor
   double young_daly_interval_s = 0;    ///< Daly's optimum for checkpoint_cost_s alone (0 without failures)
@@ -137,9 +140,10 @@ struct WriteContext {
 };
 
 /// What one checkpoint of `cost` on `tier` costs a job, closed form. Sync: the whole write is the stall and it is
-/// durable at its end. Async: the GPU-to-host copy is the stall; the write then gets the tier's bandwidth the data
-/// reads leave, and, unless the tier is node-local, slows the steps it overlaps by sharing the training's links
-/// (write_contention_s). Every command (run, plan, fleet) costs a checkpoint through this.
+/// durable at its end. Async: the GPU-to-host copy is the stall; the framework's background save work slows the
+/// trainer (cost.async_background_s); the write then gets the tier's bandwidth the data reads leave, and, unless the
+/// tier is node-local, slows the steps it overlaps by sharing the training's links (write_contention_s). Every
+/// command (run, plan, fleet) costs a checkpoint through this.
 CheckpointLoad closed_form_load(const CheckpointCost& cost, CheckpointMode mode, const hw::StorageTier& tier,
                                 const WriteContext& ctx);
 

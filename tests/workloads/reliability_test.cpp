@@ -121,6 +121,32 @@ TEST(Reliability, NextCheckpointWaitsUntilTheLastIsDurable) {
   EXPECT_DOUBLE_EQ(kept.checkpoint_interval_s, 700.0);
 }
 
+TEST(Reliability, AnAsyncSaveCostsItsBackgroundWorkASyncOneDoesNot) {
+  CheckpointCost cost;
+  cost.write_s = cost.sync_stall_s = 2.84;
+  cost.async_stall_s = 0.0139;
+  cost.async_background_s = 31.4;
+  const hw::StorageTier tier = hw::default_parallel_fs();
+  const WriteContext off_the_fabric;  // no link shared: only the framework's work slows the trainer
+  const CheckpointLoad async = closed_form_load(cost, CheckpointMode::async, tier, off_the_fabric);
+  EXPECT_DOUBLE_EQ(async.background_s, 31.4);
+  EXPECT_DOUBLE_EQ(async.contention_s, 31.4);
+  EXPECT_DOUBLE_EQ(async.cost_s(), 31.4 + 0.0139);
+  const CheckpointLoad sync = closed_form_load(cost, CheckpointMode::sync, tier, off_the_fabric);
+  EXPECT_EQ(sync.background_s, 0);
+  EXPECT_DOUBLE_EQ(sync.cost_s(), 2.84);
+  // At the Llama 3 405B job's MTBF (3.09 h) Daly spaces checkpoints by minutes once the background work counts,
+  // by seconds on the copy alone.
+  const double mtbf = 11135, step = 7.88;
+  const CheckpointInterval with = checkpoint_interval(async, mtbf, step, 0);
+  EXPECT_EQ(with.bound, IntervalBound::young_daly);
+  EXPECT_NEAR(with.interval_s, std::round(daly_interval_s(async.cost_s(), mtbf) / step) * step, 1e-9);
+  EXPECT_GT(with.interval_s, 600);
+  CheckpointLoad copy_only = async;
+  copy_only.contention_s = copy_only.background_s = 0;
+  EXPECT_LT(checkpoint_interval(copy_only, mtbf, step, 0).interval_s, 30);
+}
+
 TEST(Reliability, NoFailuresAndNoIntervalMeansNoCheckpoints) {
   ReliabilitySpec spec;
   spec.rates = {};
@@ -251,8 +277,13 @@ TEST(ReliabilityScenario, AsyncWriteOnAnOversubscribedFabricCostsMoreThanItsStal
   };
   const auto flat = run("1");
   const auto tapered = run("4");
-  EXPECT_GT(flat.checkpoint_contention_s, 0);
-  EXPECT_GT(tapered.checkpoint_contention_s, 3 * flat.checkpoint_contention_s);
+  // The framework's background save work costs both the same; the write's share of the links does not.
+  EXPECT_GT(flat.checkpoint_background_s, 0);
+  EXPECT_DOUBLE_EQ(tapered.checkpoint_background_s, flat.checkpoint_background_s);
+  const double flat_fabric = flat.checkpoint_contention_s - flat.checkpoint_background_s;
+  const double tapered_fabric = tapered.checkpoint_contention_s - tapered.checkpoint_background_s;
+  EXPECT_GT(flat_fabric, 0);
+  EXPECT_GT(tapered_fabric, 3 * flat_fabric);
   EXPECT_DOUBLE_EQ(tapered.checkpoint_cost_s, tapered.checkpoint_stall_s + tapered.checkpoint_contention_s);
   EXPECT_GE(tapered.young_daly_interval_s, flat.young_daly_interval_s);
   EXPECT_GE(tapered.checkpoint_durable_s, tapered.checkpoint_stall_s);
