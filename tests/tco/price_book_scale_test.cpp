@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
+#include "models/hardware/gpu_catalog.hpp"
 #include "planner/tco/price_book.hpp"
 
 namespace capsim::planner::tco {
@@ -45,6 +47,27 @@ TEST(PriceBookScale, APrefixThatMatchesNothingChangesNothing) {
   EXPECT_EQ(book.scale("no-such-prefix/", PriceUnit::per_hour, 2.0), 0);
   EXPECT_EQ(book.scale("on-prem/electricity", PriceUnit::per_hour, 2.0), 0);  // wrong unit
   EXPECT_EQ(book.at("on-prem/electricity").value, PriceBook::builtin().at("on-prem/electricity").value);
+}
+
+// Issue 16: every catalog accelerator can be rented in the built-in book (`capsim search` over all of them needs an
+// on-demand price for each), and every such price says where it comes from. Meta's Grand Teton is not rented out.
+TEST(PriceBookCoverage, EveryCatalogAcceleratorHasASourcedOnDemandPrice) {
+  const PriceBook& book = PriceBook::builtin();
+  const std::vector<std::string> ids = hw::GpuCatalog::builtin().ids();
+  EXPECT_GE(ids.size(), 14u);
+  for (const std::string& gpu : ids) {
+    if (gpu == "grandteton-h100-96gb") continue;
+    const auto cheapest = book.cheapest_gpu_hour(gpu, "on-demand");
+    if (!cheapest) {
+      ADD_FAILURE() << gpu << " has no on-demand instance in the price book";
+      continue;
+    }
+    EXPECT_GT(cheapest->first, 0.0) << gpu;
+    const Price& p = cheapest->second->hourly.at("on-demand");
+    EXPECT_FALSE(p.use.source.empty()) << cheapest->second->id;
+    EXPECT_FALSE(p.use.date.empty()) << cheapest->second->id;
+    EXPECT_FALSE(p.use.quality.empty()) << cheapest->second->id;
+  }
 }
 
 }  // namespace
