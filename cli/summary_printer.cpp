@@ -249,7 +249,8 @@ void print_training(const workloads::TrainingJob& job, const sim::TrainingResult
   print_storage_and_reliability(r, scenario, out);
   out << "\n  Step breakdown\n";
   for (const auto& [part, seconds] : r.breakdown_s) {
-    if (seconds <= 0) continue;
+    // Below a nanosecond a part is the rounding of a difference (the bubble of a one-stage pipeline), not time.
+    if (seconds < 1e-9) continue;
     const double share = seconds / r.step_time_s;
     out << fmt::format("    {:<14}{:>10} {:>6}  {}\n", part, format_time(seconds), format_percent(share),
                        bar(share, 30));
