@@ -113,6 +113,8 @@ namespace {
 
 /// Blocks whose all-to-all load is enumerated one by one; longer patterns take the closed-form bound.
 constexpr long kMaxEnumeratedBlocks = 512;
+/// Likewise for rings, which every data-parallel collective asks about (the search evaluates millions).
+constexpr long kMaxEnumeratedRingBlocks = 64;
 
 /// Nodes (as ports / node_ports) of one group that a block holds, sending k(n-k)/n of a node's buffer up.
 double climb(long k_ports, long n_ports, int node_ports) {
@@ -220,8 +222,18 @@ double busiest_block_ring(long block, long group, long total, int node_ports) {
   // is short.
   group = std::min(group, total);
   const long blocks = (total + block - 1) / block;
-  const long seen = total % group == 0 ? std::min(blocks, group / std::gcd(group, block)) : blocks;
+  const long d = std::gcd(group, block);
+  const long seen = total % group == 0 ? std::min(blocks, group / d) : blocks;
   long worst = 0;
+  if (seen > kMaxEnumeratedRingBlocks && block < group && total % group == 0) {
+    // A long pattern: a group boundary falls x ports into a block, x a multiple of d (0: the block lies in one
+    // group). Exact when the cluster shows every offset, an upper bound otherwise.
+    for (long x = 0; x < block; x += d) {
+      worst = std::max(worst, ring_ports_up(0, block, x - group, x, node_ports) +
+                                  ring_ports_up(0, block, x, x + group, node_ports));
+    }
+    return static_cast<double>(worst) / node_ports;
+  }
   auto up = [&](long a) {
     const long s = a * block;
     const long e = std::min(s + block, total);

@@ -111,6 +111,9 @@ TEST(FabricShape, ALongPatternIsBoundedByTheMostEvenSplit) {
   const double bound = busiest_block_all_to_all(40, 997, total, 1);
   EXPECT_NEAR(bound, 2 * 20.0 * 977 / 997, 1e-9);
   EXPECT_NEAR(bound, brute_force(40, 997, total, 1).all_to_all, 1e-9);
+  // Rings of 128 eight-NIC nodes on 20-port leaves (A100 on 40-port switches): a 256-leaf pattern, taken offset by
+  // offset, as a port-by-port count finds it.
+  EXPECT_NEAR(busiest_block_ring(20, 1024, 8192, 8), brute_force(20, 1024, 8192, 8).ring, 1e-12);
 }
 
 TEST(FabricShape, ClassicFatTreeLeavesHoldWholeNodesRailLeavesOneNicOfMany) {
