@@ -111,10 +111,12 @@ std::vector<FabricProblem> fabric_problems(const hw::ClusterSpec& cluster) {
 
 namespace {
 
-/// Blocks whose all-to-all load is enumerated one by one; longer patterns take the closed-form bound.
-constexpr long kMaxEnumeratedBlocks = 512;
-/// Likewise for rings, which every data-parallel collective asks about (the search evaluates millions).
-constexpr long kMaxEnumeratedRingBlocks = 64;
+/// Blocks whose load is enumerated one by one; a longer pattern is taken offset by offset (the search evaluates
+/// millions of configurations, each asking about several collectives).
+constexpr long kMaxEnumeratedBlocks = 64;
+/// A pattern the cluster does not show in full (fewer blocks than its period) is enumerated up to this many blocks;
+/// beyond, the offset-by-offset bound stands.
+constexpr long kMaxPartialBlocks = 1024;
 
 /// Nodes (as ports / node_ports) of one group that a block holds, sending k(n-k)/n of a node's buffer up.
 double climb(long k_ports, long n_ports, int node_ports) {
@@ -159,7 +161,8 @@ double busiest_block_all_to_all(long block, long group, long total, int node_por
   // Block starts fall on the same offsets within a group every group / gcd blocks.
   const long d = std::gcd(group, block);
   const long seen = std::min(group / d, blocks - 1);
-  if (seen <= kMaxEnumeratedBlocks || block > group) {
+  const bool every_offset = blocks - 1 >= group / d;
+  if (seen <= kMaxEnumeratedBlocks || block > group || (!every_offset && seen <= kMaxPartialBlocks)) {
     for (long a = 0; a < seen; ++a) worst = std::max(worst, load(a));
     return worst;
   }
@@ -225,7 +228,8 @@ double busiest_block_ring(long block, long group, long total, int node_ports) {
   const long d = std::gcd(group, block);
   const long seen = total % group == 0 ? std::min(blocks, group / d) : blocks;
   long worst = 0;
-  if (seen > kMaxEnumeratedRingBlocks && block < group && total % group == 0) {
+  const bool every_offset = blocks >= group / d;
+  if (seen > kMaxEnumeratedBlocks && block < group && total % group == 0 && (every_offset || seen > kMaxPartialBlocks)) {
     // A long pattern: a group boundary falls x ports into a block, x a multiple of d (0: the block lies in one
     // group). Exact when the cluster shows every offset, an upper bound otherwise.
     for (long x = 0; x < block; x += d) {
