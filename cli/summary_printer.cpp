@@ -51,14 +51,21 @@ std::string bar(double share, int width) {
   return s;
 }
 
-/// What a checkpoint costs training, in words: its stall and the steps its write slows.
+/// What a checkpoint costs training, in words: its stall, the steps its write slows on the links, and the steps the
+/// framework's background save work slows.
 std::string checkpoint_cost_words(const workloads::ReliabilityResult& rel) {
   if (rel.checkpoint_contention_s <= 0) {
     return fmt::format("a checkpoint costs training its {} stall", format_time(rel.checkpoint_stall_s));
   }
-  return fmt::format("a checkpoint costs training {} ({} stall, {} of steps slowed by its write{})",
-                     format_time(rel.checkpoint_cost_s), format_time(rel.checkpoint_stall_s),
-                     format_time(rel.checkpoint_contention_s), rel.checkpoint_cost_simulated ? ", simulated" : "");
+  const double background = std::clamp(rel.checkpoint_background_s, 0.0, rel.checkpoint_contention_s);
+  const double links = rel.checkpoint_contention_s - background;
+  std::string parts = format_time(rel.checkpoint_stall_s) + " stall";
+  if (links > 0) {
+    parts += ", " + format_time(links) + " of steps slowed by its write" +
+             (rel.checkpoint_cost_simulated ? " (simulated)" : "");
+  }
+  if (background > 0) parts += ", " + format_time(background) + " of steps slowed by the framework's background save";
+  return fmt::format("a checkpoint costs training {} ({})", format_time(rel.checkpoint_cost_s), parts);
 }
 
 /// Why the checkpoint interval is what it is: the term that bound it, the others, and the retention behind it.
