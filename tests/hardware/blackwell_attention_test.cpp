@@ -1,0 +1,42 @@
+// Blackwell attention rates come from a measurement, not from the GEMM: on B200 the forward pass is bound by the SFU
+// exponentials and the backward by shared memory (FlashAttention-4 paper), so FlashAttention's Hopper-era share of
+// the best GEMM, scaled to Blackwell's 2.25x tensor cores, overstates it.
+#include <gtest/gtest.h>
+
+#include "models/hardware/gpu_catalog.hpp"
+
+namespace capsim::hw {
+namespace {
+
+// FlashAttention-4 on sm100, BF16, head_dim 128, causal, seq 8192 (Dao-AILab/flash-attention PR 2280):
+// forward 1,418.1 TFLOP/s, one-CTA backward 1,117.9 TFLOP/s; an upper bound for cuDNN's fused attention.
+constexpr double kFa4ForwardTflops = 1418.1;
+constexpr double kFa4BackwardTflops = 1117.9;
+// What CapSim derives for a GPU without a figure: the BF16 GEMM cap times FlashAttention-2's share of it
+// (sim/analytical/layer_costs.cpp).
+constexpr double kDerivedForwardShare = 0.84;
+constexpr double kDerivedBackwardShare = 0.72;
+
+TEST(BlackwellAttention, B200RunsAttentionNoFasterThanFlashAttention4Measures) {
+  const GpuSpec* b200 = GpuCatalog::builtin().find("b200-sxm-180gb");
+  ASSERT_NE(b200, nullptr);
+  const double peak_tflops = b200->peak(Precision::bf16) / 1e12;
+  EXPECT_NEAR(b200->attention_fwd_efficiency * peak_tflops, kFa4ForwardTflops, 2.0);
+  EXPECT_NEAR(b200->attention_bwd_efficiency * peak_tflops, kFa4BackwardTflops, 2.0);
+  // Both below what the GEMM-derived default would give: the mechanism this figure replaces.
+  const double cap = b200->gemm_efficiency_cap(Precision::bf16);
+  EXPECT_LT(b200->attention_fwd_efficiency, cap * kDerivedForwardShare);
+  EXPECT_LT(b200->attention_bwd_efficiency, cap * kDerivedBackwardShare);
+}
+
+TEST(BlackwellAttention, Gb200TakesB200sShares) {
+  const GpuSpec* b200 = GpuCatalog::builtin().find("b200-sxm-180gb");
+  const GpuSpec* gb200 = GpuCatalog::builtin().find("gb200");
+  ASSERT_NE(b200, nullptr);
+  ASSERT_NE(gb200, nullptr);
+  EXPECT_DOUBLE_EQ(gb200->attention_fwd_efficiency, b200->attention_fwd_efficiency);
+  EXPECT_DOUBLE_EQ(gb200->attention_bwd_efficiency, b200->attention_bwd_efficiency);
+}
+
+}  // namespace
+}  // namespace capsim::hw
