@@ -98,29 +98,37 @@ class Simulation {
     }
     for (size_t j = 0; j < plans_.size(); ++j) add_stages(static_cast<int>(j));
     stage_done_.resize(plans_.size());
-    reduce_cursor_.resize(plans_.size());
+    reduce_trigger_.resize(plans_.size());
     reduce_ready_.resize(plans_.size());
+    reduce_phases_.resize(plans_.size());
+    reduce_state_.resize(plans_.size());
     gather_pending_.resize(plans_.size());
     gather_waiters_.resize(plans_.size());
     for (size_t j = 0; j < plans_.size(); ++j) {
       const JobPlan& plan = plans_[j];
       stage_done_[j].assign(plan.pp, 0);
-      reduce_ready_[j].assign(plan.pp, 0);
+      reduce_ready_[j].assign(plan.pp, {});
+      reduce_phases_[j].assign(plan.pp, 0);
+      reduce_state_[j].assign(plan.pp, {});
       gather_pending_[j].assign(plan.pp, 0);
       gather_waiters_[j].resize(plan.pp);
-      reduce_cursor_[j].assign(plan.pp, -1);
-      // Gradients that accumulate over micro-batches are final once the last micro-batch's backward pass reaches
-      // them: with overlap_grad_reduce, Megatron-Core reduces each bucket then, beside the rest of that pass. ZeRO 2
-      // and 3 reduce every micro-batch; the DES keeps one phase after the pipeline for them.
-      if (!plan.overlap_grad_reduce || plan.zero >= 2) continue;
+      reduce_trigger_[j].assign(plan.pp, std::vector<int>(plan.ops_per_stage(), -1));
+      // With overlap_grad_reduce, a gradient bucket reduces as soon as the backward pass has made it final, beside
+      // the rest of that pass. Gradients that accumulate over micro-batches (ZeRO 0 and 1) are final in the last
+      // micro-batch's backward pass; sharded ones (ZeRO 2 and 3) cannot accumulate locally and are reduce-scattered
+      // in every micro-batch's (Rajbhandari et al. 2020), one phase after another on NCCL's stream.
+      if (!plan.overlap_grad_reduce) continue;
       for (int st = 0; st < plan.pp; ++st) {
+        std::vector<std::uint8_t> seen(plan.mb, 0);
+        int phases = 0;
         for (int i = 0; i < plan.ops_per_stage(); ++i) {
           const Op op = plan.op(st, i);
-          if (!op.forward && op.micro_batch == plan.mb - 1) {
-            reduce_cursor_[j][st] = i;
-            break;
-          }
+          if (op.forward || seen[op.micro_batch]) continue;
+          seen[op.micro_batch] = 1;
+          if (plan.zero >= 2 || op.micro_batch == plan.mb - 1) reduce_trigger_[j][st][i] = phases++;
         }
+        reduce_ready_[j][st].assign(phases, 0);
+        reduce_phases_[j][st] = phases;
       }
     }
   }
@@ -211,12 +219,13 @@ class Simulation {
       st.waits_gather = true;
       gather_waiters_[st.job][st.stage].push_back(slot);
     }
-    if (st.cursor - 1 == reduce_cursor_[st.job][st.stage] && ++reduce_ready_[st.job][st.stage] == plan.dp) {
-      // Every replica is in its last micro-batch's backward pass: buckets reduce as its layers finish, the first a
-      // tenth of the pass in (the analytical engine hides the reduction behind 0.9 of that pass).
+    const int trigger = reduce_trigger_[st.job][st.stage][st.cursor - 1];
+    if (trigger >= 0 && ++reduce_ready_[st.job][st.stage][trigger] == plan.dp) {
+      // Every replica is in the backward pass whose gradients this reduction carries: buckets reduce as its layers
+      // finish, the first a tenth of the pass in (the analytical engine hides the reduction behind 0.9 of it).
       const int job = st.job;
       const int stage = st.stage;
-      after(0.1 * duration, [this, job, stage] { start_ring_phase(TaskKind::dp, job, stage); });
+      after(0.1 * duration, [this, job, stage] { queue_reduce(job, stage); });
     }
     if (plan.cp_bytes_per_layer > 0) start_context_exchange(slot, op);
   }
@@ -447,7 +456,7 @@ class Simulation {
     send(st.job, slot, op);
     if (st.cursor >= plan.ops_per_stage()) {
       st.pipe_end_s = now;
-      if (++stage_done_[st.job][st.stage] == plan.dp && reduce_cursor_[st.job][st.stage] < 0) {
+      if (++stage_done_[st.job][st.stage] == plan.dp && reduce_phases_[st.job][st.stage] == 0) {
         start_ring_phase(TaskKind::dp, st.job, st.stage);
       }
     }
@@ -480,9 +489,22 @@ class Simulation {
     const int stage = p.dest_slot;
     StageEnd& end = stage_ends_[(static_cast<std::int64_t>(job) << 32) | stage];
     if (kind == TaskKind::dp) {
+      ReduceState& reduces = reduce_state_[job][stage];
+      if (++reduces.done < reduce_phases_[job][stage]) {
+        // Its NVLink legs inside the node follow; then the stage's next reduction may start.
+        after(plan.dp_intra_s, [this, job, stage] {
+          ReduceState& r = reduce_state_[job][stage];
+          r.busy = false;
+          if (r.waiting > 0) {
+            --r.waiting;
+            queue_reduce(job, stage);
+          }
+        });
+        return;
+      }
       end.dp_start_s = p.start_s;
       end.dp_end_s = now + plan.dp_intra_s;
-      end.reduce_beside_backward = reduce_cursor_[job][stage] >= 0;
+      end.reduce_beside_backward = reduce_phases_[job][stage] > 0;
       if (plan.zero >= 1 && !plan.overlap_param_gather) {
         // The distributed optimizer updates its shard, then all-gathers the parameters before the next step.
         meter_.stage_communicating(plan, stage, false);
@@ -499,6 +521,17 @@ class Simulation {
       end.gather_end_s = now + plan.gather_intra_s;
     }
     meter_.stage_communicating(plan, stage, false);
+  }
+
+  /// A gradient reduction of `stage` is due: it starts unless one is running, which NCCL finishes first.
+  void queue_reduce(int job, int stage) {
+    ReduceState& r = reduce_state_[job][stage];
+    if (r.busy) {
+      ++r.waiting;
+      return;
+    }
+    r.busy = true;
+    start_ring_phase(TaskKind::dp, job, stage);
   }
 
   /// The overlapped parameter gather of `stage` is complete: the stage's first ops that finished their compute end.
@@ -530,10 +563,18 @@ class Simulation {
   DesPlatform platform_;
   std::vector<StageState> stages_;
   std::vector<std::vector<int>> stage_done_;
-  /// By job and stage: the op whose start by every replica opens the gradient reduction (-1: after the pipeline),
-  /// and how many replicas reached it.
-  std::vector<std::vector<int>> reduce_cursor_;
-  std::vector<std::vector<int>> reduce_ready_;
+  /// Gradient reductions beside the backward pass (overlap_grad_reduce), by job and stage: by op, the reduction
+  /// (0, 1, ...) that op's start opens once every replica has started it, else -1; how many replicas reached each;
+  /// how many there are (0: one after the pipeline); and the one in flight.
+  struct ReduceState {
+    int done = 0;
+    int waiting = 0;
+    bool busy = false;
+  };
+  std::vector<std::vector<std::vector<int>>> reduce_trigger_;
+  std::vector<std::vector<std::vector<int>>> reduce_ready_;
+  std::vector<std::vector<int>> reduce_phases_;
+  std::vector<std::vector<ReduceState>> reduce_state_;
   /// By job and stage: the overlapped parameter gather still running, and the slots whose first op waits for it.
   std::vector<std::vector<std::uint8_t>> gather_pending_;
   std::vector<std::vector<std::vector<int>>> gather_waiters_;

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -113,6 +115,25 @@ TEST(DesTrace, AStragglerLengthensTheBubbleNotPipelineCommunication) {
   std::printf("clean: bubble %.4f pp %.4f; straggler: bubble %.4f pp %.4f (step %.4f -> %.4f s)\n", clean.job.bubble_s,
               clean.job.pp_comm_s, slow.job.bubble_s, slow.job.pp_comm_s, clean.job.step_time_s,
               slow.job.step_time_s);
+}
+
+TEST(DesTrace, ShardedGradientsReduceEveryMicroBatchOneAfterAnother) {
+  // ZeRO 2 cannot accumulate gradients locally: each micro-batch's are reduce-scattered beside its backward pass,
+  // one reduction after another on NCCL's stream.
+  workloads::TrainingJob job = job_70b();
+  job.parallelism.zero = 2;
+  const Traced t = run(job);
+  std::vector<std::pair<double, double>> reduces;
+  double last = 0;
+  for (const auto& e : t.events) {
+    if (!e.contains("dur")) continue;
+    last = std::max(last, end_of(e));
+    if (e["tid"] == 1 && e["name"] == "gradient reduce") reduces.emplace_back(start_of(e), end_of(e));
+  }
+  std::sort(reduces.begin(), reduces.end());
+  ASSERT_EQ(reduces.size(), 8u);  // global batch 16 over DP 2: 8 micro-batches
+  for (size_t i = 1; i < reduces.size(); ++i) EXPECT_GE(reduces[i].first, reduces[i - 1].second);
+  EXPECT_NEAR(last, t.job.step_time_s, 1e-6 * t.job.step_time_s);
 }
 
 }  // namespace
