@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <unordered_map>
 
 #include "models/network/fat_tree.hpp"
 #include "models/network/multi_plane.hpp"
@@ -216,11 +217,38 @@ long ring_ports_up(long s, long e, long g0, long g1, int node_ports) {
   return ahead + wrapping - wrap_inside;
 }
 
+/// What busiest_block_ring() counts port by port (a node straddles blocks).
+double busiest_block_ring_by_ports(long block, long group, long total, int node_ports);
+
 }  // namespace
 
 double busiest_block_ring(long block, long group, long total, int node_ports) {
   if (block <= 0 || group <= 0 || total <= block || node_ports <= 0) return 0.0;
   if (block % node_ports == 0) return ring_edges(block, group, total);
+  // Counting port by port walks up to every offset of the pattern: a design-space search asks for the same few
+  // (block, group) pairs millions of times, so each thread keeps the answers (a pure function of its arguments).
+  struct Key {
+    long block, group, total;
+    int node_ports;
+    bool operator==(const Key&) const = default;
+  };
+  struct Hash {
+    std::size_t operator()(const Key& k) const {
+      std::size_t h = std::hash<long>{}(k.block);
+      for (long v : {k.group, k.total, static_cast<long>(k.node_ports)}) h = h * 1000003u ^ std::hash<long>{}(v);
+      return h;
+    }
+  };
+  thread_local std::unordered_map<Key, double, Hash> memo;
+  const Key key{block, group, total, node_ports};
+  if (const auto it = memo.find(key); it != memo.end()) return it->second;
+  if (memo.size() >= 4096) memo.clear();  // bounded: a search over many cluster sizes cycles through few keys each
+  return memo[key] = busiest_block_ring_by_ports(block, group, total, node_ports);
+}
+
+namespace {
+
+double busiest_block_ring_by_ports(long block, long group, long total, int node_ports) {
   // A node straddles blocks: count port by port; the pattern repeats every group / gcd blocks unless the last group
   // is short.
   group = std::min(group, total);
@@ -252,6 +280,8 @@ double busiest_block_ring(long block, long group, long total, int node_ports) {
   worst = std::max(worst, up(blocks - 1));
   return static_cast<double>(worst) / node_ports;
 }
+
+}  // namespace
 
 double FabricShape::ring_share(int n) const {
   if (torus || n <= 1) return 1.0;
