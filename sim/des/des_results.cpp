@@ -8,6 +8,15 @@ namespace capsim::sim::des {
 
 namespace sg4 = simgrid::s4u;
 
+double reduction_end_s(const JobPlan& plan, const StageEnd& phase, double pipe_end_s, double last_backward_s) {
+  if (phase.dp_end_s < 0) return pipe_end_s;
+  // A reduction that ran after the pipeline is credited the overlap the analytical model gives: buckets of the last
+  // micro-batch's backward reduce while it still runs. One that ran beside the backward (reduce_beside_backward)
+  // was simulated so: nothing to credit.
+  const double window = plan.overlap_grad_reduce && !phase.reduce_beside_backward ? 0.9 * last_backward_s : 0.0;
+  return std::max(pipe_end_s, phase.dp_end_s - window);
+}
+
 DesJobResult job_result(const JobPlan& plan, const StageState* slots, const std::vector<StageEnd>& ends,
                         double start_s) {
   DesJobResult r;
@@ -36,12 +45,7 @@ DesJobResult job_result(const JobPlan& plan, const StageState* slots, const std:
     }
     const StageEnd& phase = ends[s];
     const bool has_phase = phase.dp_end_s >= 0;
-    // A reduction that ran after the pipeline (ZeRO 2 and 3, where the DES runs one phase per step) is credited the
-    // overlap the analytical model gives: buckets of the last micro-batch's backward reduce while it still runs. One
-    // that ran beside that backward (reduce_beside_backward) was simulated so: nothing to credit.
-    const double dp_window =
-        plan.overlap_grad_reduce && !phase.reduce_beside_backward ? 0.9 * last_backward : 0.0;
-    const double dp_end = has_phase ? std::max(pipe_end, phase.dp_end_s - dp_window) : pipe_end;
+    const double dp_end = reduction_end_s(plan, phase, pipe_end, last_backward);
     // A gather after the step (no overlap_param_gather) starts once the optimizer has updated the shard; one at the
     // start of the step is already in the first op's wait.
     const double gather_exposed =

@@ -47,6 +47,10 @@ struct StageEnd {
   bool gather_at_start = false;
 };
 
+/// When the step counts stage `phase`'s gradient reduction as ended, after its pipeline ended at `pipe_end_s` with
+/// a last backward op of `last_backward_s`: the pipeline's end when it exposed none.
+double reduction_end_s(const JobPlan& plan, const StageEnd& phase, double pipe_end_s, double last_backward_s);
+
 /// One job's step from the states of its stage slots (`slots[stage x dp + replica]`) and the ends of its
 /// data-parallel phases (`ends[stage]`): the critical stage's busy, idle and exposed communication time. The job's
 /// compute started at `start_s` (a checkpoint stall): the step time includes it, the idle parts do not.

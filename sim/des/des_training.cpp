@@ -634,13 +634,9 @@ DesRunResult Simulation::finish() {
     const JobPlan& plan = plans_.front();
     for (int s = 0; plan.optimizer_s > 0 && s < plan.pp; ++s) {
       const StageState& st = stages_[plan_first_slot_[0] + s * plan.dp];
-      double begin = st.pipe_end_s;
       const auto it = stage_ends_.find(s);
-      if (it != stage_ends_.end() && it->second.dp_end_s >= 0) {
-        // As job_result() counts it: a reduction after the pipeline is credited its overlap window.
-        const bool credited = plan.overlap_grad_reduce && !it->second.reduce_beside_backward;
-        begin = std::max(begin, it->second.dp_end_s - (credited ? 0.9 * st.last_backward_s : 0.0));
-      }
+      const double begin = reduction_end_s(plan, it != stage_ends_.end() ? it->second : StageEnd{}, st.pipe_end_s,
+                                           st.last_backward_s);
       trace_.step(s, "optimizer step", begin, begin + plan.optimizer_s);
     }
     if (meter_.enabled()) trace_.power(out.jobs.front().power_trace);

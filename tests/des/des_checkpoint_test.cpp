@@ -2,6 +2,8 @@
 // training flows (sim/des/des_checkpoint.hpp).
 #include <gtest/gtest.h>
 
+#include "tests/des/breakdown_part.hpp"
+
 #include <string>
 #include <vector>
 
@@ -22,12 +24,7 @@ hw::ClusterSpec h100(int nodes) {
   return c;
 }
 
-double part(const TrainingResult& r, const std::string& name) {
-  for (const auto& [k, v] : r.breakdown_s) {
-    if (k == name) return v;
-  }
-  return 0;
-}
+using testing::part;
 
 /// A parallel file system of `servers` x `per_server_Bps`, no aggregate ceiling; `client_Bps` per node (0 = none).
 hw::StorageTier pfs(int servers, double per_server_Bps, double client_Bps) {

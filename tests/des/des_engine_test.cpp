@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/des/breakdown_part.hpp"
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -22,12 +24,7 @@ using capsim::sim::des::testing::moe_job;
 namespace capsim::sim {
 namespace {
 
-double part(const TrainingResult& r, const std::string& name) {
-  for (const auto& [k, v] : r.breakdown_s) {
-    if (k == name) return v;
-  }
-  return 0;
-}
+using testing::part;
 
 hw::ClusterSpec h100_cluster(int nodes) {
   return hw::default_cluster(*hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), nodes);

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/des/breakdown_part.hpp"
+
 #include <cstdio>
 #include <string>
 
@@ -14,12 +16,7 @@
 namespace capsim::sim {
 namespace {
 
-double part(const TrainingResult& r, const std::string& name) {
-  for (const auto& [k, v] : r.breakdown_s) {
-    if (k == name) return v;
-  }
-  return 0;
-}
+using testing::part;
 
 /// 32 DGX H100 nodes (8 NICs of 400 Gb/s each) under 64-port switches.
 hw::ClusterSpec cluster(const std::string& topology, double oversubscription) {
