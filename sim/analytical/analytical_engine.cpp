@@ -121,31 +121,19 @@ StepEstimate estimate_training_step(const hw::ClusterSpec& cluster, const worklo
       t += collectives.time_s(reduce, params.expert * grad_bytes, group_of(expert_replicas, p.tp * p.cp * p.ep, gpn));
     }
     const double backward_s = split.layers_on(0) * (layer.backward.total_s() + layer.recompute.total_s());
-    double hidden_s = 0;  // data-parallel collective time that runs beside compute
-    if (job.software.overlap_grad_reduce) hidden_s += (p.zero >= 2 ? mb : 1) * std::min(t, 0.9 * backward_s);
-    if (p.zero >= 2) {
-      // Sharded gradients cannot accumulate locally: every micro-batch reduce-scatters its gradients, overlapped
-      // with that micro-batch's backward pass (ZeRO stage 2, Rajbhandari et al. 2020).
-      e.dp_comm_s = job.software.overlap_grad_reduce ? mb * std::max(0.0, t - 0.9 * backward_s) : mb * t;
-    } else {
-      // Gradients accumulate locally; buckets reduce while the last micro-batch's backward still runs on earlier
-      // layers, and the last bucket cannot hide.
-      e.dp_comm_s = std::max(0.0, t - (job.software.overlap_grad_reduce ? 0.9 * backward_s : 0.0));
-    }
-    if (p.zero >= 1) {
-      const double ag = collectives.time_s(CollectiveOp::all_gather, params.total() * 2.0, dense_group);
-      const double forward_s = split.layers_on(0) * layer.forward.total_s();
-      if (p.zero >= 3) {
-        // ZeRO-3 keeps only shards: it gathers the weights before every forward and every backward pass of every
-        // micro-batch, the prefetch hiding them behind that pass's compute. The optimizer updates the shards in
-        // place, so nothing is gathered after the step (FSDP2's fully_shard; DeepSpeed ZeRO-3).
-        e.param_gather_s = mb * (std::max(0.0, ag - forward_s) + std::max(0.0, ag - backward_s));
-        hidden_s += mb * (std::min(ag, forward_s) + std::min(ag, backward_s));
-      } else {
-        // Updated bf16 parameters are all-gathered back after the step, hidden behind the next forward pass.
-        e.param_gather_s = std::max(0.0, ag - (job.software.overlap_param_gather ? forward_s : 0.0));
-        if (job.software.overlap_param_gather) hidden_s += std::min(ag, forward_s);
-      }
+    const double forward_s = split.layers_on(0) * layer.forward.total_s();
+    const double ag = p.zero >= 1 ? collectives.time_s(CollectiveOp::all_gather, params.total() * 2.0, dense_group) : 0.0;
+    const DataParallelOverlap o =
+        data_parallel_overlap(p.zero, mb, forward_s, backward_s, t, ag, job.software.overlap_grad_reduce);
+    e.dp_comm_s = o.reduce_exposed_s;
+    e.param_gather_s = o.gather_exposed_s;
+    double hidden_s = o.hidden_s;  // data-parallel collective time that runs beside compute
+    if (p.zero == 1 || p.zero == 2) {
+      // The distributed optimizer all-gathers the updated bf16 parameters after the step, hidden behind the next
+      // forward pass. ZeRO-3 updates its shards in place and gathers nothing after the step (FSDP2's fully_shard;
+      // DeepSpeed ZeRO-3): its gathers are in data_parallel_overlap().
+      e.param_gather_s = std::max(0.0, ag - (job.software.overlap_param_gather ? forward_s : 0.0));
+      if (job.software.overlap_param_gather) hidden_s += std::min(ag, forward_s);
     }
     // A hidden collective is not free: its NCCL kernel holds SMs the GEMMs beside it lose. "If you are on DGX with 8
     // NICs and a top speed of 190 GB/s, then it would use 16 SMs", and "NCCL CTAs won't share an SM with compute

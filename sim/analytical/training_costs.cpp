@@ -49,6 +49,38 @@ TrainingCosts training_costs(const hw::ClusterSpec& cluster, const workloads::Tr
   return c;
 }
 
+DataParallelOverlap data_parallel_overlap(int zero, int micro_batches, double forward_s, double backward_s,
+                                          double reduce_s, double gather_s, bool overlap) {
+  DataParallelOverlap o;
+  const double mb = std::max(1, micro_batches);
+  const double gather = zero >= 3 ? gather_s : 0.0;
+  const double total = zero >= 2 ? mb * (reduce_s + 2.0 * gather) : reduce_s;
+  // Gathers gate their passes: a stall per pass whose gather outlasts it, in every micro-batch. The prefetch does
+  // not depend on `overlap`.
+  const double stalls = std::max(0.0, gather - forward_s) + std::max(0.0, gather - backward_s);
+  if (!overlap) {
+    o.reduce_exposed_s = zero >= 2 ? mb * reduce_s : reduce_s;
+    o.gather_exposed_s = mb * stalls;
+    o.hidden_s = std::max(0.0, total - o.reduce_exposed_s - o.gather_exposed_s);
+    return o;
+  }
+  const double cycle_s = forward_s + backward_s;
+  const double last_hide_s = 0.9 * backward_s;
+  if (zero >= 2) {
+    // A cycle carries its gathers and its reduction; it lengthens by the stalls or by what the links cannot fit.
+    const double cycle_excess = std::max(stalls, reduce_s + 2.0 * gather - cycle_s);
+    // The last cycle has no next micro-batch to spill into: its backward gather and reduction share 0.9 of its pass.
+    const double last_excess = std::max(0.0, gather - forward_s) + std::max(0.0, gather + reduce_s - last_hide_s);
+    const double exposed = (mb - 1.0) * cycle_excess + last_excess;
+    o.gather_exposed_s = std::min(exposed, mb * stalls);
+    o.reduce_exposed_s = exposed - o.gather_exposed_s;
+  } else {
+    o.reduce_exposed_s = std::max(0.0, reduce_s - last_hide_s);
+  }
+  o.hidden_s = std::max(0.0, total - o.reduce_exposed_s - o.gather_exposed_s);
+  return o;
+}
+
 double optimizer_time_s(const workloads::TrainingJob& job, double parameters_on_gpu, const hw::GemmModel& gemm) {
   const auto& p = job.parallelism;
   const double grad_bytes = hw::bytes_per_element(job.software.grad_reduce);
