@@ -284,7 +284,15 @@ double busiest_block_ring_by_ports(long block, long group, long total, int node_
 }  // namespace
 
 double FabricShape::ring_share(int n) const {
-  if (torus || n <= 1) return 1.0;
+  if (n <= 1) return 1.0;
+  if (torus) {
+    // Every dimension the group spans runs its rings at once (torus3d.hpp); a dimension the group fills wraps. A
+    // group of consecutive nodes fills a block of the torus when its size is one; otherwise NCCL's ring over the
+    // nodes moves each edge's share over one cable direction at a time.
+    const TorusCollective t = torus_collective(CollectiveOp::reduce_scatter, n, torus_dims, 1);
+    const bool block = static_cast<long>(t.group[0]) * t.group[1] * t.group[2] == n;
+    return (block ? t.link_equivalents : 1.0) * torus_cable_share;
+  }
   const long total = static_cast<long>(nodes) * node_ports;
   const long group = static_cast<long>(n) * node_ports;
   // A ring over consecutive nodes leaves a leaf once per channel for every group partly on it, against uplinks
@@ -301,6 +309,14 @@ double FabricShape::ring_share(int n) const {
     }
   }
   return share;
+}
+
+double FabricShape::ring_steps(CollectiveOp op, int n) const {
+  if (n <= 1) return 0;
+  const double ring = op == CollectiveOp::all_reduce ? 2.0 * (n - 1) : n - 1.0;
+  if (!torus) return ring;
+  const TorusCollective t = torus_collective(op, n, torus_dims, 1);
+  return static_cast<long>(t.group[0]) * t.group[1] * t.group[2] == n ? t.steps : ring;
 }
 
 double FabricShape::tree_share(int n) const {
@@ -353,6 +369,8 @@ FabricShape fabric_shape(const hw::ClusterSpec& cluster) {
     const TorusOptions t = torus_options(cluster);
     const int widest = std::max({t.dims[0], t.dims[1], t.dims[2], 1});
     s.torus_bisection_Bps = widest <= 1 ? 0 : static_cast<double>(s.nodes) / widest * (widest > 2 ? 2 : 1) * t.link_bw_Bps;
+    s.torus_dims = t.dims;
+    s.torus_cable_share = t.link_bw_Bps / std::max(1.0, so.nics_per_node * so.nic_bw_Bps);
     return s;
   }
   const ClosOptions o = clos_options(cluster);

@@ -3,6 +3,7 @@
 /// From a cluster's scale-out description to its topology: the graph (for counts, routes and the DES), the cheap
 /// shape the collective model reads (no graph), and the problems that make a fabric unbuildable.
 
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -65,10 +66,20 @@ struct FabricShape {
   int node_ports = 1;  ///< NIC ports of one node on one leaf: its NICs in a plane, or one per rail when rail-optimized
   bool torus = false;
   double torus_bisection_Bps = 0;  ///< whole torus, one direction
+  std::array<int, 3> torus_dims{1, 1, 1};  ///< torus: nodes along x, y, z
+  double torus_cable_share = 0;  ///< torus: one cable direction's line rate over a node's summed NIC line rate
   int nodes = 1;
   /// Share of a node's NIC bandwidth that rings over groups of `nodes` consecutive nodes keep: the busiest leaf's
-  /// uplinks carry a ring edge for every group partly on it.
+  /// uplinks carry a ring edge for every group partly on it. On a torus, the group's own collective: the
+  /// multi-dimensional bidirectional rings of torus_collective() when its nodes fill a block of the torus, else one
+  /// ring over the nodes (one cable direction per edge); either can exceed 1 when the cables outrun the NICs.
   double ring_share(int nodes) const;
+  /// Neighbour steps in sequence of a ring-type collective `op` over `nodes` consecutive nodes (its latency term):
+  /// a ring's n-1 (twice for all-reduce); on a torus block, the per-dimension rings' (torus_collective()).
+  double ring_steps(CollectiveOp op, int nodes) const;
+  /// Share of a node's NIC bandwidth that a transfer to one other node keeps: 1 through switches, one cable
+  /// direction on a torus (dimension-order routing takes a single path).
+  double send_share() const { return torus ? torus_cable_share : 1.0; }
   /// Share of a node's NIC bandwidth that binary trees over groups of `nodes` consecutive nodes keep: their upper
   /// levels, the part above one leaf, all climb, and the busiest leaf carries an edge for every group partly on it.
   double tree_share(int nodes) const;

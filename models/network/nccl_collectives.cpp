@@ -228,7 +228,9 @@ CollectiveEstimate NcclCollectives::inter(CollectiveOp op, double bytes, const P
   if (op == CollectiveOp::send_recv) {
     CollectiveEstimate best{kInf, CollectiveAlgorithm::direct, Proto::simple, p.domains, false};
     for (Proto q : kProtocols) {
-      keep_fastest(best, kRingBase_us[idx(q)] * 1e-6 + net_step(q) + bytes / proto_bw(q, p.nic_per_rank_Bps),
+      keep_fastest(best,
+                   kRingBase_us[idx(q)] * 1e-6 + net_step(q) +
+                       bytes / proto_bw(q, p.nic_per_rank_Bps * shape_.send_share()),
                    CollectiveAlgorithm::direct, q);
     }
     return best;
@@ -244,13 +246,15 @@ CollectiveEstimate NcclCollectives::inter(CollectiveOp op, double bytes, const P
                               false};
   }
   CollectiveEstimate best{kInf, CollectiveAlgorithm::ring, Proto::simple, p.domains, false};
-  const double steps = ring_steps(op, n);
-  const double inter_steps = ring_steps(op, p.domains);
+  const double intra_steps = ring_steps(op, n) - ring_steps(op, p.domains);
+  const double inter_steps = shape_.ring_steps(op, p.domains);
   for (Proto q : kProtocols) {
-    const double lat = kRingBase_us[idx(q)] * 1e-6 + (steps - inter_steps) * su_step(q) + inter_steps * net_step(q);
+    const double lat = kRingBase_us[idx(q)] * 1e-6 + intra_steps * su_step(q) + inter_steps * net_step(q);
     keep_fastest(best, lat + bus_factor(op, n) * bytes / proto_bw(q, bw), CollectiveAlgorithm::ring, q);
   }
-  if (op == CollectiveOp::all_reduce) {
+  // A switchless torus has no trees to build over switches and no switch to reduce in: its collectives are the
+  // per-dimension rings above.
+  if (op == CollectiveOp::all_reduce && !shape_.torus) {
     const double tree_bw = std::min(nvlink_bus, r * p.nic_per_rank_Bps * shape_.tree_share(p.nodes));
     const CollectiveEstimate other = inter_all_reduce(bytes, p, tree_bw);
     if (other.time_s < best.time_s) best = other;

@@ -218,6 +218,8 @@ TorusCollective torus_collective(CollectiveOp op, int ranks, const std::array<in
       share /= gi;
     }
   }
+  out.load = load;
+  out.wraps = wraps;
   double worst = 0;
   double steps = 0;
   for (int s = 0; s < k; ++s) {

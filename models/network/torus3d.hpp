@@ -54,6 +54,12 @@ struct TorusCollective {
   double link_equivalents = 0;
   double steps = 0;  ///< neighbour steps in sequence (the latency term)
   std::array<int, 3> group{1, 1, 1};  ///< the block of the slice the group occupies
+  /// Reduce-scatter, all-gather and all-reduce: the share of a rank's buffer that it sends along each dimension,
+  /// all that dimension's rings together (an all-reduce sends it twice: reduce-scatter, then all-gather).
+  std::array<double, 3> load{0, 0, 0};
+  /// Whether each dimension of the group wraps around (two rings, one per direction) or is a line (one ring folded
+  /// onto it, both directions of each cable).
+  std::array<bool, 3> wraps{false, false, false};
 };
 
 /// A collective over `ranks` chips of a torus slice `slice` whose dimensions wrap around when their size is a

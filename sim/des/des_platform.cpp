@@ -33,6 +33,67 @@ sg4::Host* create_gpu_host(sg4::NetZone* zone, const std::string& name, const st
   return host;
 }
 
+/// The GPUs' zone under `root`: a host per GPU rank, and the power meter's when metered.
+void add_gpu_zone(DesPlatform& platform, sg4::NetZone* root, int gpus, const std::vector<std::string>* gpu_wattage) {
+  auto* gpu_zone = sg4::create_empty_zone("gpus");
+  gpu_zone->set_parent(root);
+  platform.gpu_hosts.reserve(gpus);
+  for (int rank = 0; rank < gpus; ++rank) {
+    platform.gpu_hosts.push_back(create_gpu_host(gpu_zone, "gpu-" + std::to_string(rank),
+                                                 gpu_wattage != nullptr ? &(*gpu_wattage)[rank] : nullptr));
+  }
+  // The power meter's timers run on a host of their own: nothing else computes there, so they never wait.
+  if (gpu_wattage != nullptr) platform.meter = gpu_zone->create_host("power-meter", kHostSpeed);
+  gpu_zone->seal();
+}
+
+/// build_platform() on a scale-out 3D torus: the whole torus (routes between the jobs' nodes may pass through the
+/// others), one host per node.
+DesPlatform build_torus_platform(const hw::ClusterSpec& cluster, int nodes, int gpus, bool attach,
+                                 const std::vector<std::string>* gpu_wattage) {
+  // Storage endpoints would have to be torus nodes themselves (SimGrid's torus routes by the rank of a host in the
+  // zone, and a host beside the zone has no cable into it), and CapSim models no storage placement on a torus:
+  // refused rather than guessed. The analytical engine costs the checkpoint from the storage tier alone.
+  if (attach) {
+    throw InfeasibleError("the des engine attaches storage to tree fabrics only: on a 3D torus, cost the "
+                          "checkpoint with the analytical engine (--engine analytical) or drop "
+                          "simulation.des.checkpoint");
+  }
+  DesPlatform platform;
+  platform.torus = torus_shape(cluster);
+  const TorusShape& torus = platform.torus;
+  if (nodes > torus.nodes()) {
+    throw InfeasibleError("the jobs need " + std::to_string(nodes) + " nodes; the torus has " +
+                          std::to_string(torus.nodes()));
+  }
+  // DesPlatform's users read the nodes and rails from the tree shape; a torus has no switch tiers.
+  platform.shape.nodes = nodes;
+  platform.shape.rails = std::max(1, cluster.scale_out.nics_per_node);
+  platform.shape.levels = 0;
+  const int rails = platform.shape.rails;
+  platform.nics.assign(static_cast<size_t>(nodes) * rails, nullptr);
+  platform.live_rail.resize(platform.nics.size());
+  for (size_t i = 0; i < platform.live_rail.size(); ++i) platform.live_rail[i] = static_cast<int>(i % rails);
+
+  auto* root = sg4::create_full_zone("cluster");
+  add_gpu_zone(platform, root, gpus, gpu_wattage);
+  // A node's router is its one host: NCCL spreads a transfer over the node's NICs, and on a torus they are the
+  // ports of that router, so every rail of the node starts and ends there. SimGrid gives the host of position i
+  // rank i in the zone (nothing else is created in it), the rank its routing and link names use.
+  auto make_node = [&](sg4::NetZone* zone, const std::vector<unsigned long>& /*coord*/, unsigned long id) {
+    sg4::Host* host = zone->create_host("node-" + std::to_string(id), kHostSpeed);
+    for (int r = 0; id < static_cast<unsigned long>(nodes) && r < rails; ++r) {
+      platform.nics[platform.nic_port(static_cast<int>(id), r)] = host;
+    }
+    return std::make_pair(host->get_netpoint(), static_cast<simgrid::kernel::routing::NetPoint*>(nullptr));
+  };
+  auto* zone = sg4::create_torus_zone("torus", root, torus.simgrid_dims(), sg4::ClusterCallbacks(make_node),
+                                      torus.link_bw_Bps, torus.hop_latency_s, sg4::Link::SharingPolicy::SPLITDUPLEX);
+  zone->seal();
+  root->seal();
+  return platform;
+}
+
 }  // namespace
 
 DesPlatform build_platform(const hw::ClusterSpec& cluster, int gpus, const DesCheckpoint* storage,
@@ -45,9 +106,10 @@ DesPlatform build_platform(const hw::ClusterSpec& cluster, int gpus, const DesCh
 
   const int gpn = cluster.gpus_per_node;
   const int nodes = (gpus + gpn - 1) / gpn;
+  const bool attach = storage != nullptr && storage->enabled;
+  if (cluster.scale_out.topology == "torus3d") return build_torus_platform(cluster, nodes, gpus, attach, gpu_wattage);
   DesPlatform platform;
   platform.shape = fat_tree_shape(cluster, nodes);
-  const bool attach = storage != nullptr && storage->enabled;
   if (attach) platform.shape = with_storage(platform.shape);
   const FatTreeShape& shape = platform.shape;
   const int rails = shape.rails;
@@ -61,16 +123,7 @@ DesPlatform build_platform(const hw::ClusterSpec& cluster, int gpus, const DesCh
   // are plain hosts (SimGrid 3.32 misroutes between a host nested in a sub-zone and one placed directly in the
   // fat-tree zone, so no leaf is a zone), and beside it the GPUs, which never send anything themselves.
   auto* root = sg4::create_full_zone("cluster");
-  auto* gpu_zone = sg4::create_empty_zone("gpus");
-  gpu_zone->set_parent(root);
-  platform.gpu_hosts.reserve(gpus);
-  for (int rank = 0; rank < gpus; ++rank) {
-    platform.gpu_hosts.push_back(create_gpu_host(gpu_zone, "gpu-" + std::to_string(rank),
-                                                 gpu_wattage != nullptr ? &(*gpu_wattage)[rank] : nullptr));
-  }
-  // The power meter's timers run on a host of their own: nothing else computes there, so they never wait.
-  if (gpu_wattage != nullptr) platform.meter = gpu_zone->create_host("power-meter", kHostSpeed);
-  gpu_zone->seal();
+  add_gpu_zone(platform, root, gpus, gpu_wattage);
 
   auto make_leaf = [&](sg4::NetZone* fabric, const std::vector<unsigned long>& /*coord*/, unsigned long id) {
     const LeafRole role = shape.leaf_role(static_cast<int>(id));
@@ -135,6 +188,13 @@ void fail_cables(DesPlatform& platform, const std::vector<FailedCables>& failed)
     const FailedCables& f = failed[i];
     // The scenario's key, so that the message points at the entry to change.
     const std::string at = "/simulation/des/failed_cables/" + std::to_string(i) + ": ";
+    if (platform.is_torus()) {
+      // A torus's NICs are its cables, one per neighbour: a dead one reroutes traffic around it, which SimGrid's
+      // static dimension-order torus routing cannot express (a slower cable would not be the same failure).
+      throw InfeasibleError(at + "failed cables are simulated on tree fabrics (fat-tree, rail-optimized, "
+                                 "multi-plane); a 3D torus routes around a dead cable, which the des engine does not "
+                                 "model: remove failed_cables or use a tree fabric");
+    }
     const std::string route_name = "the route from node " + std::to_string(f.from_node) + " to node " +
                                    std::to_string(f.to_node);
     if (f.from_node < 0 || f.from_node >= nodes || f.to_node < 0 || f.to_node >= nodes || f.from_node == f.to_node) {

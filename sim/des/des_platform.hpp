@@ -34,8 +34,10 @@ constexpr double kStorageHostSpeed = 1e6 * kHostSpeed;
 /// Ports number every endpoint a flow can start or end at: NIC `rail` of node `node` is `node x rails + rail`, then
 /// the storage endpoints, then the nodes' storage clients.
 struct DesPlatform {
-  FatTreeShape shape;
-  std::vector<simgrid::s4u::Host*> nics;           ///< by node x rails + rail: the fabric's leaves
+  FatTreeShape shape;  ///< a tree fabric's layout; on a torus only its nodes and rails are set
+  TorusShape torus;    ///< a scale-out torus's layout; dims all 0 on a tree fabric
+  /// By node x rails + rail: the fabric's leaves; on a torus, every rail of a node is the node's router host.
+  std::vector<simgrid::s4u::Host*> nics;
   std::vector<simgrid::s4u::Host*> gpu_hosts;      ///< by Megatron global rank; they run nothing (pstates only)
   std::vector<simgrid::s4u::Host*> storage_hosts;  ///< by storage endpoint; empty without storage
   /// By node: a host whose route to every storage endpoint starts with a link of the storage tier's per-node client
@@ -48,6 +50,7 @@ struct DesPlatform {
   /// With GPU energy profiles: a host that runs nothing but the power meter's timers (des_power.hpp).
   simgrid::s4u::Host* meter = nullptr;
 
+  bool is_torus() const { return torus.nodes() > 0; }
   int rails() const { return shape.rails; }
   int nodes() const { return shape.nodes; }
   size_t nic_port(int node, int rail) const { return static_cast<size_t>(node) * shape.rails + rail; }
@@ -80,7 +83,9 @@ struct DesPlatform {
 std::unique_ptr<simgrid::s4u::Engine> start_engine();
 
 /// Configures the network model (CM02, no TCP window, no cross-traffic: InfiniBand/RoCE/NVLink are not TCP) and
-/// builds the platform for the nodes that hold the first `gpus` GPUs of `cluster`. With an enabled `storage`, also
+/// builds the platform for the nodes that hold the first `gpus` GPUs of `cluster`: a fat-tree zone, or on a
+/// `torus3d` scale-out the whole torus as a torus zone (TorusShape). A torus gets no storage endpoints: an enabled
+/// `storage` throws capsim::InfeasibleError there. With an enabled `storage`, also
 /// its tier's endpoints (fat_tree_shape.hpp's with_storage()), each a host on a fabric cable of its own, and, when
 /// the tier bounds what one node can write, each node's storage client host (DesPlatform::storage_clients). With
 /// `gpu_wattage` (by GPU rank: a `wattage_per_state` property for SimGrid's host energy plugin, one comma-separated
@@ -95,7 +100,7 @@ DesPlatform build_platform(const hw::ClusterSpec& cluster, int gpus, const DesCh
 /// the node's working NICs (DesPlatform::live_rail). Higher tiers: `cables` of the uplinks of the tier's switch on
 /// rail 0's route from `from_node` to `to_node`; adaptive routing moves their traffic to the rest, so the switch's
 /// uplinks (one link each way, fat_tree_shape.hpp) keep (uplinks - cables) / uplinks of their bandwidth. Throws
-/// capsim::InfeasibleError for a node, tier or cable count the platform does not have.
+/// capsim::InfeasibleError for a node, tier or cable count the platform does not have, and for any cable of a torus.
 void fail_cables(DesPlatform& platform, const std::vector<FailedCables>& failed);
 
 }  // namespace capsim::sim::des

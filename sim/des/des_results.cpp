@@ -98,8 +98,12 @@ std::vector<LinkLoad> busiest_links(const DesPlatform& platform, const std::unor
   loads.reserve(link_bytes.size());
   for (const auto& [link, bytes] : link_bytes) {
     const double capacity = link->get_bandwidth() * std::max(makespan_s, 1e-12);
-    // Fabric links get a planner's name ("node 3 -> leaf 0 (up)"); the platform's own links already have one.
-    loads.push_back({fabric_link_name(platform.shape, link->get_name()), bytes, bytes / capacity});
+    // Fabric links get a planner's name ("node 3 -> leaf 0 (up)", "node 5 -> node 6 (x+)" on a torus); the
+    // platform's own links already have one.
+    const std::string& name = link->get_name();
+    const std::string readable =
+        platform.is_torus() ? torus_link_name(platform.torus, name) : fabric_link_name(platform.shape, name);
+    loads.push_back({readable, bytes, bytes / capacity});
   }
   const size_t keep = std::min(loads.size(), static_cast<size_t>(std::max(0, top)));
   std::partial_sort(loads.begin(), loads.begin() + keep, loads.end(),

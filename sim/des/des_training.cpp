@@ -465,16 +465,22 @@ class Simulation {
 
   /// Data-parallel gradient reduction (TaskKind::dp) or ZeRO parameter gather (TaskKind::gather) of one stage:
   /// NCCL's hierarchical pattern, inter-node rings over the nodes, one ring per GPU position in the node, each
-  /// carrying 1/r of the gradients or parameters.
+  /// carrying 1/r of the gradients or parameters. On a torus, the flows of its per-dimension rings (job_plan.hpp).
   void start_ring_phase(TaskKind kind, int job, int stage) {
     const JobPlan& plan = plans_[job];
     Pending p{0, job, stage, true, 0, sg4::Engine::get_clock()};
     const int pid = new_pending(p);
     const double bytes = kind == TaskKind::dp ? plan.dp_flow_bytes : plan.gather_flow_bytes;
     if (kind == TaskKind::dp) meter_.stage_communicating(plan, stage, true);
-    for (const auto& ring : plan.dp_rings(stage)) {
-      for (size_t k = 0; k < ring.nodes.size(); ++k) {
-        start_flow(kind, job, pid, ring.nodes[k], ring.nodes[(k + 1) % ring.nodes.size()], ring.gpu_rings * bytes);
+    if (!plan.torus_dp_flows.empty()) {
+      for (const NodeFlow& f : (kind == TaskKind::dp ? plan.torus_dp_flows : plan.torus_gather_flows)[stage]) {
+        start_flow(kind, job, pid, f.src_node, f.dst_node, f.bytes);
+      }
+    } else {
+      for (const auto& ring : plan.dp_rings(stage)) {
+        for (size_t k = 0; k < ring.nodes.size(); ++k) {
+          start_flow(kind, job, pid, ring.nodes[k], ring.nodes[(k + 1) % ring.nodes.size()], ring.gpu_rings * bytes);
+        }
       }
     }
     if (pending_[pid].remaining == 0) finish_phase(pid, kind);

@@ -11,10 +11,8 @@ namespace capsim::sim::des {
 
 FatTreeShape fat_tree_shape(const hw::ClusterSpec& cluster, int nodes) {
   const auto& so = cluster.scale_out;
-  if (so.topology == "torus3d") {
-    throw InfeasibleError("the des engine builds tree fabrics (fat-tree, rail-optimized, multi-plane); a 3D torus "
-                          "runs on the analytical engine (use --engine analytical)");
-  }
+  // build_platform() lays a torus out with torus_shape(); a Clos plan of its NICs would be a fabric it does not have.
+  if (so.topology == "torus3d") throw Error("fat_tree_shape: a 3D torus has no tree shape (use torus_shape)");
   const net::ClosOptions options = net::clos_options(cluster);
   const int rails = std::max(1, so.nics_per_node);
   // Leaves never mix rails on a rail-optimized fabric, nor planes on a multi-plane one; a classic fat-tree puts all
@@ -228,6 +226,54 @@ std::string fabric_link_name(const FatTreeShape& s, const std::string& name) {
   const int cables = e->tier < static_cast<long>(s.uplink_cables.size()) ? s.uplink_cables[e->tier] : 1;
   if (cables > 1) text += ", " + std::to_string(cables) + " cables";
   return text + ")";
+}
+
+TorusShape torus_shape(const hw::ClusterSpec& cluster) {
+  const net::TorusOptions options = net::torus_options(cluster);
+  TorusShape t;
+  for (std::size_t i = 0; i < 3; ++i) t.dims[i] = std::max(1, options.dims[i]);
+  // The analytical engine's collectives run at the NICs' large-message efficiency (NcclCollectives); the torus
+  // cables carry the same traffic, so they get it too.
+  t.link_bw_Bps = options.link_bw_Bps * cluster.scale_out.nic_efficiency;
+  t.hop_latency_s = options.hop_latency_s;
+  return t;
+}
+
+int TorusShape::node_at(std::array<int, 3> c) const {
+  for (std::size_t i = 0; i < 3; ++i) c[i] = (c[i] % dims[i] + dims[i]) % dims[i];
+  return c[0] + dims[0] * (c[1] + dims[1] * c[2]);
+}
+
+std::vector<unsigned long> TorusShape::simgrid_dims() const {
+  std::vector<unsigned long> out;
+  for (int d : dims) {
+    if (d > 1) out.push_back(static_cast<unsigned long>(d));
+  }
+  if (out.empty()) out.push_back(1);
+  return out;
+}
+
+std::string torus_link_name(const TorusShape& t, const std::string& name) {
+  // SimGrid 3.32's TorusZone (create_torus_links) names node a's cable along a dimension to its +1 neighbour b
+  // "<zone>_link_from_<a>_to_<b>_UP|_DOWN", a and b the nodes' ranks in the zone (build_platform creates the node
+  // hosts in rank order, and nothing else, so rank = node); UP carries a -> b, DOWN b -> a.
+  static const std::string prefix = "torus_link_from_";
+  if (t.nodes() <= 0 || name.rfind(prefix, 0) != 0) return name;
+  size_t at = prefix.size();
+  long from = 0, to = 0;
+  if (!read_field(name, at, '_', from) || name.compare(at, 3, "to_") != 0) return name;
+  at += 3;
+  if (!read_field(name, at, '_', to) || from >= t.nodes() || to >= t.nodes() || from == to) return name;
+  const std::string dir = name.substr(at);
+  if (dir != "UP" && dir != "DOWN") return name;
+  const std::array<int, 3> a = t.coordinates(static_cast<int>(from));
+  const std::array<int, 3> b = t.coordinates(static_cast<int>(to));
+  int dim = 0;
+  while (dim < 2 && a[static_cast<std::size_t>(dim)] == b[static_cast<std::size_t>(dim)]) ++dim;
+  const std::string axis(1, static_cast<char>('x' + dim));
+  const bool up = dir == "UP";
+  return "node " + std::to_string(up ? from : to) + " -> node " + std::to_string(up ? to : from) + " (" + axis +
+         (up ? "+" : "-") + ")";
 }
 
 }  // namespace capsim::sim::des

@@ -1,6 +1,7 @@
 #pragma once
 /// @file fat_tree_shape.hpp
-/// How the DES lays a cluster out as a SimGrid fat-tree zone (pure arithmetic, no SimGrid).
+/// How the DES lays a cluster out as a SimGrid fat-tree zone, or a scale-out 3D torus as a SimGrid torus zone
+/// (TorusShape, at the end), in pure arithmetic, no SimGrid.
 ///
 /// The leaves are NIC ports: every GPU's NIC cable is a split-duplex link of its own; a switch's uplinks to the tier
 /// above are one split-duplex link of their summed bandwidth (adaptive routing). The fabric is built as the scenario says (models/network/clos_fabric.cpp places NICs the same way):
@@ -12,6 +13,7 @@
 /// Leaves never mix leaf groups (rails, or planes). SimGrid's fat-tree numbers leaves under leaf switches in order,
 /// so the leaves are laid out group-major: the first `rail_leaves` are group 0's ports (then padding), and so on.
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -101,5 +103,37 @@ std::optional<FabricLinkEnds> decode_fabric_link(const FatTreeShape& shape, cons
 /// switches count compute leaves (leaf group by leaf group) and storage leaves apart. A name that is not one of that
 /// fat-tree's links comes back unchanged.
 std::string fabric_link_name(const FatTreeShape& shape, const std::string& simgrid_name);
+
+/// A scale-out 3D torus (`torus3d`) as the DES builds it: a SimGrid torus zone of one host per node (the node's
+/// router: every NIC port of the node is that host), each node with one split-duplex link per dimension, the cable
+/// to its +1 neighbour. SimGrid 3.32's TorusZone routes dimension by dimension (x, then y, then z), the shorter way
+/// round each ring; a node reaches its -1 neighbour over that neighbour's cable, in its other direction. Nodes are
+/// numbered x fastest, as models/network/torus3d.hpp numbers them.
+struct TorusShape {
+  std::array<int, 3> dims{0, 0, 0};  ///< the cluster's whole torus, nodes along x, y, z; all 0 when not a torus
+  double link_bw_Bps = 0;            ///< one cable, one direction, at the fabric's efficiency
+  double hop_latency_s = 0;          ///< one cable and the router it enters
+
+  /// Nodes of the whole torus (0 when not a torus).
+  int nodes() const { return dims[0] * dims[1] * dims[2]; }
+  /// Coordinates of node `node`.
+  std::array<int, 3> coordinates(int node) const {
+    return {node % dims[0], node / dims[0] % dims[1], node / (dims[0] * dims[1])};
+  }
+  /// The node at coordinates `c` (each taken modulo its dimension).
+  int node_at(std::array<int, 3> c) const;
+  /// The dimensions handed to SimGrid: those longer than one node (a node's cable along a dimension of one would
+  /// join it to itself, under the same name as along another such dimension), or {1} for a single node. Node
+  /// numbering is unchanged by leaving them out.
+  std::vector<unsigned long> simgrid_dims() const;
+};
+
+/// The torus of `cluster` (scale_out.topology "torus3d"): its dimensions, torus cables of
+/// net::torus_options(cluster) at the fabric's efficiency (as the fat-tree's NIC cables: scale_out.nic_efficiency).
+TorusShape torus_shape(const hw::ClusterSpec& cluster);
+
+/// A readable name for the SimGrid torus link `simgrid_name`, in the direction its traffic flows: "node 5 -> node 6
+/// (x+)", "node 6 -> node 5 (x-)". A name that is not one of the torus's links comes back unchanged.
+std::string torus_link_name(const TorusShape& shape, const std::string& simgrid_name);
 
 }  // namespace capsim::sim::des

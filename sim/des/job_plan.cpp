@@ -1,6 +1,7 @@
 #include "sim/des/job_plan.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
 
 #include "models/hardware/gemm_model.hpp"
@@ -64,6 +65,50 @@ std::vector<NodeFlow> JobPlan::p2p_flows(int replica, int from, int to) const {
       } else {
         it->bytes += p2p_bytes;
       }
+    }
+  }
+  return flows;
+}
+
+std::vector<NodeFlow> torus_phase_flows(const TorusShape& torus, const NodeRing& ring, CollectiveOp op,
+                                        double buffer_bytes, double ring_edge_bytes) {
+  const std::vector<int>& nodes = ring.nodes;
+  const int n = static_cast<int>(nodes.size());
+  std::vector<NodeFlow> flows;
+  if (n < 2) return flows;
+  const net::TorusCollective t = net::torus_collective(op, n, torus.dims, 1);
+  std::array<int, 3> lo = torus.dims;
+  std::array<int, 3> hi{-1, -1, -1};
+  for (int node : nodes) {
+    const std::array<int, 3> c = torus.coordinates(node);
+    for (std::size_t i = 0; i < 3; ++i) {
+      lo[i] = std::min(lo[i], c[i]);
+      hi[i] = std::max(hi[i], c[i]);
+    }
+  }
+  bool block = true;
+  for (std::size_t i = 0; i < 3; ++i) block = block && hi[i] - lo[i] + 1 == t.group[i];
+  if (!block || static_cast<long>(t.group[0]) * t.group[1] * t.group[2] != n) {
+    for (int k = 0; k < n; ++k) flows.push_back({nodes[k], nodes[(k + 1) % n], ring.gpu_rings * ring_edge_bytes});
+    return flows;
+  }
+  const double passes = op == CollectiveOp::all_reduce ? 2.0 : 1.0;
+  for (int node : nodes) {
+    const std::array<int, 3> c = torus.coordinates(node);
+    for (std::size_t i = 0; i < 3; ++i) {
+      if (t.group[i] < 2) continue;
+      const double bytes = ring.gpu_rings * buffer_bytes * passes * t.load[i];
+      std::array<int, 3> plus = c;
+      std::array<int, 3> minus = c;
+      ++plus[i];
+      --minus[i];
+      if (t.wraps[i]) {
+        flows.push_back({node, torus.node_at(plus), bytes / 2});
+        flows.push_back({node, torus.node_at(minus), bytes / 2});
+        continue;
+      }
+      if (c[i] < hi[i]) flows.push_back({node, torus.node_at(plus), bytes});
+      if (c[i] > lo[i]) flows.push_back({node, torus.node_at(minus), bytes});
     }
   }
   return flows;
@@ -192,15 +237,33 @@ JobPlan make_job_plan(const hw::ClusterSpec& cluster, const workloads::TrainingJ
   const CollectiveOp reduce = p.zero >= 1 ? CollectiveOp::reduce_scatter : CollectiveOp::all_reduce;
   plan.dp_flow_bytes = net::bus_factor(reduce, nodes_in_ring) * grad_bytes / per_node;
   plan.gather_flow_bytes = net::bus_factor(CollectiveOp::all_gather, nodes_in_ring) * weight_bytes / per_node;
+  if (cluster.scale_out.topology == "torus3d") {
+    const TorusShape torus = torus_shape(cluster);
+    plan.torus_dp_flows.resize(p.pp);
+    plan.torus_gather_flows.resize(p.pp);
+    for (int s = 0; s < p.pp; ++s) {
+      for (const NodeRing& ring : plan.rings[s]) {
+        const auto dp = torus_phase_flows(torus, ring, reduce, grad_bytes / per_node, plan.dp_flow_bytes);
+        const auto gather = torus_phase_flows(torus, ring, CollectiveOp::all_gather, weight_bytes / per_node,
+                                              plan.gather_flow_bytes);
+        plan.torus_dp_flows[s].insert(plan.torus_dp_flows[s].end(), dp.begin(), dp.end());
+        plan.torus_gather_flows[s].insert(plan.torus_gather_flows[s].end(), gather.begin(), gather.end());
+      }
+    }
+  }
   const net::CommGroup local{per_node, per_node, cluster.gpus_per_node};
-  const double ring_steps = k > 1 ? (reduce == CollectiveOp::all_reduce ? 2 * (k - 1) : k - 1) - 1 : 0;
+  // The fabric's neighbour steps in sequence (a torus block runs fewer: its dimensions' rings), less the one the
+  // simulated flows take.
+  const net::FabricShape fabric = net::fabric_shape(cluster);
+  const double ring_steps = k > 1 ? fabric.ring_steps(reduce, nodes_in_ring) - 1 : 0;
   plan.dp_intra_s = ring_steps * cluster.scale_out.latency_s;
   if (per_node > 1) {
     plan.dp_intra_s += collectives.time_s(CollectiveOp::reduce_scatter, grad_bytes, local);
     if (reduce == CollectiveOp::all_reduce) plan.dp_intra_s += collectives.time_s(CollectiveOp::all_gather, grad_bytes, local);
     plan.gather_intra_s = collectives.time_s(CollectiveOp::all_gather, weight_bytes, local);
   }
-  plan.gather_intra_s += (k > 1 ? k - 2 : 0) * cluster.scale_out.latency_s;
+  plan.gather_intra_s += (k > 1 ? fabric.ring_steps(CollectiveOp::all_gather, nodes_in_ring) - 1 : 0) *
+                         cluster.scale_out.latency_s;
   plan.optimizer_s = optimizer_time_s(job, params.total(), gemm);
   return plan;
 }

@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "models/hardware/cluster.hpp"
+#include "models/network/collective_model.hpp"
 #include "models/workloads/transformer.hpp"
+#include "sim/des/fat_tree_shape.hpp"
 
 namespace capsim::sim::des {
 
@@ -56,6 +58,10 @@ struct JobPlan {
   double gather_intra_s = 0;     ///< same for the parameter gather
   double optimizer_s = 0;
   std::vector<std::vector<NodeRing>> rings;  ///< per stage: the inter-node rings of the DP phase
+  /// On a scale-out torus, by stage: every flow of the gradient reduction and of the parameter gather, whole-phase
+  /// bytes (torus_phase_flows()); empty on a tree fabric, where the rings above run.
+  std::vector<std::vector<NodeFlow>> torus_dp_flows;
+  std::vector<std::vector<NodeFlow>> torus_gather_flows;
   std::vector<double> stage_slowdown;        ///< by stage x dp + replica: the slowest GPU of its TP x CP group
   int ep = 1;
   /// Expert all-to-all bytes a stage replica sends to each peer replica of its EP group per layer and pass
@@ -91,6 +97,17 @@ struct JobPlan {
   /// Replicas in the expert-parallel group of `replica` (ep consecutive replicas, Megatron's layout).
   int ep_group_first(int replica) const { return replica / ep * ep; }
 };
+
+/// The flows of one collective phase of `ring` on torus `torus`, one GPU-level ring's buffer being `buffer_bytes`
+/// (bytes per rank before the collective) and its plain-ring edge `ring_edge_bytes`. When the ring's nodes fill a
+/// block of the torus that net::torus_collective() lays the group out as, they are that algorithm's traffic: each
+/// node sends, along every dimension the block spans, the share of the buffer the algorithm moves there
+/// (TorusCollective::load, twice for all-reduce) to its neighbours, half each way round a dimension that wraps, all
+/// of it to each neighbour on a line (the ring folded onto it loads both directions of every cable). Otherwise
+/// (a group that is not such a block) NCCL's ring over the nodes in order, each edge over SimGrid's multi-hop route.
+/// Every flow carries `ring.gpu_rings` GPU-level rings.
+std::vector<NodeFlow> torus_phase_flows(const TorusShape& torus, const NodeRing& ring, net::CollectiveOp op,
+                                        double buffer_bytes, double ring_edge_bytes);
 
 /// Prepares `job` to run on GPUs [first_gpu, first_gpu + job.gpus()) of `cluster`. `slowdown[rank]` > 1 slows
 /// that GPU's compute (a straggler holds back its whole tensor-parallel group).

@@ -15,6 +15,7 @@ bool can_bundle_rails(const DesPlatform& platform, bool checkpoint_writes, bool 
 }
 
 void bundle_rails(DesPlatform& platform) {
+  if (platform.is_torus()) return;  // rails share their node's host: nothing to scale (rail_bundle.hpp)
   const FatTreeShape& shape = platform.shape;
   const double rails = shape.rails;
   const double groups = std::max(1, shape.leaf_groups);

@@ -17,6 +17,9 @@
 /// Each transfer is then one flow where there were `rails`, each competing for a link with the same weight as
 /// before, so every rate, and every time, is what the unbundled run gives (tests/des/rail_bundle_test.cpp runs both).
 ///
+/// On a torus every rail of a node is the node's one host (des_platform.hpp), so a transfer's rail flows share one
+/// route already: bundling them scales no link (none is a fat-tree link) and changes nothing but the flow count.
+///
 /// It does not hold when traffic is not rail-symmetric: a checkpoint writes through chosen NICs to chosen storage
 /// endpoints, and a failed cable slows one rail's route (or moves a rail's share to another NIC). Those runs keep a
 /// flow per rail.

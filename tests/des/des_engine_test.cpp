@@ -152,19 +152,6 @@ TEST(ChildProcess, InfeasibleInTheChildStaysInfeasible) {
   EXPECT_THROW(des::run_in_child_process([]() -> std::string { throw InfeasibleError("too big"); }), InfeasibleError);
 }
 
-TEST(DesEngine, ATorusFabricIsRefusedWithAClearMessage) {
-  auto cluster = h100_cluster(8);
-  cluster.scale_out.topology = "torus3d";
-  cluster.scale_out.torus_dims = {2, 2, 2};
-  workloads::TrainingJob job = moe_job(8);
-  try {
-    DesEngine().run_training(cluster, job);
-    FAIL() << "expected InfeasibleError";
-  } catch (const InfeasibleError& e) {
-    EXPECT_NE(std::string(e.what()).find("analytical"), std::string::npos);
-  }
-}
-
 TEST(ChildProcess, ReturnsTheChildsResult) {
   EXPECT_EQ(des::run_in_child_process([] { return std::string(100000, 'x'); }).size(), 100000u);
 }
