@@ -210,6 +210,10 @@ void parse_model(ObjectReader& m, WorkloadDraft& wd) {
   read_int("experts", model.experts, 0, 100'000, false);
   read_int("top_k", model.top_k, 0, 100'000, false);
   read_int("expert_ffn_hidden", model.expert_ffn_hidden, 1, 10'000'000, false);
+  if (auto v = m.number("capacity_factor", 0, 64)) {
+    model.capacity_factor = *v;
+    wd.model_keys.insert("capacity_factor");
+  }
   m.finish();
 
   const bool shape_changed = wd.model_keys.count("hidden") != 0 || wd.model_keys.count("heads") != 0;
@@ -273,6 +277,9 @@ void parse_training(ObjectReader& w, WorkloadDraft& wd) {
     if (auto v = s.boolean("overlap_p2p_comm")) sw.overlap_p2p_comm = *v;
     if (auto v = s.boolean("dropout")) sw.dropout = *v;
     if (auto v = s.boolean("fused_elementwise")) sw.fused_elementwise = *v;
+    if (auto v = s.choice("moe_dispatch", {"permute", "einsum"})) {
+      sw.moe_dispatch = *v == "einsum" ? workloads::MoeDispatch::einsum : workloads::MoeDispatch::permute;
+    }
     if (auto v = s.boolean("fused_norm")) sw.fused_norm = *v;
     s.finish();
   }

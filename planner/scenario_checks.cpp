@@ -159,6 +159,13 @@ void Checker::check_training(WorkloadDraft& w, bool dp_known) {
     r_.error(par_ptr(w, "cp"), "seq_len (" + str(m.seq_len) + ") is not a multiple of 2 x cp (" + str(2LL * p.cp) + ")",
              "use a cp such that seq_len is a multiple of 2 x cp, or change seq_len");
   }
+  if (w.train.software.moe_dispatch == workloads::MoeDispatch::einsum && !(m.is_moe() && m.capacity_factor > 0)) {
+    r_.error(w.pointer + "/software/moe_dispatch",
+             "\"einsum\" dispatch multiplies one-hot masks of each expert's capacity, but " +
+                 std::string(m.is_moe() ? "the model has no capacity_factor" : "the model is dense"),
+             m.is_moe() ? "add the model's \"capacity_factor\" (e.g. 1.25), or use \"permute\""
+                        : "remove \"moe_dispatch\"");
+  }
   if (p.ep > 1) {
     if (!m.is_moe()) {
       r_.error(par_ptr(w, "ep"), "ep " + str(p.ep) + " needs a mixture-of-experts model (experts > 1)",

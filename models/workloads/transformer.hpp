@@ -24,8 +24,15 @@ struct TransformerModel {
   int experts = 0;            ///< 0 or 1: dense; >1: MoE with this many routed experts per layer
   int top_k = 0;              ///< experts each token is routed to
   int expert_ffn_hidden = 0;  ///< MLP inner width of one expert
+  /// 0: dropless routing (every routed token is computed; Megatron-Core's default). Above 0: each expert takes at
+  /// most capacity_factor x its balanced share of the routed tokens and is padded to that capacity, so it computes
+  /// and exchanges capacity_factor x the routed tokens (GShard; Switch Transformer; Megatron-Core's
+  /// `--moe-expert-capacity-factor` with `--moe-pad-expert-input-to-capacity`; MaxText's `capacity_factor`).
+  double capacity_factor = 0;
 
   bool is_moe() const { return experts > 1; }
+  /// Token-expert slots an expert layer computes per token: top_k, padded to capacity when capacity_factor is set.
+  double expert_slots_per_token() const { return capacity_factor > 0 ? capacity_factor * top_k : top_k; }
   /// Total parameters (all experts), counting the embedding and, unless tied, the output layer.
   double parameters() const;
   /// Parameters a token passes through (top_k experts only).
@@ -76,6 +83,9 @@ struct Parallelism {
   int micro_batches() const { return global_batch / (dp * micro_batch); }
 };
 
+/// How a mixture-of-experts layer moves tokens to experts (TrainingSoftware::moe_dispatch).
+enum class MoeDispatch { permute, einsum };
+
 /// Software choices that change cost but not the model. Defaults follow Megatron-LM.
 struct TrainingSoftware {
   AttentionKernel attention = AttentionKernel::flash;
@@ -104,6 +114,12 @@ struct TrainingSoftware {
   /// matters with fused_elementwise false: eager RMSNorm upcasts to fp32 and runs pow, mean, rsqrt and two products
   /// as separate kernels.
   bool fused_norm = true;
+  /// How routed tokens reach their experts. `permute`: tokens are sorted by expert and run through grouped GEMMs
+  /// (Megatron-Core's token dispatcher, MaxText's megablox). `einsum`: one-hot dispatch and combine masks of
+  /// [tokens x experts x capacity] are multiplied with the activations (GShard and Mesh-TensorFlow's formulation,
+  /// MaxText's `dense_matmul` without megablox): two more GEMMs forward and two backward, each of 2 x sequence x
+  /// capacity_factor x top_k x hidden FLOPs per token. Needs a capacity factor.
+  MoeDispatch moe_dispatch = MoeDispatch::permute;
 };
 
 /// One training workload of a scenario.

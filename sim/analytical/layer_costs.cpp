@@ -288,10 +288,23 @@ LayerCost transformer_layer_cost(const LayerContext& ctx) {
   double mlp_gemm_s = 0;
   double mlp_even_gemm_s = 0;
   if (m.is_moe()) {
-    const double routed = tokens * m.top_k;  // token-expert pairs this rank computes, balanced routing
+    // Token-expert pairs this rank computes, balanced routing, padded to capacity when there is one.
+    const double routed = tokens * m.expert_slots_per_token();
     const double local_experts = static_cast<double>(m.experts) / p.ep;
     const double per_expert = routed / local_experts;
     add.forward(f, GemmShape{tokens, static_cast<double>(m.experts), h});  // router
+    if (sw.moe_dispatch == workloads::MoeDispatch::einsum) {
+      // One-hot masks over each sequence's capacity slots: dispatch [slots x seq] x [seq x h] and combine
+      // [seq x slots] x [slots x h], per sequence on this rank. Backward needs only the activations' gradients (the
+      // masks are constants): one GEMM each, of the same size.
+      const double seq = static_cast<double>(m.seq_len) / p.cp;
+      const double sequences = tokens / seq;
+      const double slots = seq * m.expert_slots_per_token();
+      for (const GemmShape& g : {GemmShape{slots, h, seq, sequences}, GemmShape{seq, h, slots, sequences}}) {
+        add.forward(f, g);
+        add.forward(b, g);
+      }
+    }
     const GemmShape up{per_expert, up_mult * m.expert_ffn_hidden / t, h, local_experts};
     const GemmShape down{per_expert, h, m.expert_ffn_hidden / t, local_experts};
     add.forward(f, up);

@@ -85,7 +85,7 @@ double layer_activation_bytes(const workloads::TrainingJob& job) {
   }
   const double up_mult = m.gated_mlp ? 2.0 : 1.0;
   const double ffn = m.is_moe() ? m.expert_ffn_hidden : m.ffn_hidden;
-  const double routed = m.is_moe() ? tokens * m.top_k : tokens;
+  const double routed = m.is_moe() ? tokens * m.expert_slots_per_token() : tokens;
   bytes += routed * ffn / t * (2 * up_mult + 2);  // MLP up output and activation output
   if (m.is_moe()) bytes += routed * h * 2.0 * 2;   // dispatched tokens and their permuted copies
   return bytes;

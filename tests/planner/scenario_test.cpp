@@ -424,6 +424,22 @@ TEST(ScenarioLoader, ChecksExpertParallelism) {
   EXPECT_EQ(at(problems_in(doc), "/workloads/0/model/top_k").message, "top_k (9) is more than experts (8)");
 }
 
+TEST(ScenarioLoader, EinsumDispatchNeedsACapacityFactor) {
+  json doc = valid_base();
+  doc["workloads"][0]["model"] = {{"preset", "mixtral-8x7b"}, {"seq_len", 4096}, {"capacity_factor", 1.25}};
+  doc["workloads"][0]["parallelism"] = {{"tp", 2}, {"pp", 4}, {"dp", 128}, {"ep", 8}, {"global_batch", 1024}};
+  doc["workloads"][0]["software"] = {{"moe_dispatch", "einsum"}};
+  EXPECT_NO_THROW(load_scenario(doc, "scenario.json"));
+
+  doc["workloads"][0]["model"].erase("capacity_factor");
+  const auto problem = at(problems_in(doc), "/workloads/0/software/moe_dispatch");
+  EXPECT_TRUE(mentions(problem.message, "no capacity_factor"));
+  EXPECT_TRUE(mentions(problem.hint, "capacity_factor"));
+
+  doc["workloads"][0]["model"]["capacity_factor"] = -1;
+  EXPECT_FALSE(problems_in(doc).empty());
+}
+
 TEST(ScenarioLoader, ChecksHeadsAgainstKvHeadsAndHidden) {
   json doc = valid_base();
   doc["workloads"][0]["model"]["kv_heads"] = 6;
