@@ -147,7 +147,8 @@ JobPlan make_job_plan(const hw::ClusterSpec& cluster, const workloads::TrainingJ
       job.model.is_moe() && p.ep > 1 && !plan.same_domain(plan.rank(0, 0, 0, 0), plan.rank(p.ep - 1, 0, 0, 0));
   if (ep_spans_nodes) {
     const double tokens = static_cast<double>(p.micro_batch) * job.model.seq_len / p.cp;
-    const double routed_bytes = tokens * job.model.top_k * job.model.hidden * 2.0;
+    // Padded to capacity when the model has one: the padded slots travel too.
+    const double routed_bytes = tokens * job.model.expert_slots_per_token() * job.model.hidden * 2.0;
     plan.ep_bytes_per_layer = 2.0 * p.tp * p.cp * routed_bytes / p.ep;  // dispatch + combine, to one peer
     // Full recompute repeats every layer's dispatch and combine in backward; per-layer selective, every other one.
     plan.ep_backward_passes = p.recompute == workloads::Recompute::full              ? 2.0

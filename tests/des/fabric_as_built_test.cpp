@@ -71,6 +71,20 @@ TEST(FabricAsBuilt, ExpertAllToAllOnAClassicFatTreeFeelsTheBusiestLeaf) {
               full.analytical, full.des, over.analytical, over.des, expected);
 }
 
+TEST(FabricAsBuilt, PaddedExpertCapacityTravelsInBothEngines) {
+  // A capacity factor pads every expert's buffer: the all-to-all carries 1.25 x the routed tokens in both engines.
+  const auto c = cluster("fat-tree", 1.0);
+  auto job = expert_parallel_job();
+  const EpTimes dropless{part(AnalyticalEngine().run_training(c, job), "ep_comm"),
+                         part(DesEngine().run_training(c, job), "ep_comm")};
+  job.model.capacity_factor = 1.25;
+  const EpTimes padded{part(AnalyticalEngine().run_training(c, job), "ep_comm"),
+                       part(DesEngine().run_training(c, job), "ep_comm")};
+  EXPECT_NEAR(padded.analytical / dropless.analytical, 1.25, 0.03);
+  EXPECT_NEAR(padded.des / dropless.des, 1.25, 0.03);
+  EXPECT_NEAR(padded.des / padded.analytical, 1.0, 0.1);
+}
+
 TEST(FabricAsBuilt, ExpertAllToAllOnRailsThatFitOneLeafIgnoresOversubscription) {
   // Rail-optimized, a 4:1 leaf has 48 downlinks: every node's NIC of one rail sits on one leaf, and NCCL's PXN
   // moves each transfer onto the destination's rail inside the node, so nothing climbs.
