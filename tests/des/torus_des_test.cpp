@@ -112,6 +112,18 @@ TEST(TorusDes, ATorusRunsInTheDesInsteadOfBeingRefused) {
   EXPECT_GT(part(r, "ep_comm"), 0);
 }
 
+TEST(TorusDes, PowerIsMeteredOnATorusWithoutSwitchPorts) {
+  // SimGrid's energy plugins meter the GPUs; a switchless torus has no switch ports to meter, as the analytical
+  // engine counts it (fabric power from switch tiers: none).
+  const auto c = torus_cluster({4, 4, 2});
+  DesEngineOptions metered;
+  metered.power_trace.enabled = true;
+  const TrainingResult r = DesEngine(metered).run_training(c, llama8b(32));
+  ASSERT_FALSE(r.power_trace.samples.empty());
+  EXPECT_GT(r.power_trace.energy_J, 0);
+  for (const auto& s : r.power_trace.samples) EXPECT_EQ(s.network_W, 0);
+}
+
 TEST(TorusDes, CheckpointWritesAndFailedCablesOnATorusAreRefusedWithTheAlternative) {
   const auto c = torus_cluster({2, 2, 2});
   DesEngineOptions with_storage;
