@@ -104,6 +104,7 @@ class Simulation {
     reduce_state_.resize(plans_.size());
     gather_pending_.resize(plans_.size());
     gather_waiters_.resize(plans_.size());
+    op_gathers_.resize(plans_.size());
     for (size_t j = 0; j < plans_.size(); ++j) {
       const JobPlan& plan = plans_[j];
       stage_done_[j].assign(plan.pp, 0);
@@ -112,6 +113,14 @@ class Simulation {
       reduce_state_[j].assign(plan.pp, {});
       gather_pending_[j].assign(plan.pp, 0);
       gather_waiters_[j].resize(plan.pp);
+      if (plan.gather_every_op) {
+        op_gathers_[j].resize(plan.pp);
+        for (OpGathers& g : op_gathers_[j]) {
+          g.done.assign(plan.ops_per_stage(), 0);
+          g.started.assign(plan.ops_per_stage(), 0);
+          g.waiters.resize(plan.ops_per_stage());
+        }
+      }
       reduce_trigger_[j].assign(plan.pp, std::vector<int>(plan.ops_per_stage(), -1));
       // With overlap_grad_reduce, a gradient bucket reduces as soon as the backward pass has made it final, beside
       // the rest of that pass. Gradients that accumulate over micro-batches (ZeRO 0 and 1) are final in the last
@@ -139,7 +148,7 @@ class Simulation {
     // With overlap_param_gather, the parameters the last step's optimizer updated are all-gathered beside this
     // step's first forward pass (Megatron-Core's distributed optimizer): each stage's first op also waits for it.
     for (size_t j = 0; j < plans_.size(); ++j) {
-      if (plans_[j].zero < 1 || !plans_[j].overlap_param_gather) continue;
+      if (plans_[j].zero < 1 || !plans_[j].overlap_param_gather || plans_[j].gather_every_op) continue;
       for (int s = 0; s < plans_[j].pp; ++s) {
         gather_pending_[j][s] = 1;
         start_ring_phase(TaskKind::gather, static_cast<int>(j), s);
@@ -214,7 +223,9 @@ class Simulation {
     st.outstanding = 1;
     st.op_start_s = start;
     ++activities_;
-    if (st.cursor - 1 == 0 && gather_pending_[st.job][st.stage]) {
+    if (plan.gather_every_op) {
+      wait_for_op_gather(slot, st.cursor - 1);
+    } else if (st.cursor - 1 == 0 && gather_pending_[st.job][st.stage]) {
       st.outstanding++;
       st.waits_gather = true;
       gather_waiters_[st.job][st.stage].push_back(slot);
@@ -466,15 +477,17 @@ class Simulation {
   /// Data-parallel gradient reduction (TaskKind::dp) or ZeRO parameter gather (TaskKind::gather) of one stage:
   /// NCCL's hierarchical pattern, inter-node rings over the nodes, one ring per GPU position in the node, each
   /// carrying 1/r of the gradients or parameters. On a torus, the flows of its per-dimension rings (job_plan.hpp).
-  void start_ring_phase(TaskKind kind, int job, int stage) {
+  /// `op`: the op of the stage whose chunk a ZeRO-3 gather fetches (JobPlan::gather_every_op), carrying `share` of
+  /// the stage's parameters; -1 for a whole-stage phase.
+  void start_ring_phase(TaskKind kind, int job, int stage, int op = -1, double share = 1.0) {
     const JobPlan& plan = plans_[job];
-    Pending p{0, job, stage, true, 0, sg4::Engine::get_clock()};
+    Pending p{0, job, stage, true, op, sg4::Engine::get_clock()};
     const int pid = new_pending(p);
-    const double bytes = kind == TaskKind::dp ? plan.dp_flow_bytes : plan.gather_flow_bytes;
+    const double bytes = share * (kind == TaskKind::dp ? plan.dp_flow_bytes : plan.gather_flow_bytes);
     if (kind == TaskKind::dp) meter_.stage_communicating(plan, stage, true);
     if (!plan.torus_dp_flows.empty()) {
       for (const NodeFlow& f : (kind == TaskKind::dp ? plan.torus_dp_flows : plan.torus_gather_flows)[stage]) {
-        start_flow(kind, job, pid, f.src_node, f.dst_node, f.bytes);
+        start_flow(kind, job, pid, f.src_node, f.dst_node, share * f.bytes);
       }
     } else {
       for (const auto& ring : plan.dp_rings(stage)) {
@@ -490,6 +503,16 @@ class Simulation {
     const Pending& p = pending_[pid];
     const JobPlan& plan = plans_[p.job];
     const double now = sg4::Engine::get_clock();
+    if (kind == TaskKind::gather && p.arrival >= 0) {
+      // A ZeRO-3 op's gather: its legs inside the node follow, then the op may end.
+      const int job = p.job;
+      const int stage = p.dest_slot;
+      const int op = p.arrival;
+      if (job == 0) trace_.comm(stage, "parameter gather", p.start_s, now + plan.gather_intra_s / plan.vs);
+      stage_ends_[(static_cast<std::int64_t>(job) << 32) | stage].gather_at_start = true;
+      after(plan.gather_intra_s / plan.vs, [this, job, stage, op] { release_op_gather(job, stage, op); });
+      return;
+    }
     if (p.job == 0) trace_.comm(p.dest_slot, kind == TaskKind::dp ? "gradient reduce" : "parameter gather", p.start_s, now);
     const int job = p.job;
     const int stage = p.dest_slot;
@@ -511,7 +534,7 @@ class Simulation {
       end.dp_start_s = p.start_s;
       end.dp_end_s = now + plan.dp_intra_s;
       end.reduce_beside_backward = reduce_phases_[job][stage] > 0;
-      if (plan.zero >= 1 && !plan.overlap_param_gather) {
+      if (plan.zero >= 1 && !plan.overlap_param_gather && !plan.gather_every_op) {
         // The distributed optimizer updates its shard, then all-gathers the parameters before the next step.
         meter_.stage_communicating(plan, stage, false);
         after(plan.dp_intra_s + plan.optimizer_s, [this, job, stage] { start_ring_phase(TaskKind::gather, job, stage); });
@@ -550,6 +573,32 @@ class Simulation {
     gather_waiters_[job][stage].clear();
   }
 
+  /// ZeRO 3: op `op` of `slot`'s stage has started its compute. Its chunk's parameters are all-gathered once every
+  /// replica of the stage has reached it (a collective), layer by layer ahead of the compute as FSDP prefetches, so
+  /// the op ends when both its compute and its gather have; the gather shares the links with whatever else runs.
+  void wait_for_op_gather(int slot, int op) {
+    StageState& st = stages_[slot];
+    const JobPlan& plan = plans_[st.job];
+    OpGathers& g = op_gathers_[st.job][st.stage];
+    if (++g.started[op] == plan.dp) start_ring_phase(TaskKind::gather, st.job, st.stage, op, 1.0 / plan.vs);
+    if (g.done[op]) return;
+    st.outstanding++;
+    st.waits_gather = true;
+    g.waiters[op].push_back(slot);
+  }
+
+  /// The gather of op `op` of `stage` is complete: the replicas whose compute of that op already ended, end it.
+  void release_op_gather(int job, int stage, int op) {
+    OpGathers& g = op_gathers_[job][stage];
+    g.done[op] = 1;
+    const double now = sg4::Engine::get_clock();
+    for (int slot : g.waiters[op]) {
+      if (--stages_[slot].outstanding == 0) finish_op(slot, now, true);
+    }
+    g.waiters[op].clear();
+    g.waiters[op].shrink_to_fit();
+  }
+
   /// Runs `fn` `delay_s` from now on a kernel timer, counted in flight meanwhile.
   void after(double delay_s, std::function<void()> fn) {
     ++in_flight_;
@@ -584,6 +633,13 @@ class Simulation {
   /// By job and stage: the overlapped parameter gather still running, and the slots whose first op waits for it.
   std::vector<std::vector<std::uint8_t>> gather_pending_;
   std::vector<std::vector<std::vector<int>>> gather_waiters_;
+  /// ZeRO 3's per-op gathers (JobPlan::gather_every_op), by job and stage.
+  struct OpGathers {
+    std::vector<std::uint8_t> done;         ///< by op: its parameters are gathered
+    std::vector<int> started;               ///< by op: replicas that reached it (the gather starts at all of them)
+    std::vector<std::vector<int>> waiters;  ///< by op: slots whose compute of it ended before the gather did
+  };
+  std::vector<std::vector<OpGathers>> op_gathers_;
   std::vector<Task> tasks_;
   std::vector<sg4::ActivityPtr> alive_;
   std::vector<sg4::ActivityPtr> graveyard_;

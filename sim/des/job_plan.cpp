@@ -132,6 +132,7 @@ JobPlan make_job_plan(const hw::ClusterSpec& cluster, const workloads::TrainingJ
   plan.gpus_per_node = cluster.gpus_per_node;
   plan.nodes_per_domain = std::max(1, collectives.domain_gpus() / std::max(1, cluster.gpus_per_node));
   plan.zero = p.zero;
+  plan.gather_every_op = p.zero >= 3 && p.dp * p.cp > 1;
   plan.overlap_grad_reduce = job.software.overlap_grad_reduce;
   plan.overlap_param_gather = job.software.overlap_param_gather;
   plan.p2p_bytes = costs.p2p_bytes;

@@ -49,6 +49,9 @@ struct JobPlan {
   int zero = 0;
   bool overlap_grad_reduce = true;
   bool overlap_param_gather = true;
+  /// ZeRO 3: every op gathers its chunk's parameters (1/vs of the stage's) before it can finish, as FSDP2 (which
+  /// reshards after forward), Megatron-FSDP and XLA's FSDP do; nothing is gathered after the step.
+  bool gather_every_op = false;
   std::vector<double> forward_durations;   ///< by stage x vs + chunk, seconds (node-local TP/CP/EP traffic included)
   std::vector<double> backward_durations;  ///< same, backward plus recompute
   double p2p_bytes = 0;          ///< one pipeline flow (one GPU's share)
