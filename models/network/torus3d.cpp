@@ -60,6 +60,18 @@ Torus3d::Torus3d(const TorusOptions& options) : Topology(nodes_of(options), opti
   }
 }
 
+int torus_shift_load(const std::array<int, 3>& dims, long node_stride) {
+  long place = node_stride;
+  int load = 1;
+  for (int size : dims) {
+    const long n = std::max(1, size);
+    const long along = ((place % n) + n) % n;
+    place /= n;
+    load = std::max(load, static_cast<int>(std::min(along, n - along)));
+  }
+  return load;
+}
+
 std::array<int, 3> Torus3d::coordinates(int node) const {
   const auto& d = options_.dims;
   return {node % d[0], (node / d[0]) % d[1], node / (d[0] * d[1])};

@@ -43,6 +43,13 @@ class Torus3d final : public Topology {
   std::vector<int> plus_cable_;
 };
 
+/// Flows on the busiest cable when every node of a torus of `dims` sends to the node `node_stride` places after it
+/// (node numbers x fastest, wrapping): a pipeline's sends between stages are such a shift. Each flow is routed
+/// dimension by dimension the short way round (SimGrid's TorusZone routes the same), so the shift's hops along a
+/// dimension are what each of that dimension's cables carries in that direction; the busiest dimension sets the
+/// pace. The shift of node 0 stands for all (exact when the stride is a whole number of rows or planes). At least 1.
+int torus_shift_load(const std::array<int, 3>& dims, long node_stride);
+
 /// Shape of a torus slice of `chips` chips in `rank` (1 to 3) dimensions: the most balanced factorization, dimensions
 /// ascending, unused ones 1 (512 chips in 3D: 8x8x8, 1024: 8x8x16; 256 in 2D: 16x16), as TPU slice shapes are.
 std::array<int, 3> torus_slice_shape(int chips, int rank);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/network/torus3d.hpp"
+
 namespace capsim::sim {
 
 using net::CollectiveOp;
@@ -37,7 +39,13 @@ TrainingCosts training_costs(const hw::ClusterSpec& cluster, const workloads::Tr
   c.p2p_bytes = tokens * m.hidden * 2.0 / p.tp;
   if (p.pp > 1) {
     const CommGroup pair = group_of(2, p.tp * p.cp * p.dp, gpn);
-    double send_s = collectives.time_s(CollectiveOp::send_recv, c.p2p_bytes, pair);
+    // On a scale-out torus every stage sends to the next at once, a shift of the whole torus by the stage stride:
+    // the cables of the busiest dimension carry that many flows each.
+    const int stride_nodes = p.tp * p.cp * p.dp / gpn;
+    const int shift_load = cluster.scale_out.topology == "torus3d" && stride_nodes >= 1
+                               ? net::torus_shift_load(cluster.scale_out.torus_dims, stride_nodes)
+                               : 1;
+    double send_s = collectives.time_s(CollectiveOp::send_recv, c.p2p_bytes * shift_load, pair);
     if (p.virtual_stages > 1 && job.software.overlap_p2p_comm) {
       // Interleaved 1F1B posts each send/recv while the next chunk computes (Megatron-Core overlap_p2p_comm): only
       // what outlasts one chunk's forward pass stays on the critical path.

@@ -20,6 +20,19 @@ TEST(TorusSliceShape, IsTheMostBalancedFactorization) {
   EXPECT_EQ(torus_slice_shape(7, 3), (Shape{1, 1, 7}));
 }
 
+TEST(TorusShift, TheBusiestDimensionsHopsAreEachOfItsCablesFlows) {
+  // 16x16x8: a stride of 128 nodes is half a plane, 8 rows along y: 8 hops the short way round either side.
+  EXPECT_EQ(torus_shift_load({16, 16, 8}, 128), 8);
+  // A whole plane is one hop along z; the neighbour along x, one hop.
+  EXPECT_EQ(torus_shift_load({16, 16, 8}, 256), 1);
+  EXPECT_EQ(torus_shift_load({16, 16, 8}, 1), 1);
+  // 3 along a ring of 4 is one hop the other way round; 3 rows of 4 on a ring of 8 rows, three hops.
+  EXPECT_EQ(torus_shift_load({4, 1, 1}, 3), 1);
+  EXPECT_EQ(torus_shift_load({4, 8, 1}, 12), 3);
+  // No shift at all still crosses nothing more than one cable's worth.
+  EXPECT_EQ(torus_shift_load({4, 4, 2}, 0), 1);
+}
+
 TEST(TorusCollective, WholeWrappedSliceReducesOverEveryLinkAtOnce) {
   // 8x8x8 with wraparound: six link directions per chip, all busy (each dimension's share shrinks as 511/512).
   const TorusCollective c = torus_collective(CollectiveOp::reduce_scatter, 512, {8, 8, 8}, 4);
