@@ -334,12 +334,13 @@ double FabricShape::tree_share(int n) const {
   return share;
 }
 
-double FabricShape::all_to_all_share(int n, double node_bw_Bps) const {
+double FabricShape::all_to_all_share(int n) const {
   if (n <= 1) return 1.0;
   if (torus) {
-    // Half of uniform traffic crosses the bisection; a block of n nodes has about (n/N)^(2/3) of the torus's cut.
-    const double cut = torus_bisection_Bps * std::pow(static_cast<double>(n) / nodes, 2.0 / 3.0);
-    return std::min(1.0, 4.0 * cut / (n * node_bw_Bps));
+    // Each node sends 1/n of its buffer to each of the n - 1 others; the busiest cable direction carries `load` of
+    // those shares, against (n - 1)/n of a buffer through the node's NICs at full rate.
+    const int load = torus_all_to_all_load(torus_dims, n);
+    return std::min(1.0, (n - 1.0) * torus_cable_share / load);
   }
   // Each node sends (n-1)/n of its buffer through its NICs; the busiest leaf sends `up` buffers through uplinks
   // worth nodes_per_leaf / oversubscription nodes' NICs. The slower of the two sets the pace.
@@ -367,8 +368,6 @@ FabricShape fabric_shape(const hw::ClusterSpec& cluster) {
   if (so.topology == "torus3d") {
     s.torus = true;
     const TorusOptions t = torus_options(cluster);
-    const int widest = std::max({t.dims[0], t.dims[1], t.dims[2], 1});
-    s.torus_bisection_Bps = widest <= 1 ? 0 : static_cast<double>(s.nodes) / widest * (widest > 2 ? 2 : 1) * t.link_bw_Bps;
     s.torus_dims = t.dims;
     s.torus_cable_share = t.link_bw_Bps / std::max(1.0, so.nics_per_node * so.nic_bw_Bps);
     return s;

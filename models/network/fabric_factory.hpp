@@ -65,7 +65,6 @@ struct FabricShape {
   double spine_oversubscription = 1;
   int node_ports = 1;  ///< NIC ports of one node on one leaf: its NICs in a plane, or one per rail when rail-optimized
   bool torus = false;
-  double torus_bisection_Bps = 0;  ///< whole torus, one direction
   std::array<int, 3> torus_dims{1, 1, 1};  ///< torus: nodes along x, y, z
   double torus_cable_share = 0;  ///< torus: one cable direction's line rate over a node's summed NIC line rate
   int nodes = 1;
@@ -83,9 +82,10 @@ struct FabricShape {
   /// Share of a node's NIC bandwidth that binary trees over groups of `nodes` consecutive nodes keep: their upper
   /// levels, the part above one leaf, all climb, and the busiest leaf carries an edge for every group partly on it.
   double tree_share(int nodes) const;
-  /// Share of a node's NIC bandwidth that uniform all-to-all inside groups of `nodes` consecutive nodes keeps, given
-  /// `node_bw_Bps` of NIC bandwidth per node: the busiest leaf's (and pod's) uplinks against the node's NICs.
-  double all_to_all_share(int nodes, double node_bw_Bps) const;
+  /// Share of a node's NIC bandwidth that uniform all-to-all inside groups of `nodes` consecutive nodes keeps: the
+  /// busiest leaf's (and pod's) uplinks against the node's NICs; on a torus, the busiest cable direction
+  /// (torus_all_to_all_load).
+  double all_to_all_share(int nodes) const;
 };
 FabricShape fabric_shape(const hw::ClusterSpec& cluster);
 

@@ -239,7 +239,7 @@ CollectiveEstimate NcclCollectives::inter(CollectiveOp op, double bytes, const P
     // Each rank sends bytes/n to every peer: (r-1)/n of it over the scale-up links, (n-r)/n over its NIC share,
     // both at once; the fabric keeps all_to_all_share of the NIC rate (oversubscribed tiers, torus bisection).
     const double intra_s = r > 1 ? bytes * (r - 1) / n / ring_busbw_Bps(r) : 0.0;
-    const double nic = p.nic_per_rank_Bps * shape_.all_to_all_share(p.nodes, node_nic_Bps_);
+    const double nic = p.nic_per_rank_Bps * shape_.all_to_all_share(p.nodes);
     const double inter_s = bytes * (n - r) / n / nic;
     const double lat = kRingBase_us[idx(Proto::simple)] * 1e-6 + net_step(Proto::simple) + (n - 1) * kPerPeer_s;
     return CollectiveEstimate{lat + std::max(intra_s, inter_s), CollectiveAlgorithm::direct, Proto::simple, p.domains,

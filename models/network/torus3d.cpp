@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <map>
+#include <utility>
+#include <vector>
 
 #include "sim/core/error.hpp"
 
@@ -70,6 +73,61 @@ int torus_shift_load(const std::array<int, 3>& dims, long node_stride) {
     load = std::max(load, static_cast<int>(std::min(along, n - along)));
   }
   return load;
+}
+
+namespace {
+
+/// The all-to-all load of torus_all_to_all_load(), uncached.
+int all_to_all_load(const std::array<int, 3>& dims, int group_nodes) {
+  std::array<int, 3> d{};
+  for (int k = 0; k < 3; ++k) d[k] = std::max(1, dims[k]);
+  const long total = static_cast<long>(d[0]) * d[1] * d[2];
+  const int n = static_cast<int>(std::min<long>(std::max(group_nodes, 1), total));
+  // Directed cables: node x 6 + dimension x 2 + (0: towards +1, 1: towards -1), as the cable from `node` to its +1
+  // neighbour, carried one way or the other.
+  std::vector<int> load(static_cast<size_t>(total) * 6, 0);
+  const std::array<long, 3> stride{1, d[0], static_cast<long>(d[0]) * d[1]};
+  auto coordinates = [&](int node) { return std::array<int, 3>{node % d[0], (node / d[0]) % d[1], node / (d[0] * d[1])}; };
+  int sum = 0;
+  for (int first = 1; first < n; first += kAllToAllRoundsInFlight) {
+    std::fill(load.begin(), load.end(), 0);
+    int worst = 0;
+    for (int shift = first; shift < std::min(n, first + kAllToAllRoundsInFlight); ++shift) {
+      for (int src = 0; src < n; ++src) {
+        const std::array<int, 3> from = coordinates(src);
+        const std::array<int, 3> to = coordinates((src + shift) % n);
+        std::array<int, 3> at = from;
+        for (int k = 0; k < 3; ++k) {
+          const int size = d[k];
+          const int m = from[k];
+          const int t = to[k];
+          if (m == t) continue;
+          // SimGrid 3.32 TorusZone::get_local_route: the source's coordinate decides the direction once.
+          const bool up = (t > m && t <= m + size / 2) || (m > size / 2 && (m + size / 2) % size >= t);
+          while (at[k] != t) {
+            const int next = up ? (at[k] + 1) % size : (at[k] + size - 1) % size;
+            // The cable between a coordinate and its +1 neighbour belongs to the lower one (the wrap: size - 1).
+            std::array<int, 3> owner = at;
+            owner[k] = up ? at[k] : next;
+            const long node = owner[0] * stride[0] + owner[1] * stride[1] + owner[2] * stride[2];
+            worst = std::max(worst, ++load[static_cast<size_t>(node) * 6 + k * 2 + (up ? 0 : 1)]);
+            at[k] = next;
+          }
+        }
+      }
+    }
+    sum += worst;
+  }
+  return std::max(1, sum);
+}
+
+}  // namespace
+
+int torus_all_to_all_load(const std::array<int, 3>& dims, int group_nodes) {
+  thread_local std::map<std::pair<std::array<int, 3>, int>, int> memo;
+  const auto key = std::make_pair(dims, group_nodes);
+  if (const auto it = memo.find(key); it != memo.end()) return it->second;
+  return memo[key] = all_to_all_load(dims, group_nodes);
 }
 
 std::array<int, 3> Torus3d::coordinates(int node) const {

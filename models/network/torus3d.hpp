@@ -50,6 +50,18 @@ class Torus3d final : public Topology {
 /// pace. The shift of node 0 stands for all (exact when the stride is a whole number of rows or planes). At least 1.
 int torus_shift_load(const std::array<int, 3>& dims, long node_stride);
 
+/// Peers of an all-to-all a rank exchanges with at once: NCCL spreads grouped send/recv over its channels a few
+/// peers at a time, in rounds of increasing offset (the DES schedules the same: sim/des/des_training.cpp).
+constexpr int kAllToAllRoundsInFlight = 4;
+
+/// Flow-shares on the busiest directed cables of an all-to-all among the nodes 0 to `group_nodes` - 1 of a torus of
+/// `dims`: in round k every node sends an equal share to the node k places after it in the group,
+/// kAllToAllRoundsInFlight rounds at a time, each flow routed dimension by dimension the short way round with ties
+/// broken as SimGrid 3.32's TorusZone breaks them. Summed over the groups of rounds, the busiest cable direction of
+/// each: the shares one cable must carry one after another. At least 1. Memoised per thread: a search asks the same
+/// few group sizes many times.
+int torus_all_to_all_load(const std::array<int, 3>& dims, int group_nodes);
+
 /// Shape of a torus slice of `chips` chips in `rank` (1 to 3) dimensions: the most balanced factorization, dimensions
 /// ascending, unused ones 1 (512 chips in 3D: 8x8x8, 1024: 8x8x16; 256 in 2D: 16x16), as TPU slice shapes are.
 std::array<int, 3> torus_slice_shape(int chips, int rank);

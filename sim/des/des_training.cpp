@@ -11,6 +11,7 @@
 #include <simgrid/kernel/Timer.hpp>
 #include <simgrid/s4u.hpp>
 
+#include "models/network/torus3d.hpp"
 #include "sim/core/error.hpp"
 #include "sim/des/des_checkpoint.hpp"
 #include "sim/des/des_platform.hpp"
@@ -60,8 +61,8 @@ struct ExpertExchange {
 };
 
 /// Rounds of an expert all-to-all (peers) a replica keeps in flight, as NCCL spreads grouped send/recv over its
-/// channels.
-constexpr int kExpertRoundsInFlight = 4;
+/// channels (the closed form's torus all-to-all counts the same rounds).
+constexpr int kExpertRoundsInFlight = net::kAllToAllRoundsInFlight;
 
 class Simulation {
  public:

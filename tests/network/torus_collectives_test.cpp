@@ -33,6 +33,18 @@ TEST(TorusShift, TheBusiestDimensionsHopsAreEachOfItsCablesFlows) {
   EXPECT_EQ(torus_shift_load({4, 4, 2}, 0), 1);
 }
 
+TEST(TorusAllToAll, CountsTheBusiestCableDirectionOfEveryPairsRoute) {
+  // Two nodes: one flow each way, on opposite directions of their cable.
+  EXPECT_EQ(torus_all_to_all_load({2, 1, 1}, 2), 1);
+  // A ring of 4 (its three rounds in flight at once), routed as SimGrid does: the two-hop pairs tie, node 0 and 1
+  // send theirs the +1 way, 2 the -1 way and 3 the +1 way round the wrap, so the cables 0->1 and 1->2 carry three
+  // flows each (worked by hand).
+  EXPECT_EQ(torus_all_to_all_load({4, 1, 1}, 4), 3);
+  // Rounds go kAllToAllRoundsInFlight at a time: the whole 4x4x2 torus waits for eight groups of rounds, each on
+  // its own busiest cable, longer than two rows do.
+  EXPECT_GT(torus_all_to_all_load({4, 4, 2}, 32), torus_all_to_all_load({4, 4, 2}, 8));
+}
+
 TEST(TorusCollective, WholeWrappedSliceReducesOverEveryLinkAtOnce) {
   // 8x8x8 with wraparound: six link directions per chip, all busy (each dimension's share shrinks as 511/512).
   const TorusCollective c = torus_collective(CollectiveOp::reduce_scatter, 512, {8, 8, 8}, 4);
