@@ -227,9 +227,7 @@ class Simulation {
     if (plan.gather_every_op) {
       wait_for_op_gather(slot, st.cursor - 1);
     } else if (st.cursor - 1 == 0 && gather_pending_[st.job][st.stage]) {
-      st.outstanding++;
-      st.waits_gather = true;
-      gather_waiters_[st.job][st.stage].push_back(slot);
+      wait_for_gather(slot, gather_waiters_[st.job][st.stage]);
     }
     const int trigger = reduce_trigger_[st.job][st.stage][st.cursor - 1];
     if (trigger >= 0 && ++reduce_ready_[st.job][st.stage][trigger] == plan.dp) {
@@ -567,11 +565,25 @@ class Simulation {
   /// The overlapped parameter gather of `stage` is complete: the stage's first ops that finished their compute end.
   void release_gather(int job, int stage) {
     gather_pending_[job][stage] = 0;
+    release_waiters(gather_waiters_[job][stage]);
+  }
+
+  /// The op in flight on `slot` also waits for a parameter gather, whose end releases `waiters`.
+  void wait_for_gather(int slot, std::vector<int>& waiters) {
+    StageState& st = stages_[slot];
+    st.outstanding++;
+    st.waits_gather = true;
+    waiters.push_back(slot);
+  }
+
+  /// A parameter gather is complete: the slots in `waiters` whose compute already ended end their op.
+  void release_waiters(std::vector<int>& waiters) {
     const double now = sg4::Engine::get_clock();
-    for (int slot : gather_waiters_[job][stage]) {
+    for (int slot : waiters) {
       if (--stages_[slot].outstanding == 0) finish_op(slot, now, true);
     }
-    gather_waiters_[job][stage].clear();
+    waiters.clear();
+    waiters.shrink_to_fit();
   }
 
   /// ZeRO 3: op `op` of `slot`'s stage has started its compute. Its chunk's parameters are all-gathered once every
@@ -582,22 +594,14 @@ class Simulation {
     const JobPlan& plan = plans_[st.job];
     OpGathers& g = op_gathers_[st.job][st.stage];
     if (++g.started[op] == plan.dp) start_ring_phase(TaskKind::gather, st.job, st.stage, op, 1.0 / plan.vs);
-    if (g.done[op]) return;
-    st.outstanding++;
-    st.waits_gather = true;
-    g.waiters[op].push_back(slot);
+    if (!g.done[op]) wait_for_gather(slot, g.waiters[op]);
   }
 
   /// The gather of op `op` of `stage` is complete: the replicas whose compute of that op already ended, end it.
   void release_op_gather(int job, int stage, int op) {
     OpGathers& g = op_gathers_[job][stage];
     g.done[op] = 1;
-    const double now = sg4::Engine::get_clock();
-    for (int slot : g.waiters[op]) {
-      if (--stages_[slot].outstanding == 0) finish_op(slot, now, true);
-    }
-    g.waiters[op].clear();
-    g.waiters[op].shrink_to_fit();
+    release_waiters(g.waiters[op]);
   }
 
   /// Runs `fn` `delay_s` from now on a kernel timer, counted in flight meanwhile.
