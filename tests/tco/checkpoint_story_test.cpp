@@ -9,6 +9,8 @@
 #include <string>
 #include <variant>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "models/workloads/reliability.hpp"
@@ -28,7 +30,9 @@ const std::string kExample = std::string(CAPSIM_SOURCE_DIR) + "/scenarios/exampl
 /// The 405B example with its checkpoints on a 2 GB/s parallel file system: a checkpoint then takes longer to become
 /// durable (47 min) than Daly's interval, so the durable floor sets the interval.
 std::string slow_tier_scenario() {
-  const fs::path dir = fs::temp_directory_path() / "capsim-checkpoint-story";
+  // One directory per test process: ctest runs this file's tests as parallel processes, and one writing the file
+  // while another reads it gave the reader an empty file.
+  const fs::path dir = fs::temp_directory_path() / ("capsim-checkpoint-story-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const fs::path file = dir / "slow-pfs.json";
   std::ifstream in(kExample);
