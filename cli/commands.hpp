@@ -27,6 +27,7 @@ struct ValidateOptions {
   std::string suite;  ///< empty = every suite
   std::string engine = "analytical";
   bool json = false;
+  bool summary = false;  ///< one Markdown line per suite (the table README.md quotes) instead of every row
   std::string profile;  ///< calibration profile: adds a column with it applied to its GPU's rows
 };
 

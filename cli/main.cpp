@@ -39,7 +39,11 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("--suite", validate.suite, "Run only this suite (a folder name)");
   validate_cmd->add_option("--engine", validate.engine, "Engine: analytical or des")
       ->check(CLI::IsMember({"analytical", "des"}));
-  validate_cmd->add_flag("--json", validate.json, "Print the tables as JSON");
+  auto* validate_json = validate_cmd->add_flag("--json", validate.json, "Print the tables as JSON");
+  validate_cmd->add_flag("--summary", validate.summary,
+                         "Print one Markdown table line per suite: rows, mean and max |error|, bias, rows too "
+                         "fast and too slow (the table README.md quotes)")
+      ->excludes(validate_json);
   validate_cmd->add_option("--profile", validate.profile,
                             "Calibration profile (a file, or \"builtin\" for the measured H100 profile CapSim ships): also show "
                             "the error with it applied to its GPU type");

@@ -48,6 +48,26 @@ void print_suite(const planner::ValidationSuite& suite, bool with_profile, std::
   out << '\n';
 }
 
+/// The Markdown table README.md quotes (tests/cli/golden/validate-summary.txt): one line per suite.
+void print_summary(const std::vector<planner::ValidationSuite>& suites, const std::string& engine, std::ostream& out) {
+  out << fmt::format("| suite ({} engine) | rows | mean \\|error\\| | max \\|error\\| | mean error | predicted low / high |\n",
+                     engine);
+  out << "|---|---:|---:|---:|---:|---:|\n";
+  for (const auto& suite : suites) {
+    double bias = 0;
+    int low = 0;
+    int high = 0;
+    for (const auto& row : suite.rows) {
+      bias += row.error;
+      low += row.error < 0 ? 1 : 0;
+      high += row.error > 0 ? 1 : 0;
+    }
+    if (!suite.rows.empty()) bias /= static_cast<double>(suite.rows.size());
+    out << fmt::format("| {} | {} | {:.2f}% | {:.2f}% | {:+.2f}% | {} / {} |\n", suite.name, suite.rows.size(),
+                       suite.mean_abs_error * 100, suite.max_abs_error * 100, bias * 100, low, high);
+  }
+}
+
 }  // namespace
 
 int validate_command(const ValidateOptions& options) {
@@ -62,7 +82,9 @@ int validate_command(const ValidateOptions& options) {
   }
   const bool with_profile = !profiles.empty();
   const auto suites = planner::run_validation(dir, options.engine, options.suite, profiles);
-  if (options.json) {
+  if (options.summary) {
+    print_summary(suites, options.engine, std::cout);
+  } else if (options.json) {
     nlohmann::json doc = {{"schema", "capsim/validation/v1"}, {"engine", options.engine}, {"suites", nlohmann::json::array()}};
     for (const auto& s : suites) {
       nlohmann::json rows = nlohmann::json::array();

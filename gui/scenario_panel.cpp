@@ -96,7 +96,7 @@ ScenarioPanel::ScenarioPanel(QWidget* parent) : QWidget(parent) {
   connect(power_cap_, &QSpinBox::valueChanged, this, &ScenarioPanel::skip_caps_below_idle);
   figures_ = add_combo(form, "hardware_figures", QStringLiteral("Hardware figures"),
                        QStringLiteral("which GPU figures the models read"));
-  figures_->addItem(QStringLiteral("datasheet"), static_cast<int>(HardwareFigures::datasheet));
+  figures_->addItem(QStringLiteral("catalog"), static_cast<int>(HardwareFigures::datasheet));
   figures_->addItem(QStringLiteral("measured profile"), static_cast<int>(HardwareFigures::measured));
   gpus_ = new QLabel(what_if_box);
   form->addRow(QStringLiteral("GPUs used"), gpus_);
@@ -187,7 +187,8 @@ void ScenarioPanel::set_scenario(const QString& path, const planner::Scenario& s
                                ? QStringLiteral("the calibration profile CapSim ships for the %1").arg(gpu_id)
                                : QStringLiteral("the calibration profile %1")
                                      .arg(QString::fromStdString(hardware.measured_source));
-    figures_->setToolTip(QStringLiteral("datasheet: the catalog's figures for the %1\nmeasured profile: %2 (GEMM "
+    figures_->setToolTip(QStringLiteral("catalog: the catalog's figures for the %1, each with its source (datasheets, "
+                                        "or CapSim's own calibration where one was run)\nmeasured profile: %2 (GEMM "
                                         "efficiency, HBM bandwidth, attention, idle power and power shares)")
                              .arg(gpu_id, source));
   } else {

@@ -213,8 +213,8 @@ class EntryReader {
 
 void EntryReader::read(const json& entry, const std::string& ptr) {
   check_keys(entry, ptr,
-             {"id", "name", "vendor", "peak_flops", "max_gemm_efficiency", "sustained_gemm_ratio", "attention_efficiency",
-              "sm_count", "hbm", "kernel_overhead", "power", "scale_up", "node"});
+             {"id", "name", "vendor", "peak_flops", "max_gemm_efficiency", "gemm_half_k", "sustained_gemm_ratio",
+              "attention_efficiency", "sm_count", "hbm", "kernel_overhead", "power", "scale_up", "node"});
   for (const auto& [key, target] :
        {std::pair<std::string, std::string*>{"id", &spec_.id}, {"name", &spec_.name}, {"vendor", &spec_.vendor}}) {
     const auto it = entry.find(key);
@@ -233,12 +233,17 @@ void EntryReader::read(const json& entry, const std::string& ptr) {
 
   per_precision(entry, "peak_flops", ptr, Dimension::flop_rate, Range::positive, spec_.peak_flops);
   per_precision(entry, "max_gemm_efficiency", ptr, Dimension::count, Range::ratio, spec_.max_gemm_efficiency);
+  per_precision(entry, "gemm_half_k", ptr, Dimension::count, Range::positive, spec_.gemm_half_k);
   per_precision(entry, "sustained_gemm_ratio", ptr, Dimension::count, Range::ratio, spec_.sustained_gemm_ratio);
   const auto peaks = entry.find("peak_flops");  // the JSON, not the parsed map: a bad peak is reported once
-  for (const auto& [precision, share] : spec_.max_gemm_efficiency) {
-    if (peaks != entry.end() && peaks->is_object() && !peaks->contains(std::string(to_string(precision)))) {
-      error(ptr + "/max_gemm_efficiency/" + std::string(to_string(precision)),
-            "efficiency given for " + std::string(to_string(precision)) + ", which has no entry in peak_flops");
+  for (const auto& [key, figures] : {std::pair<std::string, const std::map<Precision, double>*>{
+                                         "max_gemm_efficiency", &spec_.max_gemm_efficiency},
+                                     {"gemm_half_k", &spec_.gemm_half_k}}) {
+    for (const auto& [precision, figure] : *figures) {
+      if (peaks != entry.end() && peaks->is_object() && !peaks->contains(std::string(to_string(precision)))) {
+        error(ptr + "/" + key + "/" + std::string(to_string(precision)),
+              "figure given for " + std::string(to_string(precision)) + ", which has no entry in peak_flops");
+      }
     }
   }
   integer(entry, "sm_count", ptr, "sm_count", 1, spec_.sm_count);
@@ -260,11 +265,19 @@ void EntryReader::read(const json& entry, const std::string& ptr) {
   }
   if (const json* hbm = object(entry, "hbm", ptr, true)) {
     const std::string p = ptr + "/hbm";
-    check_keys(*hbm, p, {"capacity", "bandwidth", "achieved_bandwidth"});
+    check_keys(*hbm, p, {"capacity", "bandwidth", "achieved_bandwidth", "elementwise_bandwidth"});
     quantity(*hbm, "capacity", p, "hbm_bytes", Dimension::bytes, Range::positive, spec_.hbm_bytes);
     quantity(*hbm, "bandwidth", p, "hbm_bw_Bps", Dimension::bandwidth, Range::positive, spec_.hbm_bw_Bps);
     quantity(*hbm, "achieved_bandwidth", p, "hbm_achieved_Bps", Dimension::bandwidth, Range::positive,
              spec_.hbm_achieved_Bps);
+    quantity(*hbm, "elementwise_bandwidth", p, "elementwise_Bps", Dimension::bandwidth, Range::positive,
+             spec_.elementwise_Bps, false);
+    if (spec_.hbm_bw_Bps > 0 && spec_.elementwise_Bps > spec_.hbm_bw_Bps) {
+      error(p + "/elementwise_bandwidth/value", "element-wise bandwidth " +
+                                                    units::format_bandwidth(spec_.elementwise_Bps) +
+                                                    " exceeds the datasheet bandwidth " +
+                                                    units::format_bandwidth(spec_.hbm_bw_Bps));
+    }
     if (spec_.hbm_bw_Bps > 0 && spec_.hbm_achieved_Bps > spec_.hbm_bw_Bps) {
       error(p + "/achieved_bandwidth/value", "achieved bandwidth " + units::format_bandwidth(spec_.hbm_achieved_Bps) +
                                                  " exceeds the datasheet bandwidth " +
@@ -273,9 +286,13 @@ void EntryReader::read(const json& entry, const std::string& ptr) {
   }
   if (const json* power = object(entry, "power", ptr, true)) {
     const std::string p = ptr + "/power";
-    check_keys(*power, p, {"tdp", "idle"});
+    check_keys(*power, p, {"tdp", "idle", "compute_share", "memory_share"});
     quantity(*power, "tdp", p, "tdp_W", Dimension::power, Range::positive, spec_.tdp_W);
     quantity(*power, "idle", p, "idle_W", Dimension::power, Range::non_negative, spec_.idle_W);
+    quantity(*power, "compute_share", p, "compute_power_share", Dimension::count, Range::ratio,
+             spec_.compute_power_share, false);
+    quantity(*power, "memory_share", p, "memory_power_share", Dimension::count, Range::ratio,
+             spec_.memory_power_share, false);
     if (spec_.tdp_W > 0 && spec_.idle_W >= spec_.tdp_W) {
       error(p + "/idle/value", "idle power " + units::format_power(spec_.idle_W) + " is not below the TDP " +
                                    units::format_power(spec_.tdp_W));
@@ -331,7 +348,7 @@ void EntryReader::read(const json& entry, const std::string& ptr) {
                                        {"node.nic_efficiency", "0.94"}}) {
     spec_.sources.try_emplace(field, "CapSim default (" + meaning + "): not given in the catalog entry");
   }
-  // Power shares are not catalog figures: every GPU starts from the same estimates until a profile measures them.
+  // Power shares a catalog entry does not give keep the same estimates on every GPU until a profile measures them.
   spec_.sources.try_emplace("compute_power_share",
                             "CapSim estimate (1.0): power-capped MAMF GEMM runs hold an H100 at its 700 W limit "
                             "(stas00/ml-engineering)");

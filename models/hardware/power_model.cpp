@@ -126,10 +126,15 @@ double gpu_power_W(const GpuSpec& gpu, double cap_W, const GpuActivity& a) {
   const double limit = limit_W(gpu, cap_W);
   const double idle = std::min(gpu.idle_W, limit);
   if (total <= 0) return idle;
-  const double share = (gpu.compute_power_share * a.compute_bound_s + gpu.memory_power_share * a.memory_bound_s +
-                        kCommShare * a.comm_s + kWaitShare * a.idle_s) /
-                       total;
-  return idle + (limit - idle) * std::clamp(share, 0.0, 1.0);
+  // Each phase draws its share of the uncapped range (the shares are measured at the board's own limit); a cap
+  // below that draw clocks the phase down until it fits (power_capped_speed), so it draws the cap, and a phase that
+  // draws less than the cap is not touched by it.
+  const auto draw = [&](double share) {
+    return std::min(limit, idle + (gpu.tdp_W - idle) * std::clamp(share, 0.0, 1.0));
+  };
+  return (draw(gpu.compute_power_share) * a.compute_bound_s + draw(gpu.memory_power_share) * a.memory_bound_s +
+          draw(kCommShare) * a.comm_s + draw(kWaitShare) * a.idle_s) /
+         total;
 }
 
 namespace {
