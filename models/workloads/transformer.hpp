@@ -86,6 +86,12 @@ struct Parallelism {
 /// How a mixture-of-experts layer moves tokens to experts (TrainingSoftware::moe_dispatch).
 enum class MoeDispatch { permute, einsum };
 
+/// Order of an activation tensor's dimensions (TrainingSoftware::activation_layout).
+enum class ActivationLayout {
+  seq_first,    ///< [sequence, batch, hidden]: Megatron-LM and Transformer Engine
+  batch_first,  ///< [batch, sequence, hidden]: PyTorch-native stacks (torchtitan's DTensor tensor parallelism)
+};
+
 /// Software choices that change cost but not the model. Defaults follow Megatron-LM.
 struct TrainingSoftware {
   AttentionKernel attention = AttentionKernel::flash;
@@ -120,6 +126,13 @@ struct TrainingSoftware {
   /// MaxText's `dense_matmul` without megablox): two more GEMMs forward and two backward, each of 2 x sequence x
   /// capacity_factor x top_k x hidden FLOPs per token. Needs a capacity factor.
   MoeDispatch moe_dispatch = MoeDispatch::permute;
+  /// Where the sequence dimension sits. Sequence-parallel all-gathers and reduce-scatters split and join the
+  /// sequence: `seq_first` puts it in dimension 0, so NCCL gathers into and scatters from the tensor in place
+  /// (Megatron chose [s, b, h] for this). `batch_first` puts it in dimension 1, and PyTorch's functional collectives
+  /// (torch/distributed/_functional_collectives.py, which DTensor's Shard(1) redistributions call) then copy the
+  /// whole tensor once more per collective: torch.cat of the gathered chunks after an all-gather, of the input's
+  /// chunks before a reduce-scatter.
+  ActivationLayout activation_layout = ActivationLayout::seq_first;
 };
 
 /// One training workload of a scenario.

@@ -170,12 +170,15 @@ struct Boundary {
   double total_s() const { return all_gather_s + reduce_scatter_s; }
 };
 
-Boundary tp_boundary(const LayerContext& ctx, double tokens) {
+/// `gather_bytes_per_element`: what the all-gather moves per element (16-bit, or 1 where the gathered operand is
+/// already FP8).
+Boundary tp_boundary(const LayerContext& ctx, double tokens, double gather_bytes_per_element = kActBytes) {
   const auto& p = ctx.job->parallelism;
   if (p.tp <= 1) return {};
   const double bytes = tokens * ctx.job->model.hidden * kActBytes;
   if (p.sequence_parallel) {
-    return {ctx.collectives->time_s(CollectiveOp::all_gather, bytes, ctx.tp_group),
+    const double gathered = tokens * ctx.job->model.hidden * gather_bytes_per_element;
+    return {ctx.collectives->time_s(CollectiveOp::all_gather, gathered, ctx.tp_group),
             ctx.collectives->time_s(CollectiveOp::reduce_scatter, bytes, ctx.tp_group)};
   }
   return {0, ctx.collectives->time_s(CollectiveOp::all_reduce, bytes, ctx.tp_group)};
@@ -254,14 +257,28 @@ LayerCost transformer_layer_cost(const LayerContext& ctx) {
   // Norms, residual adds and dropout run on the full sequence on every TP rank, or on 1/t of it with SP.
   const double elem_tokens = p.sequence_parallel ? tokens / t : tokens;
   const double mask = sw.dropout ? 1.0 : 0.0;
-  const Boundary boundary = tp_boundary(ctx, tokens);
+  // FP8 recipes cast the block input on each rank's sequence shard and gather it in FP8 (TE's Linear with sequence
+  // parallelism; torchao's Float8ColwiseParallel with PrepareFloat8ModuleInput in torchtitan): half the bytes. The
+  // reduce-scatters carry 16-bit GEMM outputs.
+  const double gather_bytes = ctx.job->precision == Precision::fp8 ? 1.0 : kActBytes;
+  const Boundary boundary = tp_boundary(ctx, tokens, gather_bytes);
   // TE's userbuffers need sequence parallelism and a TP group inside one NVLink domain.
   const bool overlap = sw.tp_comm_overlap && p.sequence_parallel && p.tp > 1 && p.tp <= ctx.cluster->gpus_per_node;
   const TpOverlap ub{static_cast<double>(ctx.cluster->gpu.sm_count)};
+  // Batch-first activations: every sequence-parallel collective also reads and writes the whole gathered tensor once
+  // (TrainingSoftware::activation_layout). Four per layer each pass: the two blocks' gathers and scatters (or their
+  // conjugates backward).
+  const bool relayout =
+      sw.activation_layout == workloads::ActivationLayout::batch_first && p.sequence_parallel && p.tp > 1;
+  // Read and write: each block's gathered input and its scattered output.
+  const double relayout_bytes = relayout ? tokens * h * (gather_bytes + kActBytes) * 2 : 0.0;
 
   LayerCost cost;
   PassCost& f = cost.forward;
   PassCost& b = cost.backward;
+  const double relayout_s = relayout ? gemm.memory_time_s(2 * relayout_bytes) : 0.0;
+  f.compute_s += relayout_s;
+  b.compute_s += relayout_s;
 
   // --- attention block ---
   add_memory(f, gemm, elem_tokens * h * (2 + 2));  // input norm: read x, write y
@@ -393,15 +410,23 @@ LayerCost transformer_layer_cost(const LayerContext& ctx) {
     }
     case Recompute::selective_op: {
       // Everything but attention and the odd-numbered matmuls (wq, wv, w1, w2) runs again: the memory-bound ops
-      // (and FP8 casts), plus wk (the K share of the fused QKV GEMM), wo and w3. Collective outputs are saved
-      // (torchtitan's _save_list holds reduce_scatter_tensor), so no communication is repeated.
+      // (and FP8 casts), plus wk (the K share of the fused QKV GEMM), wo and w3. Reduce-scatter outputs are saved
+      // (torchtitan's _save_list holds reduce_scatter_tensor), all-gather outputs are not.
       const double gemm_s = qkv_s + proj_s + mlp_gemm_s;
-      const double memory_s = std::max(0.0, f.compute_s - attn_fwd.compute_s - gemm_s);
+      const double memory_s = std::max(0.0, f.compute_s - relayout_s - attn_fwd.compute_s - gemm_s);
       const double k_share = kv_width / (q_width + 2 * kv_width);
       const double even_s = qkv_s * k_share + proj_s + mlp_even_gemm_s;
       PassCost again;
       again.compute_s = memory_s + even_s;
       again.flops = gemm_s > 0 ? (f.flops - attn_fwd.flops) * even_s / gemm_s : 0;
+      // The save list has no all_gather_into_tensor: with sequence parallelism both blocks' input gathers run again
+      // (beside wk and w3 when TP overlaps them), and with batch-first activations so do their copies.
+      if (p.sequence_parallel && p.tp > 1) {
+        again.tp_comm_s += overlap ? TpOverlap::ring(boundary.all_gather_s, qkv_s * k_share) +
+                                         TpOverlap::ring(boundary.all_gather_s, mlp_even_gemm_s)
+                                   : 2 * boundary.all_gather_s;
+        add_memory(again, gemm, 2 * tokens * h * gather_bytes * 2);
+      }
       cost.recompute += again;
       break;
     }

@@ -116,5 +116,60 @@ TEST(PytorchStack, EagerElementwiseOpsCostHbmRoundTrips) {
   EXPECT_GT(run(cluster, job).step_time_s, 1.02 * eager);
 }
 
+/// Llama 3 8B at TP8 with sequence parallelism on one H100 node: every layer's gathers and scatters cross NVLink.
+workloads::TrainingJob llama8b_tp8(hw::Precision precision) {
+  auto job = llama8b(1);
+  job.parallelism.tp = 8;
+  job.parallelism.sequence_parallel = true;
+  job.precision = precision;
+  return job;
+}
+
+TEST(PytorchStack, BatchFirstActivationsCopyEveryGatheredAndScatteredTensor) {
+  const auto cluster = catalog_cluster("h100-sxm5-80gb", 1);
+  for (const auto precision : {hw::Precision::bf16, hw::Precision::fp8}) {
+    SCOPED_TRACE(std::string(hw::to_string(precision)));
+    auto job = llama8b_tp8(precision);
+    const StepEstimate seq_first = estimate_training_step(cluster, job);
+    job.software.activation_layout = workloads::ActivationLayout::batch_first;
+    const StepEstimate batch_first = estimate_training_step(cluster, job);
+    // Per layer and pass: two gathered inputs (FP8 gathers 1 byte per element) and two scattered 16-bit outputs,
+    // each read and written once more, as one memory-bound pass.
+    const double gathered = precision == hw::Precision::fp8 ? 1.0 : 2.0;
+    const double bytes = 2.0 * 8192 * 4096 * (gathered + 2.0) * 2.0;
+    const double per_pass = bytes / cluster.gpu.elementwise_Bps + cluster.gpu.kernel_overhead_s;
+    EXPECT_NEAR(batch_first.compute_s - seq_first.compute_s, 32 * 2 * per_pass, 1e-3 * per_pass);
+    EXPECT_DOUBLE_EQ(batch_first.tp_comm_s, seq_first.tp_comm_s);
+  }
+  // Without sequence parallelism TP all-reduces in place: nothing to copy.
+  auto job = llama8b_tp8(hw::Precision::bf16);
+  job.parallelism.sequence_parallel = false;
+  const double all_reduce = estimate_training_step(cluster, job).step_time_s;
+  job.software.activation_layout = workloads::ActivationLayout::batch_first;
+  EXPECT_DOUBLE_EQ(estimate_training_step(cluster, job).step_time_s, all_reduce);
+}
+
+TEST(PytorchStack, PerOpCheckpointingGathersTheSequenceAgain) {
+  // torchtitan's save list keeps reduce-scatter outputs but no all-gather: both blocks' input gathers rerun in
+  // backward, so per-op checkpointing adds half the forward pass's TP traffic (its two gathers of four collectives,
+  // all-gather and reduce-scatter taking the same time on one NVLink node).
+  const auto cluster = catalog_cluster("h100-sxm5-80gb", 1);
+  auto job = llama8b_tp8(hw::Precision::bf16);
+  const StepEstimate none = estimate_training_step(cluster, job);
+  job.parallelism.recompute = Recompute::selective_op;
+  const StepEstimate op = estimate_training_step(cluster, job);
+  EXPECT_GT(op.tp_comm_s, 1.2 * none.tp_comm_s);
+  EXPECT_LT(op.tp_comm_s, 1.3 * none.tp_comm_s);
+}
+
+TEST(PytorchStack, Fp8SequenceParallelGathersMoveHalfTheBytes) {
+  const auto cluster = catalog_cluster("h100-sxm5-80gb", 1);
+  const StepEstimate bf16 = estimate_training_step(cluster, llama8b_tp8(hw::Precision::bf16));
+  const StepEstimate fp8 = estimate_training_step(cluster, llama8b_tp8(hw::Precision::fp8));
+  // Gathers at half the bytes, reduce-scatters unchanged: between half and all of the 16-bit traffic.
+  EXPECT_LT(fp8.tp_comm_s, 0.9 * bf16.tp_comm_s);
+  EXPECT_GT(fp8.tp_comm_s, 0.6 * bf16.tp_comm_s);
+}
+
 }  // namespace
 }  // namespace capsim::sim

@@ -440,6 +440,18 @@ TEST(ScenarioLoader, EinsumDispatchNeedsACapacityFactor) {
   EXPECT_FALSE(problems_in(doc).empty());
 }
 
+TEST(ScenarioLoader, ActivationLayoutIsSeqFirstUnlessTold) {
+  json doc = valid_base();
+  EXPECT_EQ(std::get<workloads::TrainingJob>(load_scenario(doc, "scenario.json").workloads.front()).software.activation_layout,
+            workloads::ActivationLayout::seq_first);
+  doc["workloads"][0]["software"] = {{"activation_layout", "batch-first"}};
+  EXPECT_EQ(std::get<workloads::TrainingJob>(load_scenario(doc, "scenario.json").workloads.front()).software.activation_layout,
+            workloads::ActivationLayout::batch_first);
+  doc["workloads"][0]["software"] = {{"activation_layout", "bsh"}};
+  const auto problem = at(problems_in(doc), "/workloads/0/software/activation_layout");
+  EXPECT_TRUE(mentions(problem.message + problem.hint, "batch-first"));
+}
+
 TEST(ScenarioLoader, ChecksHeadsAgainstKvHeadsAndHidden) {
   json doc = valid_base();
   doc["workloads"][0]["model"]["kv_heads"] = 6;
