@@ -281,6 +281,9 @@ void parse_training(ObjectReader& w, WorkloadDraft& wd) {
       sw.moe_dispatch = *v == "einsum" ? workloads::MoeDispatch::einsum : workloads::MoeDispatch::permute;
     }
     if (auto v = s.boolean("fused_norm")) sw.fused_norm = *v;
+    if (auto v = s.choice("zero3_gather", {"in-place", "copy-out"})) {
+      sw.zero3_gather = *v == "copy-out" ? workloads::Zero3Gather::copy_out : workloads::Zero3Gather::in_place;
+    }
     if (auto v = s.choice("activation_layout", {"seq-first", "batch-first"})) {
       sw.activation_layout =
           *v == "batch-first" ? workloads::ActivationLayout::batch_first : workloads::ActivationLayout::seq_first;

@@ -86,6 +86,12 @@ struct Parallelism {
 /// How a mixture-of-experts layer moves tokens to experts (TrainingSoftware::moe_dispatch).
 enum class MoeDispatch { permute, einsum };
 
+/// How ZeRO-3 turns gathered parameters into the tensors the layers use (TrainingSoftware::zero3_gather).
+enum class Zero3Gather {
+  in_place,  ///< parameters are views of the gathered buffer (Megatron-FSDP, DeepSpeed ZeRO-3, FSDP1 flat params)
+  copy_out,  ///< PyTorch FSDP2: the gathered buffer is copied out into each parameter's own tensor
+};
+
 /// Order of an activation tensor's dimensions (TrainingSoftware::activation_layout).
 enum class ActivationLayout {
   seq_first,    ///< [sequence, batch, hidden]: Megatron-LM and Transformer Engine
@@ -133,6 +139,13 @@ struct TrainingSoftware {
   /// whole tensor once more per collective: torch.cat of the gathered chunks after an all-gather, of the input's
   /// chunks before a reduce-scatter.
   ActivationLayout activation_layout = ActivationLayout::seq_first;
+  /// ZeRO-3's gathered parameters. `in_place`: the layers use views of the all-gather output. `copy_out`: PyTorch's
+  /// FSDP2 (fully_shard, per-parameter sharding, as torchtitan runs it) copies the gathered buffer into each
+  /// parameter's unsharded tensor (foreach_all_gather_copy_out, torch.ops.fsdp.split_with_sizes_copy) in
+  /// wait_for_unshard, on the compute stream, before every forward and every backward use: each pass reads and
+  /// writes the layer's 16-bit parameters once more. Its gradient copy-in (chunk_cat into the reduce-scatter input)
+  /// runs on the reduce-scatter stream beside compute and is not charged.
+  Zero3Gather zero3_gather = Zero3Gather::in_place;
 };
 
 /// One training workload of a scenario.

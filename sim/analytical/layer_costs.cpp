@@ -88,6 +88,15 @@ GemmAdder make_adder(const LayerContext& ctx) {
 /// Memory-bound kernel moving `bytes`.
 void add_memory(PassCost& pass, const hw::GemmModel& gemm, double bytes) { pass.compute_s += gemm.memory_time_s(bytes); }
 
+/// FSDP2's copy-out of `weights` gathered 16-bit parameters (TrainingSoftware::zero3_gather), forward and backward:
+/// read and write each once. Nothing where ZeRO-3 shards nothing or the layers use the gathered buffer in place.
+void add_zero3_copy_out(const LayerContext& ctx, LayerCost& cost, double weights) {
+  const auto& p = ctx.job->parallelism;
+  if (p.zero < 3 || p.dp * p.cp <= 1 || ctx.job->software.zero3_gather != workloads::Zero3Gather::copy_out) return;
+  add_memory(cost.forward, *ctx.gemm, weights * (2 + 2));
+  add_memory(cost.backward, *ctx.gemm, weights * (2 + 2));
+}
+
 /// Attention core (scores, softmax, weighted sum) for one micro-batch: adds forward and backward costs, and returns
 /// the forward part alone (what selective recompute repeats).
 PassCost attention_core(const LayerContext& ctx, LayerCost& cost) {
@@ -388,10 +397,11 @@ LayerCost transformer_layer_cost(const LayerContext& ctx) {
   }
   if (!sw.fused_elementwise) add_eager_elementwise(ctx, f, b, tokens, elem_tokens);
 
+  // This rank's weights of the layer (its local experts for a MoE).
+  const double moe_mult = m.is_moe() ? static_cast<double>(m.experts) / p.ep * m.expert_ffn_hidden : m.ffn_hidden;
+  const double weights = (h * (q_width + 2 * kv_width) + q_width * h + (up_mult + 1) * h * moe_mult) / t;
   if (!sw.grad_accumulation_fusion) {
     // main_grad.add_(grad): read the 16-bit gradient and the fp32 buffer, write the buffer, per weight.
-    const double moe_mult = m.is_moe() ? static_cast<double>(m.experts) / p.ep * m.expert_ffn_hidden : m.ffn_hidden;
-    const double weights = (h * (q_width + 2 * kv_width) + q_width * h + (up_mult + 1) * h * moe_mult) / t;
     add_memory(b, gemm, weights * (2 + 4 + 4));
   }
 
@@ -437,6 +447,8 @@ LayerCost transformer_layer_cost(const LayerContext& ctx) {
       break;
     case Recompute::full: cost.recompute += f; break;
   }
+  // After the recompute above: a recomputed forward uses the parameters its backward gathered and copied.
+  add_zero3_copy_out(ctx, cost, weights);
   return cost;
 }
 
@@ -449,6 +461,7 @@ LayerCost embedding_cost(const LayerContext& ctx) {
   add_memory(cost.forward, *ctx.gemm, tokens * m.hidden * (2 + 2));
   cost.forward.tp_comm_s += tp_boundary_s(ctx, tokens) * (p.sequence_parallel ? 0.5 : 1.0);
   add_memory(cost.backward, *ctx.gemm, tokens * m.hidden * (2 + 4 + 4));  // scatter-add into fp32 grad rows
+  add_zero3_copy_out(ctx, cost, static_cast<double>(m.vocab) * m.hidden / p.tp);
   return cost;
 }
 
@@ -483,6 +496,7 @@ LayerCost output_layer_cost(const LayerContext& ctx) {
     cost.forward.tp_comm_s += 3 * ctx.collectives->time_s(CollectiveOp::all_reduce, tokens * 4.0, ctx.tp_group);
     cost.backward.tp_comm_s += tp_boundary_s(ctx, tokens) * (p.sequence_parallel ? 0.5 : 1.0);
   }
+  add_zero3_copy_out(ctx, cost, vocab_shard * m.hidden);
   return cost;
 }
 

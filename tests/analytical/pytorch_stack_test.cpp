@@ -162,6 +162,27 @@ TEST(PytorchStack, PerOpCheckpointingGathersTheSequenceAgain) {
   EXPECT_LT(op.tp_comm_s, 1.3 * none.tp_comm_s);
 }
 
+TEST(PytorchStack, Fsdp2CopiesEveryGatheredParameterOutBeforeEachPass) {
+  const auto cluster = catalog_cluster("h100-sxm5-80gb", 1);
+  auto job = llama8b(8);
+  job.parallelism.zero = 3;
+  job.parallelism.recompute = Recompute::full;  // a recomputed forward reuses its backward's copy
+  const StepEstimate in_place = estimate_training_step(cluster, job);
+  job.software.zero3_gather = workloads::Zero3Gather::copy_out;
+  const StepEstimate copy_out = estimate_training_step(cluster, job);
+  // Per pass: read and write every 16-bit weight once, one kernel per layer (and per edge layer).
+  const auto pass_s = [&](double weights) { return 4 * weights / cluster.gpu.elementwise_Bps + cluster.gpu.kernel_overhead_s; };
+  const double layer = 4096.0 * (4096 + 2 * 1024) + 4096.0 * 4096 + 3 * 4096.0 * 14336;
+  const double expected = 2 * (32 * pass_s(layer) + 2 * pass_s(128256.0 * 4096));
+  EXPECT_NEAR(copy_out.compute_s - in_place.compute_s, expected, 1e-6 * expected);
+  // Unsharded (one replica) there is nothing to gather, so nothing to copy.
+  job.parallelism.dp = 1;
+  job.parallelism.global_batch = 1;
+  const double alone = estimate_training_step(cluster, job).step_time_s;
+  job.software.zero3_gather = workloads::Zero3Gather::in_place;
+  EXPECT_DOUBLE_EQ(estimate_training_step(cluster, job).step_time_s, alone);
+}
+
 TEST(PytorchStack, Fp8SequenceParallelGathersMoveHalfTheBytes) {
   const auto cluster = catalog_cluster("h100-sxm5-80gb", 1);
   const StepEstimate bf16 = estimate_training_step(cluster, llama8b_tp8(hw::Precision::bf16));

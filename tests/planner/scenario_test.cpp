@@ -447,6 +447,9 @@ TEST(ScenarioLoader, ActivationLayoutIsSeqFirstUnlessTold) {
   doc["workloads"][0]["software"] = {{"activation_layout", "batch-first"}};
   EXPECT_EQ(std::get<workloads::TrainingJob>(load_scenario(doc, "scenario.json").workloads.front()).software.activation_layout,
             workloads::ActivationLayout::batch_first);
+  doc["workloads"][0]["software"] = {{"zero3_gather", "copy-out"}};
+  EXPECT_EQ(std::get<workloads::TrainingJob>(load_scenario(doc, "scenario.json").workloads.front()).software.zero3_gather,
+            workloads::Zero3Gather::copy_out);
   doc["workloads"][0]["software"] = {{"activation_layout", "bsh"}};
   const auto problem = at(problems_in(doc), "/workloads/0/software/activation_layout");
   EXPECT_TRUE(mentions(problem.message + problem.hint, "batch-first"));
