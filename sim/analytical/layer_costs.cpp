@@ -279,13 +279,14 @@ LayerCost transformer_layer_cost(const LayerContext& ctx) {
   // conjugates backward).
   const bool relayout =
       sw.activation_layout == workloads::ActivationLayout::batch_first && p.sequence_parallel && p.tp > 1;
-  // Read and write: each block's gathered input and its scattered output.
-  const double relayout_bytes = relayout ? tokens * h * (gather_bytes + kActBytes) * 2 : 0.0;
+  // Read and write of one block's gathered input, and of its scattered output.
+  const double gather_copy_bytes = relayout ? tokens * h * gather_bytes * 2 : 0.0;
+  const double scatter_copy_bytes = relayout ? tokens * h * kActBytes * 2 : 0.0;
+  const double relayout_s = relayout ? gemm.memory_time_s(2 * (gather_copy_bytes + scatter_copy_bytes)) : 0.0;
 
   LayerCost cost;
   PassCost& f = cost.forward;
   PassCost& b = cost.backward;
-  const double relayout_s = relayout ? gemm.memory_time_s(2 * relayout_bytes) : 0.0;
   f.compute_s += relayout_s;
   b.compute_s += relayout_s;
 
@@ -435,7 +436,7 @@ LayerCost transformer_layer_cost(const LayerContext& ctx) {
         again.tp_comm_s += overlap ? TpOverlap::ring(boundary.all_gather_s, qkv_s * k_share) +
                                          TpOverlap::ring(boundary.all_gather_s, mlp_even_gemm_s)
                                    : 2 * boundary.all_gather_s;
-        add_memory(again, gemm, 2 * tokens * h * gather_bytes * 2);
+        if (relayout) add_memory(again, gemm, 2 * gather_copy_bytes);
       }
       cost.recompute += again;
       break;
