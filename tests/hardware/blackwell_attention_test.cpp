@@ -12,9 +12,8 @@ namespace {
 // forward 1,418.1 TFLOP/s, one-CTA backward 1,117.9 TFLOP/s; an upper bound for cuDNN's fused attention.
 constexpr double kFa4ForwardTflops = 1418.1;
 constexpr double kFa4BackwardTflops = 1117.9;
-// What CapSim derives for a GPU without a figure: the BF16 GEMM cap times FlashAttention-2's share of it
+// What CapSim derives for a GPU without a figure: the BF16 GEMM cap times FlashAttention-2's backward share of it
 // (sim/analytical/layer_costs.cpp).
-constexpr double kDerivedForwardShare = 0.84;
 constexpr double kDerivedBackwardShare = 0.72;
 
 TEST(BlackwellAttention, B200RunsAttentionNoFasterThanFlashAttention4Measures) {
@@ -23,10 +22,11 @@ TEST(BlackwellAttention, B200RunsAttentionNoFasterThanFlashAttention4Measures) {
   const double peak_tflops = b200->peak(Precision::bf16) / 1e12;
   EXPECT_NEAR(b200->attention_fwd_efficiency * peak_tflops, kFa4ForwardTflops, 2.0);
   EXPECT_NEAR(b200->attention_bwd_efficiency * peak_tflops, kFa4BackwardTflops, 2.0);
-  // Both below what the GEMM-derived default would give: the mechanism this figure replaces.
+  // The backward below what the GEMM-derived default would give (the backward is bound by shared memory, which did
+  // not grow from Hopper), and neither pass faster than the BF16 GEMM cap itself.
   const double cap = b200->gemm_efficiency_cap(Precision::bf16);
-  EXPECT_LT(b200->attention_fwd_efficiency, cap * kDerivedForwardShare);
   EXPECT_LT(b200->attention_bwd_efficiency, cap * kDerivedBackwardShare);
+  EXPECT_LT(b200->attention_fwd_efficiency, cap);
 }
 
 TEST(BlackwellAttention, Gb200TakesB200sShares) {

@@ -25,7 +25,9 @@ TEST(Fp4Training, Fp4GemmsGainLessThanTwiceOverFp8OnBlackwell) {
     const double fp4_s = model.gemm_time_s(mlp, Precision::fp4, gemm_operand_bytes(Precision::fp4));
     const double fp8_s = model.gemm_time_s(mlp, Precision::fp8, gemm_operand_bytes(Precision::fp8));
     EXPECT_GT(fp8_s / fp4_s, 1.3) << id;
-    EXPECT_LT(fp8_s / fp4_s, 1.8) << id;  // the datasheet says 2
+    // The datasheet says 2; cuBLASLt's measured FP4 rate at 8192^3 (58% of the FP4 peak) against the FP8 cap (73%)
+    // says about 1.6 (it was 2.31 when FP4 ran at the FP8 share of a doubled peak without the power-limit clock).
+    EXPECT_LT(fp8_s / fp4_s, 1.9) << id;
   }
 }
 
