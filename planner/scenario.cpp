@@ -262,9 +262,10 @@ void parse_training(ObjectReader& w, WorkloadDraft& wd) {
   if (const json* sj = w.get("software")) {
     ObjectReader s(r, *sj, w.pointer("software"));
     workloads::TrainingSoftware& sw = job.software;
-    if (auto v = s.choice("attention", {"flash", "flash2", "unfused"})) {
+    if (auto v = s.choice("attention", {"flash", "flash2", "triton", "unfused"})) {
       sw.attention = *v == "flash"    ? workloads::AttentionKernel::flash
                      : *v == "flash2" ? workloads::AttentionKernel::flash2
+                     : *v == "triton" ? workloads::AttentionKernel::triton
                                       : workloads::AttentionKernel::unfused;
     }
     if (auto v = s.choice("grad_reduce_precision", {"fp32", "bf16"})) {

@@ -62,7 +62,16 @@ enum class AttentionKernel {
   /// without Hopper's wgmma and TMA, so on sm90 it reaches about half of cuDNN's or FlashAttention-3's rate
   /// (GpuSpec::flash2_fwd_efficiency).
   flash2,
+  /// FlashAttention's experimental Triton kernel (flash_attn_triton.py, written for the pre-MLIR Triton of 2022) as
+  /// MosaicML llm-foundry's `attn_impl: triton` ran it in 2023: by its own notes its forward plus backward is
+  /// slightly slower than FlashAttention (v1) in CUDA, which FlashAttention-2 runs about twice as fast (Dao 2023),
+  /// so it runs at half of FlashAttention-2's rate on the same GPU. K and V are repeated to every query head.
+  triton,
 };
+
+/// Whether the attention kernel takes K and V already repeated to every query head (PyTorch-level kernels without a
+/// grouped-query mode: SDPA's FlashAttention-2 as torchtitan calls it, llm-foundry's Triton kernel).
+inline bool repeats_kv_heads(AttentionKernel k) { return k == AttentionKernel::flash2 || k == AttentionKernel::triton; }
 
 /// Parallel layout of a training job.
 struct Parallelism {

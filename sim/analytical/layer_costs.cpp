@@ -34,6 +34,12 @@ constexpr double kActBytes = 2.0;
 constexpr double kFlashForwardShareOfGemm = 0.84;
 constexpr double kFlashBackwardShareOfGemm = 0.72;
 
+/// FlashAttention's Triton kernel (llm-foundry's `attn_impl: triton`) against FlashAttention-2 on the same GPU:
+/// FlashAttention-2 is "around 2x faster than FlashAttention" (Dao 2023, arXiv 2307.08691), and the Triton kernel's
+/// own notes (flash_attn_triton.py, HazyResearch/flash-attention @ eff9fe6b) say its forward plus backward is
+/// "slightly slower than CUDA forward + backward" of FlashAttention: one half, forward and backward alike.
+constexpr double kTritonShareOfFlash2 = 0.5;
+
 /// Flash-attention share of the BF16 dense peak at head_dim 128: the calibration profile's measurement when the GPU
 /// has one (> 0), else the GPU's GEMM cap times FlashAttention-2's published share of the best GEMM.
 double flash_efficiency(double measured, double gemm_cap, double share_of_gemm) {
@@ -120,11 +126,14 @@ PassCost attention_core(const LayerContext& ctx, LayerCost& cost) {
     const double head_factor = hw::flash_head_factor(d);  // narrow heads under-fill the tensor cores
     // FlashAttention-2 (PyTorch SDPA): the GPU's measured FA2 share where FA2 differs from its A100 behaviour
     // (Hopper), else FA2's published share of the best GEMM; never the cuDNN/FA3 calibration.
-    const bool fa2 = ctx.job->software.attention == AttentionKernel::flash2;
+    // The Triton kernel runs at half of that FlashAttention-2 rate.
+    const AttentionKernel kernel = ctx.job->software.attention;
+    const bool fa2 = kernel == AttentionKernel::flash2 || kernel == AttentionKernel::triton;
+    const double kernel_share = kernel == AttentionKernel::triton ? kTritonShareOfFlash2 : 1.0;
     const double measured_f = fa2 ? gpu.flash2_fwd_efficiency : gpu.attention_fwd_efficiency;
     const double measured_b = fa2 ? gpu.flash2_bwd_efficiency : gpu.attention_bwd_efficiency;
-    const double eff_f = flash_efficiency(measured_f, cap, kFlashForwardShareOfGemm) * head_factor;
-    const double eff_b = flash_efficiency(measured_b, cap, kFlashBackwardShareOfGemm) * head_factor;
+    const double eff_f = flash_efficiency(measured_f, cap, kFlashForwardShareOfGemm) * head_factor * kernel_share;
+    const double eff_b = flash_efficiency(measured_b, cap, kFlashBackwardShareOfGemm) * head_factor * kernel_share;
     fwd.compute_s += gemm.compute_time_s(flops, math, eff_f) + gemm.kernel_overhead_s();
     fwd.flops += flops;
     bwd.compute_s += gemm.compute_time_s(hw::kFlashBackwardFlopRatio * flops, math, eff_b) + gemm.kernel_overhead_s();
@@ -148,9 +157,9 @@ PassCost attention_core(const LayerContext& ctx, LayerCost& cost) {
   if (p.cp > 1) {
     // Ring attention: cp-1 exchanges of this rank's K and V block, overlapped with the attention of the previous
     // block; backward also returns dK, dV. Only the part that outlasts the compute is exposed.
-    // PyTorch SDPA (flash2) takes K and V already repeated to every query head (torchtitan's repeat_kv), so its
-    // ring passes `heads` wide blocks, not `kv_heads` wide ones.
-    const double ring_kv_heads = ctx.job->software.attention == AttentionKernel::flash2 ? m.heads : m.kv_heads;
+    // PyTorch SDPA (flash2) and the Triton kernel take K and V already repeated to every query head (torchtitan's
+    // repeat_kv, llm-foundry's repeat), so their ring passes `heads` wide blocks, not `kv_heads` wide ones.
+    const double ring_kv_heads = workloads::repeats_kv_heads(ctx.job->software.attention) ? m.heads : m.kv_heads;
     const double kv_bytes = b * sq * 2.0 * ring_kv_heads * d / std::min<double>(p.tp, ring_kv_heads) * kActBytes;
     const double step = ctx.collectives->time_s(CollectiveOp::send_recv, kv_bytes, ctx.cp_group);
     const double f_comm = (p.cp - 1) * step;
@@ -388,7 +397,7 @@ LayerCost transformer_layer_cost(const LayerContext& ctx) {
     b.tp_comm_s += boundary.total_s();  // the conjugate operators of the attention block's boundary
   }
 
-  if (sw.attention == AttentionKernel::flash2 && m.kv_heads < m.heads) {
+  if (workloads::repeats_kv_heads(sw.attention) && m.kv_heads < m.heads) {
     // repeat_kv: K and V are copied out to every query head before SDPA (torchtitan model.py; SDPA then had no GQA
     // mode), and backward sums the copies back: per token, read kv and write q width twice forward, the reverse
     // twice backward, 16-bit.

@@ -163,7 +163,7 @@ JobPlan make_job_plan(const hw::ClusterSpec& cluster, const workloads::TrainingJ
     const double d = m.head_dim > 0 ? m.head_dim : static_cast<double>(m.hidden) / m.heads;
     const double tokens = static_cast<double>(p.micro_batch) * m.seq_len / p.cp;
     // PyTorch SDPA (flash2) receives K and V repeated to every query head, and passes them so (layer_costs.cpp).
-    const int ring_heads = job.software.attention == workloads::AttentionKernel::flash2 ? m.heads : m.kv_heads;
+    const int ring_heads = workloads::repeats_kv_heads(job.software.attention) ? m.heads : m.kv_heads;
     plan.cp_bytes_per_layer = (p.cp - 1) * tokens * 2.0 * ring_heads * d / std::min(p.tp, ring_heads) * 2.0;
   }
   const double ep_node_s = ep_spans_nodes ? 1.0 : 0.0;

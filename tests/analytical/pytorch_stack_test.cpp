@@ -2,6 +2,7 @@
 // per-layer and per-op selective checkpointing) costs against CapSim's Megatron-Core + Transformer Engine defaults.
 #include <gtest/gtest.h>
 
+#include "models/hardware/gemm_model.hpp"
 #include "sim/analytical/analytical_engine.hpp"
 #include "tests/analytical/test_cluster.hpp"
 
@@ -80,6 +81,37 @@ TEST(PytorchStack, FlashAttention2OnA100IsTheDefaultKernel) {
   const double flash = run(cluster, job).step_time_s;
   job.software.attention = AttentionKernel::flash2;
   EXPECT_DOUBLE_EQ(run(cluster, job).step_time_s, flash);
+}
+
+// llm-foundry's `attn_impl: triton` (FlashAttention's Triton kernel of 2022): half FlashAttention-2's rate, so every
+// layer's attention forward and backward take exactly twice as long and nothing else moves.
+TEST(PytorchStack, TritonFlashAttentionTakesTwiceFlashAttention2sTime) {
+  const auto cluster = catalog_cluster("a100-sxm4-80gb", 1);
+  auto job = llama8b(1, 16384);
+  job.model.kv_heads = job.model.heads;  // no K/V repeat: the kernel alone differs
+  job.software.attention = AttentionKernel::flash2;
+  const double fa2 = run(cluster, job).step_time_s;
+  job.software.attention = AttentionKernel::triton;
+  const double triton = run(cluster, job).step_time_s;
+
+  // FlashAttention-2's A100 rate: its published share of the best GEMM (0.84 forward, 0.72 backward) at head_dim 128.
+  const hw::GpuSpec& gpu = cluster.gpu;
+  const hw::GemmModel gemm(gpu, hw::Clocks::sustained);
+  const double cap = gpu.gemm_efficiency_cap(hw::Precision::bf16);
+  const double flops = hw::flash_attention_flops(1, 32, 16384, 16384, 128, true);
+  const double fa2_layer_s = gemm.compute_time_s(flops, hw::Precision::bf16, 0.84 * cap) +
+                             gemm.compute_time_s(hw::kFlashBackwardFlopRatio * flops, hw::Precision::bf16, 0.72 * cap);
+  EXPECT_NEAR(triton - fa2, job.model.layers * fa2_layer_s, 1e-9 * triton);
+  EXPECT_GT(fa2_layer_s, 0.0);
+}
+
+// llm-foundry repeats grouped K and V to every query head before its Triton kernel (attention.py), as torchtitan
+// does before SDPA; Transformer Engine's cuDNN attention and Megatron's unfused path take them grouped.
+TEST(PytorchStack, PytorchLevelKernelsTakeKeysAndValuesRepeated) {
+  EXPECT_TRUE(workloads::repeats_kv_heads(AttentionKernel::flash2));
+  EXPECT_TRUE(workloads::repeats_kv_heads(AttentionKernel::triton));
+  EXPECT_FALSE(workloads::repeats_kv_heads(AttentionKernel::flash));
+  EXPECT_FALSE(workloads::repeats_kv_heads(AttentionKernel::unfused));
 }
 
 TEST(PytorchStack, SdpaRepeatsGroupedKeysAndValuesToEveryQueryHead) {

@@ -324,6 +324,9 @@ TEST(ScenarioLoader, ReadsTheTorchtitanCheckpointingModesAndSoftware) {
   doc["workloads"][0]["parallelism"]["recompute"] = "selective-layer";
   s = load_scenario(doc, "scenario.json");
   EXPECT_EQ(std::get<TrainingJob>(s.workloads[0]).parallelism.recompute, workloads::Recompute::selective_layer);
+  doc["workloads"][0]["software"]["attention"] = "triton";  // llm-foundry's attn_impl: triton
+  s = load_scenario(doc, "scenario.json");
+  EXPECT_EQ(std::get<TrainingJob>(s.workloads[0]).software.attention, workloads::AttentionKernel::triton);
 }
 
 TEST(ScenarioLoader, ReadsAHuggingFaceConfigRelativeToTheScenario) {
