@@ -12,6 +12,9 @@ ClusterSpec default_cluster(const GpuSpec& gpu, int nodes) {
   c.scale_out.nic_bw_Bps = gpu.node.nic_bw_Bps;
   c.scale_out.nic_efficiency = gpu.node.nic_efficiency;
   c.scale_out.latency_s = gpu.node.nic_latency_s;
+  // A cold-plate cooled rack-scale system (GB200 NVL72) is installed in a liquid-cooled hall unless the scenario
+  // says otherwise (its PUE and rack limit follow).
+  if (PowerCatalog::builtin().node_for(gpu.id).rack.liquid_cooled) c.facility.cooling = Cooling::direct_liquid;
   return c;
 }
 

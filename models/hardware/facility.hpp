@@ -50,8 +50,18 @@ struct FacilityPlan {
   std::vector<std::string> problems;  ///< limits the cluster breaks, each with how much and what would fix it
 };
 
+/// A node that comes as part of a rack-scale system, sold and installed a whole rack at a time (GB200 NVL72: 18
+/// compute trays and their NVLink switch trays), and the cooling it needs.
+struct RackUnit {
+  int nodes = 0;              ///< nodes per rack; 0: nodes are racked as power allows
+  bool liquid_cooled = false;  ///< its GPUs are cold-plate cooled: an air-cooled hall cannot take it
+  std::string name;            ///< what the rack is, for messages
+};
+
 /// Racks and the hall checks for `nodes` nodes of provisioned power `node_peak_W` plus `other_it_W` (switches,
-/// storage) in `facility`.
-FacilityPlan plan_facility(const FacilitySpec& facility, int nodes, double node_peak_W, double other_it_W);
+/// storage) in `facility`. A rack-scale system (`unit.nodes` > 0) fills whole racks of its own size, and says so
+/// where the facility's racks or cooling cannot take one.
+FacilityPlan plan_facility(const FacilitySpec& facility, int nodes, double node_peak_W, double other_it_W,
+                           const RackUnit& unit = {});
 
 }  // namespace capsim::hw

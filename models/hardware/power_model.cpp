@@ -56,6 +56,16 @@ NodePowerSpec parse_node(const json& n, const std::string& origin) {
     part.source = p.at("source").get<std::string>();
     s.parts.push_back(part);
   }
+  if (const auto rack = n.find("rack"); rack != n.end()) {
+    s.rack.nodes = rack->at("nodes").at("value").get<int>();
+    s.sources["rack.nodes"] = rack->at("nodes").at("source").get<std::string>();
+    const std::string cooling = rack->at("cooling").at("value").get<std::string>();
+    if (cooling != "air" && cooling != "direct-liquid") throw Error(origin + ": rack cooling \"" + cooling + "\"");
+    s.rack.liquid_cooled = cooling == "direct-liquid";
+    s.sources["rack.cooling"] = rack->at("cooling").at("source").get<std::string>();
+    s.rack.name = rack->at("name").get<std::string>();
+    if (s.rack.nodes < 1) throw Error(origin + ": a rack holds at least one node");
+  }
   return s;
 }
 

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/hardware/facility.hpp"
 #include "models/hardware/gpu.hpp"
 
 namespace capsim::hw {
@@ -38,7 +39,8 @@ struct NodePowerSpec {
   double max_W = 0;           ///< vendor's maximum node power; 0 if unknown
   double psu_efficiency = 0.95;  ///< DC load / AC input
   std::vector<PartPower> parts;
-  std::map<std::string, std::string> sources;  ///< "max_power", "psu_efficiency" -> source
+  RackUnit rack;  ///< set for a rack-scale system's nodes (its rack size and cooling); else racked by power
+  std::map<std::string, std::string> sources;  ///< "max_power", "psu_efficiency", "rack.nodes", "rack.cooling" -> source
 };
 
 /// The built-in node-power data (catalog/power.json).

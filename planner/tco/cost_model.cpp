@@ -7,6 +7,7 @@
 
 #include "models/hardware/facility.hpp"
 #include "models/hardware/gpu_catalog.hpp"
+#include "models/hardware/power_model.hpp"
 #include "models/network/fabric_factory.hpp"
 #include "planner/serving_fleet.hpp"
 #include "sim/core/units.hpp"
@@ -260,7 +261,10 @@ Capex fleet_capex(const PriceBook& book, const CapacityModel& cap, const std::st
     if (detail) cap.network_usd[gpu][nodes] = c.network;
   }
   const double node_peak = cap.node_peak_W.at(gpu);
-  const int per_rack = std::max(1, static_cast<int>(cluster.facility.effective_rack_limit_W() / node_peak));
+  // A rack-scale system (GB200 NVL72) is bought a whole rack at a time; other nodes fill racks as power allows.
+  const int unit_nodes = hw::PowerCatalog::builtin().node_for(gpu).rack.nodes;
+  const int per_rack =
+      unit_nodes > 0 ? unit_nodes : std::max(1, static_cast<int>(cluster.facility.effective_rack_limit_W() / node_peak));
   const double racks = std::ceil(static_cast<double>(nodes) / per_rack);
   c.racks = racks * price(book, "on-prem/rack", &used);
   if (detail) {

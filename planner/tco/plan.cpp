@@ -39,7 +39,14 @@ std::string describe_option(const Study& st, const Option& o) {
     return s;
   };
   auto own_text = [&](const OnPremChoice& p) {
-    std::string s = "owned " + (book.server(p.gpu) ? book.server(p.gpu)->name + "s" : p.gpu);
+    // "owned HGX H100 8-GPU servers"; a name that does not end in "server" (a GB200 NVL72 compute tray, "8 x
+    // MI325X server (e.g. ...)") is quoted whole rather than given a plural "s".
+    std::string s = "owned " + p.gpu;
+    if (const auto* server = book.server(p.gpu)) {
+      const std::string& n = server->name;
+      const bool plural = n.size() >= 6 && n.compare(n.size() - 6, 6, "server") == 0;
+      s = plural ? "owned " + n + "s" : "owned nodes (" + n + ")";
+    }
     s += p.facility == "colocation" ? " in colocation" : " in a new build";
     if (p.gpus) s += ", " + std::to_string(*p.gpus) + " GPUs";
     return s;

@@ -244,7 +244,8 @@ PowerResult training_power(const hw::ClusterSpec& cluster, const workloads::Trai
   pr.pue = f.effective_pue();
   pr.facility_power_W = pr.it_power_W * pr.pue;
   pr.energy_per_step_J = pr.facility_power_W * e.step_time_s;
-  const hw::FacilityPlan plan = hw::plan_facility(f, cluster.nodes, pr.node_peak_W, fabric_W + storage_W);
+  const hw::FacilityPlan plan = hw::plan_facility(f, cluster.nodes, pr.node_peak_W, fabric_W + storage_W,
+                                                  hw::PowerCatalog::builtin().node_for(cluster.gpu.id).rack);
   pr.racks = plan.racks;
   pr.nodes_per_rack = plan.nodes_per_rack;
   pr.problems = plan.problems;

@@ -35,6 +35,59 @@ TEST(Facility, NodeAboveTheRackLimitIsAProblem) {
   EXPECT_NE(plan.problems.front().find("rack carries 8.00 kW"), std::string::npos) << plan.problems.front();
 }
 
+// A GB200 NVL72 is bought and installed a rack at a time: 18 compute trays per rack whatever the limit would fit,
+// and the rack's peak checked against the limit.
+TEST(Facility, RackScaleSystemFillsWholeRacksOfItsOwnSize) {
+  const RackUnit nvl72{18, true, "a GB200 NVL72 rack"};
+  FacilitySpec f;
+  f.cooling = Cooling::direct_liquid;  // 120 kW racks
+  const FacilityPlan plan = plan_facility(f, 64, 6.62e3, 0, nvl72);
+  EXPECT_EQ(plan.nodes_per_rack, 18);
+  EXPECT_EQ(plan.racks, 4);
+  EXPECT_TRUE(plan.problems.empty());
+  f.rack_power_limit_W = 100e3;  // 18 x 6.62 kW = 119 kW does not fit
+  const FacilityPlan tight = plan_facility(f, 64, 6.62e3, 0, nvl72);
+  EXPECT_EQ(tight.racks, 4);
+  ASSERT_EQ(tight.problems.size(), 1u);
+  EXPECT_NE(tight.problems.front().find("needs 119 kW per rack"), std::string::npos) << tight.problems.front();
+}
+
+TEST(Facility, LiquidCooledSystemInAnAirCooledHallIsAProblem) {
+  FacilitySpec f;
+  f.cooling = Cooling::air;
+  f.rack_power_limit_W = 150e3;
+  const FacilityPlan plan = plan_facility(f, 18, 6.62e3, 0, {18, true, "a GB200 NVL72 rack"});
+  ASSERT_EQ(plan.problems.size(), 1u);
+  EXPECT_NE(plan.problems.front().find("\"direct-liquid\""), std::string::npos) << plan.problems.front();
+}
+
+// Without a facility block a GB200 cluster stands in a liquid-cooled hall (PUE 1.2, NVL72 racks); an HGX H100
+// cluster in an air-cooled one.
+TEST(Facility, Gb200ClustersDefaultToLiquidCoolingAndNvl72Racks) {
+  const auto doc = [](const std::string& gpu, int nodes, const std::string& facility) {
+    return R"({"schema": "capsim/scenario/v1", "name": "f", "cluster": {"gpu": ")" + gpu + R"(", "nodes": )" +
+           std::to_string(nodes) + facility + R"(},
+      "workloads": [{"name": "w", "kind": "training", "model": {"preset": "llama3-8b"},
+        "parallelism": {"tp": 1, "pp": 1, "micro_batch": 1, "global_batch": 1152}, "precision": "bf16"}]})";
+  };
+  const auto gb200 = planner::load_scenario_text(doc("gb200", 36, ""), "f.json");
+  EXPECT_EQ(gb200.cluster.facility.cooling, Cooling::direct_liquid);
+  const auto r = planner::run_scenario(gb200, "analytical").training.front();
+  EXPECT_NEAR(r.power.pue, default_pue(Cooling::direct_liquid), 1e-12);
+  EXPECT_EQ(r.power.nodes_per_rack, 18);
+  EXPECT_EQ(r.power.racks, 2);
+  EXPECT_TRUE(r.power.problems.empty());
+  const auto h100 = planner::load_scenario_text(doc("h100-sxm5-80gb", 4, ""), "f.json");
+  EXPECT_EQ(h100.cluster.facility.cooling, Cooling::air);
+  // Told "air", the GB200 cluster keeps it and is told why it cannot work.
+  const auto air = planner::load_scenario_text(doc("gb200", 36, R"(, "facility": {"cooling": "air"})"), "f.json");
+  EXPECT_EQ(air.cluster.facility.cooling, Cooling::air);
+  const auto ra = planner::run_scenario(air, "analytical").training.front();
+  bool noted = false;
+  for (const auto& n : ra.notes) noted = noted || n.find("needs liquid cooling") != std::string::npos;
+  EXPECT_TRUE(noted);
+}
+
 TEST(Facility, HallShortfallSaysByHowMuchAndHowManyNodesToDrop) {
   FacilitySpec f;
   f.pue = 1.0;
