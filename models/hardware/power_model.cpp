@@ -25,9 +25,10 @@ constexpr double kCommShare = 0.2;
 constexpr double kWaitShare = 0.1;
 
 // Under a power cap the GPU's firmware lowers the SM clock until the board fits. Dynamic power is about
-// C x V^2 x f, and on the upper part of the voltage/frequency curve the voltage falls with the clock, so power falls
-// as f^2 to f^3 (f^2 where the voltage already sits at its floor). 2.5 is the middle of that range: an estimate, not
-// a measurement. What was measured (models/hardware/calibration/README.md): an H100 running 8192^3 BF16 GEMMs back
+// C x V^2 x f: on the upper part of the voltage/frequency curve the voltage falls with the clock, so power falls as
+// about f^3; once the voltage sits at its floor, as f alone, and a cap then costs more clock. 2.5 assumes the clock
+// stays mostly on the voltage-scaled part: an estimate, not a measurement (no H100 curve below its 700 W operating
+// point was found). What was measured (models/hardware/calibration/README.md): an H100 running 8192^3 BF16 GEMMs back
 // to back sits at its 700 W limit with the SM clock at 1.36 of 1.98 GHz, so compute-bound work is capped at TDP
 // already, and any lower cap binds.
 constexpr double kDvfsPowerExponent = 2.5;
