@@ -285,6 +285,7 @@ void parse_training(ObjectReader& w, WorkloadDraft& wd) {
     if (auto v = s.choice("zero3_gather", {"in-place", "copy-out"})) {
       sw.zero3_gather = *v == "copy-out" ? workloads::Zero3Gather::copy_out : workloads::Zero3Gather::in_place;
     }
+    if (auto v = s.integer("activation_offload_layers", 0, 100'000)) sw.activation_offload_layers = static_cast<int>(*v);
     if (auto v = s.choice("activation_layout", {"seq-first", "batch-first"})) {
       sw.activation_layout =
           *v == "batch-first" ? workloads::ActivationLayout::batch_first : workloads::ActivationLayout::seq_first;

@@ -47,6 +47,10 @@ struct NodeDefaults {
   double nic_bw_Bps = 0;         ///< per NIC, one direction, bytes/s
   double nic_efficiency = 0.94;  ///< achieved/line rate for large transfers (nccl-tests busbw / line rate)
   double nic_latency_s = 0;      ///< end-to-end scale-out latency per hop chain, seconds
+  /// GPU to host memory, one direction, bytes/s, as pinned copies reach it. Default: PCIe 5.0 x16 (32 GT/s x 16
+  /// lanes, 128b/130b: 63.0 GB/s per direction) at 0.87 of that, 55 GB/s (estimate: what CUDA's pinned-memory copies
+  /// typically reach on PCIe; not measured by CapSim). Activation offload moves over it.
+  double host_link_Bps = 55e9;
 };
 
 /// Everything CapSim knows about one GPU type.

@@ -333,19 +333,23 @@ void EntryReader::read(const json& entry, const std::string& ptr) {
   if (const json* node = object(entry, "node", ptr, true)) {
     const std::string p = ptr + "/node";
     NodeDefaults& n = spec_.node;
-    check_keys(*node, p, {"gpus_per_node", "nics_per_node", "nic_bandwidth", "nic_efficiency", "nic_latency"});
+    check_keys(*node, p,
+               {"gpus_per_node", "nics_per_node", "nic_bandwidth", "nic_efficiency", "nic_latency", "host_link_bandwidth"});
     integer(*node, "gpus_per_node", p, "node.gpus_per_node", 1, n.gpus_per_node);
     integer(*node, "nics_per_node", p, "node.nics_per_node", 1, n.nics_per_node);
     quantity(*node, "nic_bandwidth", p, "node.nic_bw_Bps", Dimension::bandwidth, Range::positive, n.nic_bw_Bps);
     quantity(*node, "nic_efficiency", p, "node.nic_efficiency", Dimension::count, Range::ratio, n.nic_efficiency,
              false);
     quantity(*node, "nic_latency", p, "node.nic_latency_s", Dimension::time, Range::non_negative, n.nic_latency_s);
+    quantity(*node, "host_link_bandwidth", p, "node.host_link_Bps", Dimension::bandwidth, Range::positive,
+             n.host_link_Bps, false);
   }
   // Optional figures keep their documented defaults; say so where a report looks for the source.
   for (const auto& [field, meaning] : {std::pair<std::string, std::string>{"scale_up.kind", "switched"},
                                        {"scale_up.in_network_reduction", "false"},
                                        {"scale_up.allreduce_busbw_Bps", "0, unknown"},
-                                       {"node.nic_efficiency", "0.94"}}) {
+                                       {"node.nic_efficiency", "0.94"},
+                                       {"node.host_link_Bps", "55 GB/s, PCIe 5.0 x16"}}) {
     spec_.sources.try_emplace(field, "CapSim default (" + meaning + "): not given in the catalog entry");
   }
   // Power shares a catalog entry does not give keep the same estimates on every GPU until a profile measures them.

@@ -148,6 +148,11 @@ struct TrainingSoftware {
   /// whole tensor once more per collective: torch.cat of the gathered chunks after an all-gather, of the input's
   /// chunks before a reduce-scatter.
   ActivationLayout activation_layout = ActivationLayout::seq_first;
+  /// Layers per pipeline stage whose saved activations go to host memory between their forward and backward pass
+  /// (Megatron-Core / Transformer Engine `cpu_offloading_num_layers`, on a side stream): they leave HBM but one layer's
+  /// staging buffer, and each offloaded layer's copy out after its forward and back before its backward is hidden
+  /// behind the next layer's compute as far as the GPU's host link allows. 0: none.
+  int activation_offload_layers = 0;
   /// ZeRO-3's gathered parameters. `in_place`: the layers use views of the all-gather output. `copy_out`: PyTorch's
   /// FSDP2 (fully_shard, per-parameter sharding, as torchtitan runs it) copies the gathered buffer into each
   /// parameter's unsharded tensor (foreach_all_gather_copy_out, torch.ops.fsdp.split_with_sizes_copy) in

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "models/network/torus3d.hpp"
+#include "sim/analytical/training_memory.hpp"
 
 namespace capsim::sim {
 
@@ -32,6 +33,17 @@ TrainingCosts training_costs(const hw::ClusterSpec& cluster, const workloads::Tr
   c.first_extra = embedding_cost(ctx);
   c.last_extra = output_layer_cost(ctx);
   c.split = split_layers(m.layers, p.pp);
+  if (const int off = job.software.activation_offload_layers; off > 0) {
+    // Each offloaded layer copies its saved activations to host memory after its forward pass and back before its
+    // backward, on a side stream beside the next layer's compute: what a copy outlasts that compute stalls the pass.
+    // Spread over the stage's layers, so the stage total is exact.
+    const double copy_s = layer_activation_bytes(job) / cluster.gpu.node.host_link_Bps;
+    const double fwd_stall = std::max(0.0, copy_s - c.layer.forward.compute_s);
+    const double bwd_stall = std::max(0.0, copy_s - c.layer.backward.compute_s - c.layer.recompute.compute_s);
+    const double share = std::min(1.0, static_cast<double>(off) / c.split.max_layers());
+    c.layer.forward.compute_s += share * fwd_stall;
+    c.layer.backward.compute_s += share * bwd_stall;
+  }
   c.dp_group = group_of(p.dp * p.cp, p.tp, gpn);
   // Pipeline send/recv of one micro-batch's activations (forward) and their gradients (backward), per chunk
   // boundary. Megatron scatters the tensor over the TP ranks, each sending 1/tp on its own NIC.

@@ -46,6 +46,15 @@ LayerParams layer_params(const workloads::TrainingJob& job) {
   return lp;
 }
 
+/// Activation bytes one layer holds while its backward runs under full recompute (the recomputed forward).
+double full_layer_working_set(const workloads::TrainingJob& job) {
+  workloads::TrainingJob kept = job;
+  kept.parallelism.recompute = Recompute::selective;
+  return layer_activation_bytes(kept);
+}
+
+}  // namespace
+
 /// Activation bytes one layer keeps for backward, per micro-batch (Korthikanti et al. 2022, Sec. 4, generalized to
 /// GQA, gated MLPs, MoE and flash attention).
 double layer_activation_bytes(const workloads::TrainingJob& job) {
@@ -90,15 +99,6 @@ double layer_activation_bytes(const workloads::TrainingJob& job) {
   if (m.is_moe()) bytes += routed * h * 2.0 * 2;   // dispatched tokens and their permuted copies
   return bytes;
 }
-
-/// Activation bytes one layer holds while its backward runs under full recompute (the recomputed forward).
-double full_layer_working_set(const workloads::TrainingJob& job) {
-  workloads::TrainingJob kept = job;
-  kept.parallelism.recompute = Recompute::selective;
-  return layer_activation_bytes(kept);
-}
-
-}  // namespace
 
 StageParameters stage_parameters(const workloads::TrainingJob& job) {
   const auto& m = job.model;
@@ -147,7 +147,9 @@ MemoryBreakdown training_memory(const workloads::TrainingJob& job) {
     const double layers = split.layers_on(stage);
     const double in_flight = in_flight_micro_batches(p.pp, p.virtual_stages, p.micro_batches(), stage);
     double dense = layers * lp.dense;
-    double activations = in_flight * layers * per_layer + working_set;
+    // Offloaded layers keep their saved activations in host memory; one layer's staging buffer stays.
+    const double offloaded = std::min<double>(job.software.activation_offload_layers, layers);
+    double activations = in_flight * (layers - offloaded) * per_layer + (offloaded > 0 ? per_layer : 0.0) + working_set;
     if (stage == 0) {
       dense += embedding;
       // The embedding output is the first layer's input, already counted there; stage 0 adds the int64 token

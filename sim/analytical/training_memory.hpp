@@ -23,6 +23,9 @@ struct StageParameters {
 /// Parameters on one GPU of the stage with the most parameters.
 StageParameters stage_parameters(const workloads::TrainingJob& job);
 
+/// Activation bytes one transformer layer keeps for its backward pass, per micro-batch.
+double layer_activation_bytes(const workloads::TrainingJob& job);
+
 /// Memory of one GPU on the most memory-hungry stage (stage 0 or the last), bytes.
 MemoryBreakdown training_memory(const workloads::TrainingJob& job);
 
