@@ -159,11 +159,13 @@ void Checker::check_training(WorkloadDraft& w, bool dp_known) {
     r_.error(par_ptr(w, "cp"), "seq_len (" + str(m.seq_len) + ") is not a multiple of 2 x cp (" + str(2LL * p.cp) + ")",
              "use a cp such that seq_len is a multiple of 2 x cp, or change seq_len");
   }
-  if (const int off = w.train.software.activation_offload_layers; off > 0 && p.pp > 0 && off > m.layers / p.pp) {
-    r_.error(w.pointer + "/software/activation_offload_layers",
-             str(off) + " layers offloaded, but a pipeline stage holds " + str(m.layers / p.pp) + " (" +
-                 str(m.layers) + " layers over pp " + str(p.pp) + ")",
-             "offload at most " + str(m.layers / p.pp) + " layers per stage");
+  if (const int off = w.train.software.activation_offload_layers; off > 0 && p.pp > 0) {
+    if (const ll stage_layers = m.layers / p.pp; off > stage_layers) {
+      r_.error(w.pointer + "/software/activation_offload_layers",
+               str(off) + " layers offloaded, but a pipeline stage holds " + str(stage_layers) + " (" +
+                   str(m.layers) + " layers over pp " + str(p.pp) + ")",
+               "offload at most " + str(stage_layers) + " layers per stage");
+    }
   }
   if (w.train.software.moe_dispatch == workloads::MoeDispatch::einsum && !(m.is_moe() && m.capacity_factor > 0)) {
     r_.error(w.pointer + "/software/moe_dispatch",

@@ -74,6 +74,12 @@ double FacilitySpec::effective_price_usd_per_J() const {
   return price_usd_per_J > 0 ? price_usd_per_J : default_price_usd_per_J();
 }
 
+int nodes_per_rack(const FacilitySpec& facility, double node_peak_W, const RackUnit& unit) {
+  // A rack-scale system's nodes share the rack's switches and power shelves, whatever the rack limit says.
+  if (unit.nodes > 0) return unit.nodes;
+  return node_peak_W > 0 ? static_cast<int>(std::floor(facility.effective_rack_limit_W() / node_peak_W)) : 0;
+}
+
 FacilityPlan plan_facility(const FacilitySpec& facility, int nodes, double node_peak_W, double other_it_W,
                            const RackUnit& unit) {
   FacilityPlan plan;
@@ -81,31 +87,24 @@ FacilityPlan plan_facility(const FacilitySpec& facility, int nodes, double node_
   const double pue = facility.effective_pue();
   plan.peak_it_W = nodes * node_peak_W + other_it_W;
   plan.peak_facility_W = plan.peak_it_W * pue;
+  plan.nodes_per_rack = nodes_per_rack(facility, node_peak_W, unit);
   if (unit.liquid_cooled && facility.cooling == Cooling::air) {
     plan.problems.push_back("needs liquid cooling: " + unit.name +
                             " is cold-plate cooled and an air-cooled hall cannot remove its heat; set "
                             "facility.cooling to \"direct-liquid\"");
   }
-  if (unit.nodes > 0) {
-    // The rack is the unit: its nodes share the rack's switches and power shelves, whatever the rack limit says.
-    plan.nodes_per_rack = unit.nodes;
-    plan.racks = (nodes + unit.nodes - 1) / unit.nodes;
-    const double unit_W = unit.nodes * node_peak_W;
-    if (unit_W > rack_W) {
-      plan.problems.push_back("needs " + watts(unit_W) + " per rack: " + unit.name + " holds " +
-                              std::to_string(unit.nodes) + " nodes of " + watts(node_peak_W) +
-                              " at peak, and a rack here carries " + watts(rack_W) +
-                              ": raise facility.rack_power_limit or cap the GPUs (cluster.power.gpu_power_cap)");
-    }
-  } else {
-    plan.nodes_per_rack = node_peak_W > 0 ? static_cast<int>(std::floor(rack_W / node_peak_W)) : 0;
+  if (const double unit_W = unit.nodes * node_peak_W; unit.nodes > 0 && unit_W > rack_W) {
+    plan.problems.push_back("needs " + watts(unit_W) + " per rack: " + unit.name + " holds " +
+                            std::to_string(unit.nodes) + " nodes of " + watts(node_peak_W) +
+                            " at peak, and a rack here carries " + watts(rack_W) +
+                            ": raise facility.rack_power_limit or cap the GPUs (cluster.power.gpu_power_cap)");
   }
   if (plan.nodes_per_rack == 0) {
     plan.problems.push_back("one node needs " + watts(node_peak_W) + " but a rack carries " + watts(rack_W) +
                             ": raise facility.rack_power_limit (direct-liquid cooling carries " +
                             watts(default_rack_limit_W(Cooling::direct_liquid)) +
                             ") or cap the GPUs (cluster.power.gpu_power_cap)");
-  } else if (unit.nodes == 0) {
+  } else {
     plan.racks = (nodes + plan.nodes_per_rack - 1) / plan.nodes_per_rack;
   }
   if (facility.hall_power_W > 0 && plan.peak_facility_W > facility.hall_power_W) {

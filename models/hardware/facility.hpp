@@ -58,6 +58,10 @@ struct RackUnit {
   std::string name;            ///< what the rack is, for messages
 };
 
+/// Nodes one rack holds: a rack-scale system's own count (`unit.nodes` > 0), else as many as the facility's rack power
+/// limit carries at `node_peak_W` each (0 when one node exceeds it).
+int nodes_per_rack(const FacilitySpec& facility, double node_peak_W, const RackUnit& unit = {});
+
 /// Racks and the hall checks for `nodes` nodes of provisioned power `node_peak_W` plus `other_it_W` (switches,
 /// storage) in `facility`. A rack-scale system (`unit.nodes` > 0) fills whole racks of its own size, and says so
 /// where the facility's racks or cooling cannot take one.

@@ -262,9 +262,8 @@ Capex fleet_capex(const PriceBook& book, const CapacityModel& cap, const std::st
   }
   const double node_peak = cap.node_peak_W.at(gpu);
   // A rack-scale system (GB200 NVL72) is bought a whole rack at a time; other nodes fill racks as power allows.
-  const int unit_nodes = hw::PowerCatalog::builtin().node_for(gpu).rack.nodes;
   const int per_rack =
-      unit_nodes > 0 ? unit_nodes : std::max(1, static_cast<int>(cluster.facility.effective_rack_limit_W() / node_peak));
+      std::max(1, hw::nodes_per_rack(cluster.facility, node_peak, hw::PowerCatalog::builtin().node_for(gpu).rack));
   const double racks = std::ceil(static_cast<double>(nodes) / per_rack);
   c.racks = racks * price(book, "on-prem/rack", &used);
   if (detail) {

@@ -44,8 +44,7 @@ std::string describe_option(const Study& st, const Option& o) {
     std::string s = "owned " + p.gpu;
     if (const auto* server = book.server(p.gpu)) {
       const std::string& n = server->name;
-      const bool plural = n.size() >= 6 && n.compare(n.size() - 6, 6, "server") == 0;
-      s = plural ? "owned " + n + "s" : "owned nodes (" + n + ")";
+      s = n.ends_with("server") ? "owned " + n + "s" : "owned nodes (" + n + ")";
     }
     s += p.facility == "colocation" ? " in colocation" : " in a new build";
     if (p.gpus) s += ", " + std::to_string(*p.gpus) + " GPUs";

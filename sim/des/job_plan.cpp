@@ -162,7 +162,8 @@ JobPlan make_job_plan(const hw::ClusterSpec& cluster, const workloads::TrainingJ
     const auto& m = job.model;
     const double d = m.head_dim > 0 ? m.head_dim : static_cast<double>(m.hidden) / m.heads;
     const double tokens = static_cast<double>(p.micro_batch) * m.seq_len / p.cp;
-    // PyTorch SDPA (flash2) receives K and V repeated to every query head, and passes them so (layer_costs.cpp).
+    // PyTorch SDPA (flash2) and the Triton kernel receive K and V repeated to every query head, and pass them so
+    // (layer_costs.cpp).
     const int ring_heads = workloads::repeats_kv_heads(job.software.attention) ? m.heads : m.kv_heads;
     plan.cp_bytes_per_layer = (p.cp - 1) * tokens * 2.0 * ring_heads * d / std::min(p.tp, ring_heads) * 2.0;
   }
