@@ -214,6 +214,10 @@ void parse_model(ObjectReader& m, WorkloadDraft& wd) {
     model.capacity_factor = *v;
     wd.model_keys.insert("capacity_factor");
   }
+  read_int("shared_experts", model.shared_experts, 0, 100'000, false);
+  read_int("shared_expert_ffn_hidden", model.shared_expert_ffn_hidden, 1, 10'000'000, false);
+  read_int("router_groups", model.router_groups, 1, 100'000, false);
+  read_int("router_group_topk", model.router_group_topk, 1, 100'000, false);
   m.finish();
 
   const bool shape_changed = wd.model_keys.count("hidden") != 0 || wd.model_keys.count("heads") != 0;
@@ -280,6 +284,9 @@ void parse_training(ObjectReader& w, WorkloadDraft& wd) {
     if (auto v = s.boolean("fused_elementwise")) sw.fused_elementwise = *v;
     if (auto v = s.choice("moe_dispatch", {"permute", "einsum"})) {
       sw.moe_dispatch = *v == "einsum" ? workloads::MoeDispatch::einsum : workloads::MoeDispatch::permute;
+    }
+    if (auto v = s.choice("moe_dispatcher", {"all-to-all", "deepep"})) {
+      sw.moe_dispatcher = *v == "deepep" ? workloads::MoeDispatcher::deepep : workloads::MoeDispatcher::all_to_all;
     }
     if (auto v = s.boolean("fused_norm")) sw.fused_norm = *v;
     if (auto v = s.choice("zero3_gather", {"in-place", "copy-out"})) {

@@ -62,6 +62,7 @@ class Checker {
     return w.pointer + "/parallelism/" + key;
   }
   bool check_model(WorkloadDraft& w);
+  bool check_router_groups(const WorkloadDraft& w, const workloads::TransformerModel& m);
   void check_heads(WorkloadDraft& w, int tp, int pp, const std::string& tp_ptr, const std::string& pp_ptr);
   void check_training(WorkloadDraft& w, bool dp_known);
   void check_precision(const WorkloadDraft& w);
@@ -118,6 +119,16 @@ bool Checker::check_model(WorkloadDraft& w) {
       ok = false;
     }
     if (m.expert_ffn_hidden <= 0) m.expert_ffn_hidden = m.ffn_hidden;
+    if (m.shared_experts > 0 && m.shared_expert_ffn_hidden <= 0) m.shared_expert_ffn_hidden = m.expert_ffn_hidden;
+    ok = check_router_groups(w, m) && ok;
+  } else {
+    for (const char* key : {"shared_experts", "shared_expert_ffn_hidden", "router_groups", "router_group_topk"}) {
+      if (w.model_keys.count(key) != 0 && !(std::string(key) == "shared_experts" && m.shared_experts == 0)) {
+        r_.error(model_ptr(w, key), std::string(key) + " needs a mixture-of-experts model (experts > 1)",
+                 "remove \"" + std::string(key) + "\", or give the model its \"experts\" and \"top_k\"");
+        ok = false;
+      }
+    }
   }
   if (w.training && m.seq_len <= 0) {
     r_.error(model_ptr(w, "seq_len"), "a training workload needs the model's seq_len",
@@ -125,6 +136,39 @@ bool Checker::check_model(WorkloadDraft& w) {
     ok = false;
   }
   return ok;
+}
+
+/// Group-limited routing must split the experts into whole groups and leave each token room for its top_k.
+bool Checker::check_router_groups(const WorkloadDraft& w, const workloads::TransformerModel& m) {
+  const int groups = m.router_groups;
+  const int k = m.router_group_topk;
+  if (groups == 0 && k == 0) return true;
+  if (groups == 0 || k == 0) {
+    const char* missing = groups == 0 ? "router_groups" : "router_group_topk";
+    r_.error(model_ptr(w, groups == 0 ? "router_group_topk" : "router_groups"),
+             "group-limited routing needs both router_groups and router_group_topk",
+             "add \"" + std::string(missing) + "\" (DeepSeek-V3: 8 groups, 4 picked per token), or remove the other");
+    return false;
+  }
+  if (m.experts % groups != 0) {
+    r_.error(model_ptr(w, "router_groups"),
+             str(groups) + " does not divide experts (" + str(m.experts) + ")", divisor_hint("a router_groups", m.experts));
+    return false;
+  }
+  if (k > groups) {
+    r_.error(model_ptr(w, "router_group_topk"),
+             "router_group_topk (" + str(k) + ") is more than router_groups (" + str(groups) + ")",
+             "use a router_group_topk from 1 to " + str(groups));
+    return false;
+  }
+  if (const long long open = static_cast<long long>(k) * (m.experts / groups); m.top_k > open) {
+    r_.error(model_ptr(w, "router_group_topk"),
+             "top_k (" + str(m.top_k) + ") is more than the " + str(open) + " experts of " + str(k) + " groups of " +
+                 str(m.experts / groups),
+             "raise router_group_topk to at least " + str((m.top_k + m.experts / groups - 1) / (m.experts / groups)));
+    return false;
+  }
+  return true;
 }
 
 void Checker::check_heads(WorkloadDraft& w, int tp, int pp, const std::string& tp_ptr, const std::string& pp_ptr) {

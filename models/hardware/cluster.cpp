@@ -1,6 +1,13 @@
 #include "models/hardware/cluster.hpp"
 
+#include <algorithm>
+
 namespace capsim::hw {
+
+int scale_up_domain_gpus(const ClusterSpec& cluster) {
+  const int gpn = cluster.gpus_per_node;
+  return cluster.scale_up.domain_gpus > std::max(gpn, 8) ? cluster.scale_up.domain_gpus : gpn;
+}
 
 ClusterSpec default_cluster(const GpuSpec& gpu, int nodes) {
   ClusterSpec c;

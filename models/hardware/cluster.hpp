@@ -58,6 +58,10 @@ struct ClusterSpec {
   int total_gpus() const { return nodes * gpus_per_node; }
 };
 
+/// GPUs of one scale-up domain as the collectives see it: the catalog's domain when it spans nodes (NVLink switches
+/// outside the node, as GB200 NVL72's; a TPU torus), else the node (an HGX board holds at most 8 GPUs).
+int scale_up_domain_gpus(const ClusterSpec& cluster);
+
 /// A cluster of `nodes` of `gpu`'s default node: its GPUs per node, scale-up domain and NICs.
 ClusterSpec default_cluster(const GpuSpec& gpu, int nodes);
 

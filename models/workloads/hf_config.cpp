@@ -112,11 +112,6 @@ void check_unsupported(ConfigReader& r) {
     r.report("kv_lora_rank", "multi-head latent attention is not supported",
              "describe the model with explicit fields instead");
   }
-  if (const auto* shared = r.get("shared_expert_intermediate_size");
-      shared != nullptr && !(shared->is_number() && shared->get<double>() == 0)) {
-    r.report("shared_expert_intermediate_size", "shared experts are not supported",
-             "describe the model with explicit fields instead");
-  }
   if (const auto* step = r.get("decoder_sparse_step"); step != nullptr && !(step->is_number() && *step == 1)) {
     r.report("decoder_sparse_step", "only a mixture of experts in every layer (1) is supported, got " + step->dump());
   }
@@ -161,6 +156,11 @@ TransformerModel model_from_hf_config(const nlohmann::json& config, const std::s
   const auto experts = r.positive(experts_key, false);
   const auto top_k = r.positive("num_experts_per_tok", false);
   const auto moe_ffn = r.positive("moe_intermediate_size", false);
+  // Qwen2-MoE's shared expert: one dense MLP of this width every token runs beside its routed experts (0: none).
+  const nlohmann::json* shared_entry = r.get("shared_expert_intermediate_size");
+  const bool no_shared = shared_entry != nullptr && shared_entry->is_number() && shared_entry->get<double>() == 0;
+  const std::optional<long long> shared_ffn =
+      no_shared ? std::nullopt : r.positive("shared_expert_intermediate_size", false);
   const bool moe = experts && *experts > 1;
   if (moe && !top_k && r.get("num_experts_per_tok") == nullptr) {
     r.report("num_experts_per_tok", "missing: a mixture-of-experts model needs the experts each token is routed to");
@@ -203,6 +203,10 @@ TransformerModel model_from_hf_config(const nlohmann::json& config, const std::s
     m.experts = static_cast<int>(*experts);
     m.top_k = static_cast<int>(*top_k);
     m.expert_ffn_hidden = static_cast<int>(moe_ffn.value_or(*ffn));
+    if (shared_ffn) {
+      m.shared_experts = 1;
+      m.shared_expert_ffn_hidden = static_cast<int>(*shared_ffn);
+    }
   }
   return m;
 }

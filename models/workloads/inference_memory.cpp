@@ -49,7 +49,8 @@ InferenceMemory inference_memory(const hw::GpuSpec& gpu, const InferenceJob& job
 
   // Per layer and GPU: Wq and Wo split over TP, Wk/Wv per local KV head, MLP (every expert) split over TP.
   const double layer_params =
-      (2.0 * h * q) / t + 2.0 * h * kv + experts * matrices * h * ffn / t + (m.is_moe() ? h * m.experts : 0.0);
+      (2.0 * h * q) / t + 2.0 * h * kv + experts * matrices * h * ffn / t + matrices * h * m.shared_ffn() / t +
+      (m.is_moe() ? h * m.experts : 0.0);
   const double wbytes = hw::bytes_per_element(job.weight_precision);
   const double embedding = static_cast<double>(m.vocab) * h / t * kEdgeBytes;
   const double output = embedding;  // untied: its own matrix; tied: the same one, held by the last stage too

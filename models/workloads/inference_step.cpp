@@ -92,8 +92,13 @@ double InferenceStepModel::moe_s(double tokens) const {
   const double touched = std::max(1.0, e * (1.0 - std::pow(1.0 - static_cast<double>(m.top_k) / e, tokens)));
   const double rows = routed / touched;
   const double up = (m.gated_mlp ? 2.0 : 1.0) * m.expert_ffn_hidden / job_.tp;
+  double shared = 0;
+  if (m.shared_experts > 0) {  // every token, as a dense MLP beside the routed experts
+    shared = linear_s(tokens, (m.gated_mlp ? 2.0 : 1.0) * m.shared_ffn() / job_.tp, h) +
+             linear_s(tokens, h, m.shared_ffn() / job_.tp);
+  }
   return linear_s(tokens, e, h) + linear_s(rows, up, h, touched) +
-         linear_s(rows, h, m.expert_ffn_hidden / job_.tp, touched);
+         linear_s(rows, h, m.expert_ffn_hidden / job_.tp, touched) + shared;
 }
 
 StepTime InferenceStepModel::token_parts(int tokens) const {
@@ -111,7 +116,7 @@ StepTime InferenceStepModel::token_parts(int tokens) const {
   } else {
     linear += linear_s(t, (m.gated_mlp ? 2.0 : 1.0) * m.ffn_hidden / tp, h) + linear_s(t, h, m.ffn_hidden / tp);
   }
-  const double ffn_local = (m.is_moe() ? m.top_k * m.expert_ffn_hidden : m.ffn_hidden) / tp;
+  const double ffn_local = (m.is_moe() ? m.top_k * m.expert_ffn_hidden + m.shared_ffn() : m.ffn_hidden) / tp;
   // Two fused residual-add + RMSNorm (+ quantize) kernels, RoPE with the KV-cache write, the gated activation.
   const double elementwise = 2.0 * gemm_.memory_time_s(t * h * (2 * kActBytes + kActBytes + in_bytes_)) +
                              gemm_.memory_time_s(t * (q_width_ + 2.0 * kv_width_) * 2 * kActBytes) +

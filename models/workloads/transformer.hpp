@@ -29,8 +29,20 @@ struct TransformerModel {
   /// and exchanges capacity_factor x the routed tokens (GShard; Switch Transformer; Megatron-Core's
   /// `--moe-expert-capacity-factor` with `--moe-pad-expert-input-to-capacity`; MaxText's `capacity_factor`).
   double capacity_factor = 0;
+  /// Experts every token passes through besides its routed ones, each shared_expert_ffn_hidden wide (DeepSeek-MoE's
+  /// shared experts, Qwen2-MoE's shared expert): computed on the token's own rank, never dispatched. 0: none.
+  int shared_experts = 0;
+  int shared_expert_ffn_hidden = 0;  ///< inner width of one shared expert (expert_ffn_hidden unless given)
+  /// Group-limited routing: the routed experts fall into router_groups equal groups, and each token first picks
+  /// router_group_topk groups, then its top_k experts inside them (DeepSeek-V3's node-limited routing, n_group 8 and
+  /// topk_group 4; Megatron-Core's `--moe-router-num-groups` and `--moe-router-group-topk`). With groups laid out one
+  /// or more per node, a token reaches at most router_group_topk nodes. 0: every expert is open to every token.
+  int router_groups = 0;
+  int router_group_topk = 0;
 
   bool is_moe() const { return experts > 1; }
+  /// Inner width of all shared experts together: a dense MLP every token runs beside the routed experts.
+  double shared_ffn() const { return static_cast<double>(shared_experts) * shared_expert_ffn_hidden; }
   /// Token-expert slots an expert layer computes per token: top_k, padded to capacity when capacity_factor is set.
   double expert_slots_per_token() const { return capacity_factor > 0 ? capacity_factor * top_k : top_k; }
   /// Total parameters (all experts), counting the embedding and, unless tied, the output layer.
@@ -101,6 +113,18 @@ enum class Zero3Gather {
   copy_out,  ///< PyTorch FSDP2: the gathered buffer is copied out into each parameter's own tensor
 };
 
+/// How routed tokens travel to expert-parallel ranks on other nodes (TrainingSoftware::moe_dispatcher).
+enum class MoeDispatcher {
+  /// One NCCL all-to-all: every routed copy of a token goes straight to its expert's rank, in 16-bit
+  /// (Megatron-Core's `alltoall` token dispatcher).
+  all_to_all,
+  /// DeepEP (DeepSeek, 2025; Megatron-Core's `flex` dispatcher with `--moe-enable-deepep`): a token crosses the
+  /// scale-out fabric once per destination node, to the GPU of its own index there, which forwards it over the
+  /// scale-up links to the experts it picked on that node; the combine returns the same way. With FP8 training the
+  /// dispatch carries FP8 with one scale per 128 values, the combine stays BF16 (DeepSeek-V3 report, Sec. 3.3).
+  deepep,
+};
+
 /// Order of an activation tensor's dimensions (TrainingSoftware::activation_layout).
 enum class ActivationLayout {
   seq_first,    ///< [sequence, batch, hidden]: Megatron-LM and Transformer Engine
@@ -141,6 +165,8 @@ struct TrainingSoftware {
   /// MaxText's `dense_matmul` without megablox): two more GEMMs forward and two backward, each of 2 x sequence x
   /// capacity_factor x top_k x hidden FLOPs per token. Needs a capacity factor.
   MoeDispatch moe_dispatch = MoeDispatch::permute;
+  /// How routed tokens reach expert-parallel ranks on other nodes.
+  MoeDispatcher moe_dispatcher = MoeDispatcher::all_to_all;
   /// Where the sequence dimension sits. Sequence-parallel all-gathers and reduce-scatters split and join the
   /// sequence: `seq_first` puts it in dimension 0, so NCCL gathers into and scatters from the tensor in place
   /// (Megatron chose [s, b, h] for this). `batch_first` puts it in dimension 1, and PyTorch's functional collectives
@@ -171,5 +197,28 @@ struct TrainingJob {
   TrainingSoftware software;
   double tokens = 0;  ///< tokens to train on; 0 = not given
 };
+
+/// Where one token's routed copies go in one direction of the expert exchange, on an expert-parallel group of `ep`
+/// ranks with `ep_per_domain` of them in each scale-up domain (node, or NVLink domain), balanced routing.
+struct ExpertRoute {
+  /// Copies of the token's hidden vector that cross the scale-out fabric. All-to-all: every routed copy bound for
+  /// a rank outside the sender's domain. DeepEP: one per destination domain other than the sender's.
+  double fabric_copies = 0;
+  /// Copies moved over the scale-up links. All-to-all: the copies bound for the sender's own domain's other ranks.
+  /// DeepEP: the copies the receiving GPU of each domain forwards to the rank holding the expert.
+  double scale_up_copies = 0;
+  /// Distinct domains the token's experts sit on (including the sender's when one of them is there).
+  double domains_reached = 0;
+};
+ExpertRoute expert_route(const TransformerModel& m, MoeDispatcher dispatcher, int ep, int ep_per_domain);
+
+/// Bytes per element of a token's hidden vector in the expert exchange: the dispatch leg (forward dispatch, and
+/// backward the gradients sent to the experts ahead of their down-projection) and the combine leg (forward combine,
+/// and backward the input gradients returned).
+struct ExpertExchangeBytes {
+  double dispatch = 2;
+  double combine = 2;
+};
+ExpertExchangeBytes expert_exchange_bytes(MoeDispatcher dispatcher, hw::Precision math);
 
 }  // namespace capsim::workloads

@@ -31,7 +31,8 @@ double megatron_model_flops(const workloads::TrainingJob& job) {
   const double d = m.head_dim > 0 ? m.head_dim : h / m.heads;
   const double query_ratio = m.heads * d / h;
   const double gated = m.gated_mlp ? 1.5 : 1.0;
-  const double ffn_ratio = m.is_moe() ? static_cast<double>(m.expert_ffn_hidden) * m.top_k / h : m.ffn_hidden / h;
+  const double ffn_ratio =
+      m.is_moe() ? (static_cast<double>(m.expert_ffn_hidden) * m.top_k + m.shared_ffn()) / h : m.ffn_hidden / h;
   const double tokens = static_cast<double>(p.global_batch) * m.seq_len;
   const double per_token_layer =
       12.0 * h * h *
@@ -204,7 +205,7 @@ TrainingResult AnalyticalEngine::run_training(const hw::ClusterSpec& cluster,
   // A scale-up domain spans nodes only with switches outside the node (GB200 NVL72) or a chip-to-chip torus (TPU),
   // as NcclCollectives decides: a catalog domain above the node and above an 8-GPU board.
   const int gpn = cluster.gpus_per_node;
-  const int domain = cluster.scale_up.domain_gpus > std::max(gpn, 8) ? cluster.scale_up.domain_gpus : gpn;
+  const int domain = hw::scale_up_domain_gpus(cluster);
   if (p.tp > domain) {
     r.notes.push_back("tp " + std::to_string(p.tp) + (domain == gpn ? " spans nodes" : " spans scale-up domains") +
                       ": tensor-parallel traffic crosses the scale-out fabric");

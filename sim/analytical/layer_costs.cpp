@@ -190,6 +190,40 @@ struct Boundary {
 
 /// `gather_bytes_per_element`: what the all-gather moves per element (16-bit, or 1 where the gathered operand is
 /// already FP8).
+/// Seconds of one direction's expert exchange (dispatch and combine) of `tokens` on this rank.
+///  - All-to-all: every routed copy goes to its expert's rank in one NCCL all-to-all per leg.
+///  - DeepEP across domains: a token crosses the fabric once per destination domain and is forwarded inside it
+///    over the scale-up links; the two legs run pipelined (DeepEP's internode kernels), so the slower sets the pace.
+///    Each is priced as the all-to-all whose fabric (or scale-up) share carries exactly those bytes.
+double expert_exchange_s(const LayerContext& ctx, double tokens) {
+  const auto& m = ctx.job->model;
+  const auto& sw = ctx.job->software;
+  const double h = m.hidden;
+  const int ep = ctx.job->parallelism.ep;
+  const int r = std::clamp(ctx.ep_per_domain, 1, std::max(1, ep));
+  const workloads::ExpertExchangeBytes bytes = workloads::expert_exchange_bytes(sw.moe_dispatcher, ctx.job->precision);
+  const workloads::ExpertRoute route = workloads::expert_route(m, sw.moe_dispatcher, ep, r);
+  double total = 0;
+  for (const double b : {bytes.dispatch, bytes.combine}) {
+    if (sw.moe_dispatcher != workloads::MoeDispatcher::deepep || r >= ep) {
+      total += ctx.collectives->time_s(CollectiveOp::all_to_all, tokens * m.expert_slots_per_token() * h * b,
+                                       ctx.ep_group);
+      continue;
+    }
+    const double fabric = tokens * route.fabric_copies * h * b * ep / (ep - r);
+    double leg = ctx.collectives->time_s(CollectiveOp::all_to_all, fabric, ctx.ep_group);
+    if (r > 1) {
+      net::CommGroup domain = ctx.ep_group;
+      domain.ranks = r;
+      domain.ranks_per_node = std::min(r, ctx.ep_group.ranks_per_node);
+      const double forwarded = tokens * route.scale_up_copies * h * b * r / (r - 1);
+      leg = std::max(leg, ctx.collectives->time_s(CollectiveOp::all_to_all, forwarded, domain));
+    }
+    total += leg;
+  }
+  return total;
+}
+
 Boundary tp_boundary(const LayerContext& ctx, double tokens, double gather_bytes_per_element = kActBytes) {
   const auto& p = ctx.job->parallelism;
   if (p.tp <= 1) return {};
@@ -350,10 +384,21 @@ LayerCost transformer_layer_cost(const LayerContext& ctx) {
     add_memory(b, gemm, routed * m.expert_ffn_hidden / t * (up_mult * 2 + 2 + 2));
     add.backward(b, up);
     add.backward(b, GemmShape{tokens, static_cast<double>(m.experts), h});
-    // Dispatch and combine: all-to-all of the routed tokens forward, and of their gradients backward.
-    const double a2a = ctx.collectives->time_s(CollectiveOp::all_to_all, routed * h * kActBytes, ctx.ep_group);
-    f.ep_comm_s += 2 * a2a;
-    b.ep_comm_s += 2 * a2a;
+    // Shared experts: a dense MLP every token runs on its own rank, split over TP as the attention is.
+    if (m.shared_experts > 0) {
+      const GemmShape shared_up{tokens, up_mult * m.shared_ffn() / t, h};
+      const GemmShape shared_down{tokens, h, m.shared_ffn() / t};
+      add.forward(f, shared_up);
+      add_memory(f, gemm, tokens * m.shared_ffn() / t * (up_mult * 2 + 2));
+      add.forward(f, shared_down);
+      add.backward(b, shared_down);
+      add_memory(b, gemm, tokens * m.shared_ffn() / t * (up_mult * 2 + 2 + 2));
+      add.backward(b, shared_up);
+    }
+    // Dispatch and combine: the routed tokens forward, and their gradients backward.
+    const double exchange = expert_exchange_s(ctx, tokens);
+    f.ep_comm_s += exchange;
+    b.ep_comm_s += exchange;
     f.tp_comm_s += boundary.total_s();  // userbuffers cover the dense GEMMs only
     b.tp_comm_s += boundary.total_s();
   } else {
@@ -408,7 +453,8 @@ LayerCost transformer_layer_cost(const LayerContext& ctx) {
   if (!sw.fused_elementwise) add_eager_elementwise(ctx, f, b, tokens, elem_tokens);
 
   // This rank's weights of the layer (its local experts for a MoE).
-  const double moe_mult = m.is_moe() ? static_cast<double>(m.experts) / p.ep * m.expert_ffn_hidden : m.ffn_hidden;
+  const double moe_mult =
+      m.is_moe() ? static_cast<double>(m.experts) / p.ep * m.expert_ffn_hidden + m.shared_ffn() : m.ffn_hidden;
   const double weights = (h * (q_width + 2 * kv_width) + q_width * h + (up_mult + 1) * h * moe_mult) / t;
   if (!sw.grad_accumulation_fusion) {
     // main_grad.add_(grad): read the 16-bit gradient and the fp32 buffer, write the buffer, per weight.

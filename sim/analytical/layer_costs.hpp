@@ -42,6 +42,7 @@ struct LayerContext {
   net::CommGroup tp_group;
   net::CommGroup cp_group;
   net::CommGroup ep_group;
+  int ep_per_domain = 1;  ///< EP ranks that share one scale-up domain (node, or NVLink domain across nodes)
 };
 
 /// One transformer block.

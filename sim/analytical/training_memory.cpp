@@ -38,7 +38,7 @@ LayerParams layer_params(const workloads::TrainingJob& job) {
   LayerParams lp;
   lp.dense = (h * (m.heads + 2.0 * m.kv_heads) * d + m.heads * d * h) / p.tp + 2 * h;
   if (m.is_moe()) {
-    lp.dense += h * m.experts;
+    lp.dense += h * m.experts + (up_mult + 1) * h * m.shared_ffn() / p.tp;  // router, shared experts
     lp.expert = static_cast<double>(m.experts) / p.ep * (up_mult + 1) * h * m.expert_ffn_hidden / p.tp;
   } else {
     lp.dense += (up_mult + 1) * h * m.ffn_hidden / p.tp;
@@ -97,6 +97,7 @@ double layer_activation_bytes(const workloads::TrainingJob& job) {
   const double routed = m.is_moe() ? tokens * m.expert_slots_per_token() : tokens;
   bytes += routed * ffn / t * (2 * up_mult + 2);  // MLP up output and activation output
   if (m.is_moe()) bytes += routed * h * 2.0 * 2;   // dispatched tokens and their permuted copies
+  bytes += tokens * m.shared_ffn() / t * (2 * up_mult + 2);  // shared experts' up output and activation output
   return bytes;
 }
 

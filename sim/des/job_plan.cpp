@@ -148,9 +148,17 @@ JobPlan make_job_plan(const hw::ClusterSpec& cluster, const workloads::TrainingJ
       job.model.is_moe() && p.ep > 1 && !plan.same_domain(plan.rank(0, 0, 0, 0), plan.rank(p.ep - 1, 0, 0, 0));
   if (ep_spans_nodes) {
     const double tokens = static_cast<double>(p.micro_batch) * job.model.seq_len / p.cp;
-    // Padded to capacity when the model has one: the padded slots travel too.
-    const double routed_bytes = tokens * job.model.expert_slots_per_token() * job.model.hidden * 2.0;
-    plan.ep_bytes_per_layer = 2.0 * p.tp * p.cp * routed_bytes / p.ep;  // dispatch + combine, to one peer
+    // What one member sends over the fabric per layer and pass, dispatch and combine (workloads::expert_route: every
+    // routed copy bound off its domain, padded slots included, for an all-to-all; one copy per destination domain
+    // for DeepEP), spread evenly over its peers on other domains.
+    const int per_node = std::clamp(cluster.gpus_per_node / std::max(1, p.tp * p.cp), 1, p.ep);
+    const int per_domain = std::min(p.ep - 1, per_node * plan.nodes_per_domain);
+    const workloads::ExpertRoute route =
+        workloads::expert_route(job.model, job.software.moe_dispatcher, p.ep, per_domain);
+    const workloads::ExpertExchangeBytes bytes =
+        workloads::expert_exchange_bytes(job.software.moe_dispatcher, job.precision);
+    const double fabric = tokens * route.fabric_copies * job.model.hidden * (bytes.dispatch + bytes.combine);
+    plan.ep_bytes_per_layer = p.tp * p.cp * fabric / (p.ep - per_domain);
     // Full recompute repeats every layer's dispatch and combine in backward; per-layer selective, every other one.
     plan.ep_backward_passes = p.recompute == workloads::Recompute::full              ? 2.0
                               : p.recompute == workloads::Recompute::selective_layer ? 1.5

@@ -443,6 +443,40 @@ TEST(ScenarioLoader, EinsumDispatchNeedsACapacityFactor) {
   EXPECT_FALSE(problems_in(doc).empty());
 }
 
+TEST(ScenarioLoader, ReadsSharedExpertsGroupLimitedRoutingAndTheDispatcher) {
+  json doc = valid_base();
+  doc["workloads"][0]["model"] = {{"preset", "mixtral-8x7b"}, {"seq_len", 4096}, {"shared_experts", 1},
+                                  {"router_groups", 4}, {"router_group_topk", 2}};
+  doc["workloads"][0]["parallelism"] = {{"tp", 2}, {"pp", 4}, {"dp", 128}, {"ep", 8}, {"global_batch", 1024}};
+  doc["workloads"][0]["software"] = {{"moe_dispatcher", "deepep"}};
+  const auto job = std::get<workloads::TrainingJob>(load_scenario(doc, "scenario.json").workloads.front());
+  EXPECT_EQ(job.model.shared_experts, 1);
+  EXPECT_EQ(job.model.shared_expert_ffn_hidden, job.model.expert_ffn_hidden);  // one routed expert's width
+  EXPECT_EQ(job.model.router_groups, 4);
+  EXPECT_EQ(job.model.router_group_topk, 2);
+  EXPECT_EQ(job.software.moe_dispatcher, workloads::MoeDispatcher::deepep);
+
+  // Groups must split the 8 experts evenly, and leave each token room for its top_k (2) experts.
+  doc["workloads"][0]["model"]["router_groups"] = 3;
+  EXPECT_TRUE(mentions(at(problems_in(doc), "/workloads/0/model/router_groups").message, "does not divide experts"));
+  doc["workloads"][0]["model"]["router_groups"] = 8;
+  doc["workloads"][0]["model"]["router_group_topk"] = 1;
+  const auto narrow = at(problems_in(doc), "/workloads/0/model/router_group_topk");
+  EXPECT_TRUE(mentions(narrow.message, "top_k (2)"));
+  EXPECT_TRUE(mentions(narrow.hint, "at least 2"));
+  doc["workloads"][0]["model"].erase("router_group_topk");
+  EXPECT_TRUE(mentions(at(problems_in(doc), "/workloads/0/model/router_groups").message, "needs both"));
+  doc["workloads"][0]["model"].erase("router_groups");
+  doc["workloads"][0]["software"]["moe_dispatcher"] = "nccl";
+  EXPECT_FALSE(problems_in(doc).empty());
+
+  // A dense model has no experts to share.
+  json dense = valid_base();
+  dense["workloads"][0]["model"]["shared_experts"] = 2;
+  const auto problem = at(problems_in(dense), "/workloads/0/model/shared_experts");
+  EXPECT_TRUE(mentions(problem.message, "mixture-of-experts"));
+}
+
 TEST(ScenarioLoader, ActivationLayoutIsSeqFirstUnlessTold) {
   json doc = valid_base();
   EXPECT_EQ(std::get<workloads::TrainingJob>(load_scenario(doc, "scenario.json").workloads.front()).software.activation_layout,

@@ -138,18 +138,26 @@ TEST(HfConfig, HiddenMustDivideByHeadsUnlessHeadDimIsGiven) {
   EXPECT_EQ(m.head_dim, 64);
 }
 
-TEST(HfConfig, ReadsQwenMoeKeysAndRejectsSharedExperts) {
+TEST(HfConfig, ReadsQwenMoeKeysAndItsSharedExpert) {
   json config = fixture("qwen2-0.5b-config.json");
   config["num_experts"] = 60;
   config["num_experts_per_tok"] = 4;
   config["moe_intermediate_size"] = 1408;
-  const TransformerModel m = model_from_hf_config(config, "config.json");
+  TransformerModel m = model_from_hf_config(config, "config.json");
   EXPECT_EQ(m.experts, 60);
   EXPECT_EQ(m.top_k, 4);
   EXPECT_EQ(m.expert_ffn_hidden, 1408);
+  EXPECT_EQ(m.shared_experts, 0);
+  // Qwen1.5-MoE's shared expert: one dense MLP of this width beside the routed experts, in every token's path.
   config["shared_expert_intermediate_size"] = 5632;
+  m = model_from_hf_config(config, "config.json");
+  EXPECT_EQ(m.shared_experts, 1);
+  EXPECT_EQ(m.shared_expert_ffn_hidden, 5632);
+  EXPECT_DOUBLE_EQ(m.shared_ffn(), 5632);
+  config["shared_expert_intermediate_size"] = "wide";
   EXPECT_TRUE(has_pointer(problems(config), "/shared_expert_intermediate_size"));
   config["shared_expert_intermediate_size"] = 0;
+  EXPECT_EQ(model_from_hf_config(config, "config.json").shared_experts, 0);
   config["num_experts_per_tok"] = 61;
   EXPECT_TRUE(has_pointer(problems(config), "/num_experts_per_tok"));
 }
