@@ -246,6 +246,7 @@ void parse_training(ObjectReader& w, WorkloadDraft& wd) {
     read_int("cp", par.cp, 1, 1'000'000);
     read_int("dp", par.dp, 1, 1'000'000);
     read_int("ep", par.ep, 1, 1'000'000);
+    read_int("etp", par.etp, 1, 1'000'000);
     read_int("micro_batch", par.micro_batch, 1, 1'000'000'000);
     read_int("global_batch", par.global_batch, 1, 1'000'000'000, true);
     read_int("virtual_stages", par.virtual_stages, 1, 10'000);

@@ -225,9 +225,33 @@ void Checker::check_training(WorkloadDraft& w, bool dp_known) {
     } else if (m.experts % p.ep != 0) {
       r_.error(par_ptr(w, "ep"), str(p.ep) + " does not divide experts (" + str(m.experts) + ")",
                divisor_hint("an ep", m.experts));
-    } else if (dp_known && mul_sat(p.dp, p.cp) % p.ep != 0) {
+    } else if (dp_known && !p.experts_folded() && mul_sat(p.dp, p.cp) % p.ep != 0) {
+      const std::string fold = p.tp > 1 ? ", or set \"etp\": 1 to let ep span the tensor-parallel ranks too" : "";
       r_.error(par_ptr(w, "ep"), str(p.ep) + " does not divide dp x cp (" + str(mul_sat(p.dp, p.cp)) + ")",
-               "experts are spread inside the data-parallel group: " + divisor_hint("an ep", mul_sat(p.dp, p.cp)));
+               "experts are spread inside the data-parallel group: " + divisor_hint("an ep", mul_sat(p.dp, p.cp)) +
+                   fold);
+    } else if (dp_known && p.experts_folded() && mul_sat(mul_sat(p.tp, p.dp), p.cp) % p.ep != 0) {
+      const ll ranks = mul_sat(mul_sat(p.tp, p.dp), p.cp);
+      r_.error(par_ptr(w, "ep"), str(p.ep) + " does not divide tp x dp x cp (" + str(ranks) + ")",
+               "folded experts (etp 1) spread over a stage's ranks: " + divisor_hint("an ep", ranks));
+    }
+  }
+  if (p.etp > 0) {
+    if (!m.is_moe()) {
+      r_.error(par_ptr(w, "etp"), "etp needs a mixture-of-experts model (experts > 1)", "remove \"etp\"");
+    } else if (p.etp != 1 && p.etp != p.tp) {
+      r_.error(par_ptr(w, "etp"), "etp " + str(p.etp) + " is neither 1 nor tp (" + str(p.tp) + ")",
+               "use 1 (experts whole on each rank, ep spanning the tensor-parallel ranks) or leave it out (experts split "
+               "over tp); CapSim models no other expert tensor-parallel width");
+    } else if (p.experts_folded() && p.ep % mul_sat(p.tp, p.cp) != 0 && mul_sat(p.tp, p.cp) % p.ep != 0) {
+      r_.error(par_ptr(w, "ep"),
+               "folded experts: ep " + str(p.ep) + " neither divides nor fills whole groups of tp x cp (" +
+                   str(mul_sat(p.tp, p.cp)) + ") ranks",
+               "use an ep that is a multiple or a divisor of " + str(mul_sat(p.tp, p.cp)) +
+                   " (CapSim lays expert groups over whole tensor- and context-parallel groups)");
+    } else if (p.experts_folded() && !p.sequence_parallel) {
+      r_.error(par_ptr(w, "etp"), "folded experts (etp 1 with tp " + str(p.tp) + ") need sequence parallelism",
+               "set \"sequence_parallel\": true (Megatron-Core requires it for experts under tensor parallelism)");
     }
   }
   if (!dp_known) return;

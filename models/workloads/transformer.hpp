@@ -91,7 +91,12 @@ struct Parallelism {
   int pp = 1;  ///< pipeline stages
   int cp = 1;  ///< context parallel
   int dp = 1;  ///< data parallel
-  int ep = 1;  ///< expert parallel (inside the dp x cp group, as Megatron-Core does)
+  int ep = 1;  ///< expert parallel (inside the dp x cp group, or tp x dp x cp when the experts are folded: etp)
+  /// Expert tensor parallel: 0 (the default) splits each expert over the tp ranks as the dense layers are, and
+  /// expert parallelism runs inside dp x cp. 1 keeps every expert whole and lets ep span the tensor-parallel ranks
+  /// too (Megatron-Core's MoE parallel folding, `--expert-tensor-parallel-size 1`): each rank dispatches its own
+  /// sequence-parallel 1/tp of the tokens, and the experts need no tensor-parallel gather or scatter.
+  int etp = 0;
   int micro_batch = 1;
   int global_batch = 1;
   int virtual_stages = 1;  ///< interleaved 1F1B chunks per stage (1 = plain 1F1B)
@@ -100,6 +105,13 @@ struct Parallelism {
   int zero = 0;  ///< ZeRO stage 0..3 (1 = distributed optimizer)
 
   int gpus() const { return tp * pp * cp * dp; }
+  /// Ranks each expert is split over: tp, or 1 when the experts are folded into expert parallelism.
+  int expert_tp() const { return etp > 0 ? etp : tp; }
+  /// Experts are whole on each rank and ep spans tensor-parallel ranks (etp 1 under tp > 1).
+  bool experts_folded() const { return expert_tp() < tp; }
+  /// Ranks holding one copy of each expert shard, over which expert gradients are reduced: the ranks of one
+  /// pipeline stage over ep x expert_tp.
+  int expert_data_parallel() const { return experts_folded() ? tp * dp * cp / ep : dp * cp / ep; }
   /// Micro-batches each pipeline runs per step: global_batch / (dp x micro_batch).
   int micro_batches() const { return global_batch / (dp * micro_batch); }
 };

@@ -117,9 +117,12 @@ StepEstimate estimate_training_step(const hw::ClusterSpec& cluster, const worklo
     const CollectiveOp reduce = p.zero >= 1 ? CollectiveOp::reduce_scatter : CollectiveOp::all_reduce;
     const CommGroup& dense_group = costs.dp_group;
     double t = collectives.time_s(reduce, params.dense * grad_bytes, dense_group);
-    const int expert_replicas = replicas / std::max(1, p.ep);
+    // Expert gradients reduce over the ranks holding the same expert shard: folded experts' group strides over ep
+    // consecutive ranks of the stage, split experts' over tp x cp x ep.
+    const int expert_replicas = p.ep > 0 ? p.expert_data_parallel() : replicas;
     if (params.expert > 0 && expert_replicas > 1) {
-      t += collectives.time_s(reduce, params.expert * grad_bytes, group_of(expert_replicas, p.tp * p.cp * p.ep, gpn));
+      const int stride = p.experts_folded() ? p.ep : p.tp * p.cp * p.ep;
+      t += collectives.time_s(reduce, params.expert * grad_bytes, group_of(expert_replicas, stride, gpn));
     }
     const double backward_s = split.layers_on(0) * (layer.backward.total_s() + layer.recompute.total_s());
     const double forward_s = split.layers_on(0) * layer.forward.total_s();

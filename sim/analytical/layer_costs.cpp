@@ -358,11 +358,16 @@ LayerCost transformer_layer_cost(const LayerContext& ctx) {
   double mlp_gemm_s = 0;
   double mlp_even_gemm_s = 0;
   if (m.is_moe()) {
+    // Tokens this rank routes: all of the micro-batch's when the experts are split over tp (each tp rank holds
+    // every token's slice), its own sequence-parallel 1/tp when they are folded into expert parallelism.
+    const bool folded = p.experts_folded();
+    const double moe_tokens = folded ? tokens / t : tokens;
+    const double et = p.expert_tp();
     // Token-expert pairs this rank computes, balanced routing, padded to capacity when there is one.
-    const double routed = tokens * m.expert_slots_per_token();
+    const double routed = moe_tokens * m.expert_slots_per_token();
     const double local_experts = static_cast<double>(m.experts) / p.ep;
     const double per_expert = routed / local_experts;
-    add.forward(f, GemmShape{tokens, static_cast<double>(m.experts), h});  // router
+    add.forward(f, GemmShape{moe_tokens, static_cast<double>(m.experts), h});  // router
     if (sw.moe_dispatch == workloads::MoeDispatch::einsum) {
       // One-hot masks over each sequence's capacity slots: dispatch [slots x seq] x [seq x h] and combine
       // [seq x slots] x [slots x h], per sequence on this rank. Backward needs only the activations' gradients (the
@@ -375,15 +380,15 @@ LayerCost transformer_layer_cost(const LayerContext& ctx) {
         add.forward(b, g);
       }
     }
-    const GemmShape up{per_expert, up_mult * m.expert_ffn_hidden / t, h, local_experts};
-    const GemmShape down{per_expert, h, m.expert_ffn_hidden / t, local_experts};
+    const GemmShape up{per_expert, up_mult * m.expert_ffn_hidden / et, h, local_experts};
+    const GemmShape down{per_expert, h, m.expert_ffn_hidden / et, local_experts};
     add.forward(f, up);
-    add_memory(f, gemm, routed * m.expert_ffn_hidden / t * (up_mult * 2 + 2));  // activation
+    add_memory(f, gemm, routed * m.expert_ffn_hidden / et * (up_mult * 2 + 2));  // activation
     add.forward(f, down);
     add.backward(b, down);
-    add_memory(b, gemm, routed * m.expert_ffn_hidden / t * (up_mult * 2 + 2 + 2));
+    add_memory(b, gemm, routed * m.expert_ffn_hidden / et * (up_mult * 2 + 2 + 2));
     add.backward(b, up);
-    add.backward(b, GemmShape{tokens, static_cast<double>(m.experts), h});
+    add.backward(b, GemmShape{moe_tokens, static_cast<double>(m.experts), h});
     // Shared experts: a dense MLP every token runs on its own rank, split over TP as the attention is.
     if (m.shared_experts > 0) {
       const GemmShape shared_up{tokens, up_mult * m.shared_ffn() / t, h};
@@ -396,11 +401,15 @@ LayerCost transformer_layer_cost(const LayerContext& ctx) {
       add.backward(b, shared_up);
     }
     // Dispatch and combine: the routed tokens forward, and their gradients backward.
-    const double exchange = expert_exchange_s(ctx, tokens);
+    const double exchange = expert_exchange_s(ctx, moe_tokens);
     f.ep_comm_s += exchange;
     b.ep_comm_s += exchange;
-    f.tp_comm_s += boundary.total_s();  // userbuffers cover the dense GEMMs only
-    b.tp_comm_s += boundary.total_s();
+    // The sequence-parallel gather before the MLP and scatter after it (userbuffers cover the dense GEMMs only):
+    // folded experts take the tokens where they are, so only shared experts need them gathered.
+    if (!folded || m.shared_experts > 0) {
+      f.tp_comm_s += boundary.total_s();
+      b.tp_comm_s += boundary.total_s();
+    }
   } else {
     const GemmShape up{tokens, up_mult * m.ffn_hidden / t, h};
     const GemmShape down{tokens, h, m.ffn_hidden / t};
@@ -453,8 +462,10 @@ LayerCost transformer_layer_cost(const LayerContext& ctx) {
   if (!sw.fused_elementwise) add_eager_elementwise(ctx, f, b, tokens, elem_tokens);
 
   // This rank's weights of the layer (its local experts for a MoE).
-  const double moe_mult =
-      m.is_moe() ? static_cast<double>(m.experts) / p.ep * m.expert_ffn_hidden + m.shared_ffn() : m.ffn_hidden;
+  // Folded experts are whole on the rank: their share is not divided by tp below, so scale it up by tp / etp.
+  const double moe_mult = m.is_moe() ? static_cast<double>(m.experts) / p.ep * m.expert_ffn_hidden * (t / p.expert_tp()) +
+                                           m.shared_ffn()
+                                     : m.ffn_hidden;
   const double weights = (h * (q_width + 2 * kv_width) + q_width * h + (up_mult + 1) * h * moe_mult) / t;
   if (!sw.grad_accumulation_fusion) {
     // main_grad.add_(grad): read the 16-bit gradient and the fp32 buffer, write the buffer, per weight.

@@ -39,7 +39,7 @@ LayerParams layer_params(const workloads::TrainingJob& job) {
   lp.dense = (h * (m.heads + 2.0 * m.kv_heads) * d + m.heads * d * h) / p.tp + 2 * h;
   if (m.is_moe()) {
     lp.dense += h * m.experts + (up_mult + 1) * h * m.shared_ffn() / p.tp;  // router, shared experts
-    lp.expert = static_cast<double>(m.experts) / p.ep * (up_mult + 1) * h * m.expert_ffn_hidden / p.tp;
+    lp.expert = static_cast<double>(m.experts) / p.ep * (up_mult + 1) * h * m.expert_ffn_hidden / p.expert_tp();
   } else {
     lp.dense += (up_mult + 1) * h * m.ffn_hidden / p.tp;
   }
@@ -96,7 +96,8 @@ double layer_activation_bytes(const workloads::TrainingJob& job) {
   const double ffn = m.is_moe() ? m.expert_ffn_hidden : m.ffn_hidden;
   const double routed = m.is_moe() ? tokens * m.expert_slots_per_token() : tokens;
   bytes += routed * ffn / t * (2 * up_mult + 2);  // MLP up output and activation output
-  if (m.is_moe()) bytes += routed * h * 2.0 * 2;   // dispatched tokens and their permuted copies
+  // Dispatched tokens and their permuted copies: folded experts dispatch only this rank's 1/tp of the tokens.
+  if (m.is_moe()) bytes += routed * h * 2.0 * 2 / (p.experts_folded() ? t : 1.0);
   bytes += tokens * m.shared_ffn() / t * (2 * up_mult + 2);  // shared experts' up output and activation output
   return bytes;
 }

@@ -143,22 +143,31 @@ JobPlan make_job_plan(const hw::ClusterSpec& cluster, const workloads::TrainingJ
       (p.pp > 1 && p2p_local) ? collectives.time_s(CollectiveOp::send_recv, costs.p2p_bytes, {2, 2, 2}) : 0.0;
   // An expert-parallel group that spans nodes sends its all-to-all as flows on the fabric (below); its time then
   // comes from the simulation, not from the node model.
-  plan.ep = p.ep;
-  const bool ep_spans_nodes =
-      job.model.is_moe() && p.ep > 1 && !plan.same_domain(plan.rank(0, 0, 0, 0), plan.rank(p.ep - 1, 0, 0, 0));
+  // The DES exchanges expert traffic between replicas (tp x cp GPUs each): an EP group is ep replicas, or, with the
+  // experts folded into expert parallelism, the ep / (tp x cp) replicas its consecutive ranks fill.
+  const bool folded = p.experts_folded();
+  const int replica_gpus = p.tp * p.cp;
+  plan.ep = folded ? std::max(1, p.ep / replica_gpus) : p.ep;
+  const bool ep_spans_nodes = job.model.is_moe() && plan.ep > 1 &&
+                              !plan.same_domain(plan.rank(0, 0, 0, 0), plan.rank(plan.ep - 1, 0, 0, 0));
   if (ep_spans_nodes) {
     const double tokens = static_cast<double>(p.micro_batch) * job.model.seq_len / p.cp;
-    // What one member sends over the fabric per layer and pass, dispatch and combine (workloads::expert_route: every
+    // What one rank sends over the fabric per layer and pass, dispatch and combine (workloads::expert_route: every
     // routed copy bound off its domain, padded slots included, for an all-to-all; one copy per destination domain
-    // for DeepEP), spread evenly over its peers on other domains.
-    const int per_node = std::clamp(cluster.gpus_per_node / std::max(1, p.tp * p.cp), 1, p.ep);
-    const int per_domain = std::min(p.ep - 1, per_node * plan.nodes_per_domain);
+    // for DeepEP); folded ranks dispatch their own 1/tp of the tokens. A replica's ranks together spread it evenly
+    // over the group's replicas on other domains.
+    const int gpn = cluster.gpus_per_node;
+    const int ranks_per_node = folded ? std::min(gpn, p.ep) : std::clamp(gpn / std::max(1, replica_gpus), 1, p.ep);
+    const int ranks_per_domain = std::min(p.ep - 1, ranks_per_node * plan.nodes_per_domain);
     const workloads::ExpertRoute route =
-        workloads::expert_route(job.model, job.software.moe_dispatcher, p.ep, per_domain);
+        workloads::expert_route(job.model, job.software.moe_dispatcher, p.ep, ranks_per_domain);
     const workloads::ExpertExchangeBytes bytes =
         workloads::expert_exchange_bytes(job.software.moe_dispatcher, job.precision);
-    const double fabric = tokens * route.fabric_copies * job.model.hidden * (bytes.dispatch + bytes.combine);
-    plan.ep_bytes_per_layer = p.tp * p.cp * fabric / (p.ep - per_domain);
+    const double rank_tokens = folded ? tokens / p.tp : tokens;
+    const double fabric = rank_tokens * route.fabric_copies * job.model.hidden * (bytes.dispatch + bytes.combine);
+    const int replicas_per_domain =
+        std::min(plan.ep - 1, std::clamp(gpn / std::max(1, replica_gpus), 1, plan.ep) * plan.nodes_per_domain);
+    plan.ep_bytes_per_layer = replica_gpus * fabric / (plan.ep - replicas_per_domain);
     // Full recompute repeats every layer's dispatch and combine in backward; per-layer selective, every other one.
     plan.ep_backward_passes = p.recompute == workloads::Recompute::full              ? 2.0
                               : p.recompute == workloads::Recompute::selective_layer ? 1.5

@@ -100,6 +100,32 @@ TEST(MoeDispatch, FineGrainedExpertsOnOneNodeDoNotDedupAcrossTheFabric) {
   EXPECT_DOUBLE_EQ(part(AnalyticalEngine().run_training(c, job), "ep_comm"), a2a);
 }
 
+TEST(MoeDispatch, FoldedExpertsDispatchEachRanksOwnShareInBothEngines) {
+  // Split over tp 8 (etp 8), each of a node's 8 ranks routes every token of the micro-batch to the 8 EP members,
+  // one per node: 7/8 of its copies leave the node. Folded (etp 1, ep 64 over the same 64 GPUs), each rank routes
+  // its own sequence-parallel 1/8 of the tokens over 64 ranks, 56 of them off its node: 1/8 of the bytes.
+  const auto c = eight_nodes();
+  const workloads::TrainingJob split = fine_grained_job();
+  workloads::TrainingJob folded = split;
+  folded.parallelism.etp = 1;
+  folded.parallelism.ep = 64;
+  const TrainingResult split_an = AnalyticalEngine().run_training(c, split);
+  const TrainingResult folded_an = AnalyticalEngine().run_training(c, folded);
+  const double split_des = part(DesEngine().run_training(c, split), "ep_comm");
+  const double folded_des = part(DesEngine().run_training(c, folded), "ep_comm");
+  const double expected = (1 / 8.0 * 56 / 64.0) / (7 / 8.0);
+  ASSERT_GT(part(split_an, "ep_comm"), 0);
+  ASSERT_GT(split_des, 0);
+  EXPECT_NEAR(part(folded_an, "ep_comm") / part(split_an, "ep_comm"), expected, 0.15 * expected);
+  EXPECT_NEAR(folded_des / split_des, expected, 0.15 * expected);
+  EXPECT_NEAR(folded_des / part(folded_an, "ep_comm"), 1.0, 0.15);
+  // Folded experts take the tokens where sequence parallelism left them: no gather before the MLP, no scatter
+  // after it.
+  EXPECT_LT(part(folded_an, "tp_comm"), part(split_an, "tp_comm"));
+  std::printf("ep_comm split analytical %.6f des %.6f; folded analytical %.6f des %.6f; expected ratio %.4f\n",
+              part(split_an, "ep_comm"), split_des, part(folded_an, "ep_comm"), folded_des, expected);
+}
+
 TEST(MoeDispatch, SharedExpertsComputeEveryTokenLocallyAndTravelNowhere) {
   const auto c = eight_nodes();
   auto job = fine_grained_job();

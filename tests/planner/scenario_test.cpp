@@ -477,6 +477,31 @@ TEST(ScenarioLoader, ReadsSharedExpertsGroupLimitedRoutingAndTheDispatcher) {
   EXPECT_TRUE(mentions(problem.message, "mixture-of-experts"));
 }
 
+TEST(ScenarioLoader, FoldedExpertsLetEpSpanTheTensorParallelRanks) {
+  // Qwen3-235B-A22B's Megatron-Bridge layout: TP 2, EP 32 over 16 data-parallel replicas (expert tensor parallel 1).
+  json doc = valid_base();
+  doc["workloads"][0]["model"] = {{"preset", "mixtral-8x7b"}, {"seq_len", 4096}, {"experts", 128}, {"top_k", 8}};
+  doc["workloads"][0]["parallelism"] = {{"tp", 2},  {"pp", 4},  {"dp", 16}, {"ep", 32}, {"global_batch", 128},
+                                        {"sequence_parallel", true}};
+  const auto split = at(problems_in(doc), "/workloads/0/parallelism/ep");
+  EXPECT_TRUE(mentions(split.message, "does not divide dp x cp"));
+  EXPECT_TRUE(mentions(split.hint, "\"etp\": 1"));
+  doc["workloads"][0]["parallelism"]["etp"] = 1;
+  const auto job = std::get<workloads::TrainingJob>(load_scenario(doc, "scenario.json").workloads.front());
+  EXPECT_TRUE(job.parallelism.experts_folded());
+  EXPECT_EQ(job.parallelism.expert_data_parallel(), 1);  // 2 x 16 ranks of a stage over ep 32
+
+  doc["workloads"][0]["parallelism"]["sequence_parallel"] = false;
+  EXPECT_TRUE(mentions(at(problems_in(doc), "/workloads/0/parallelism/etp").message, "sequence parallelism"));
+  doc["workloads"][0]["parallelism"]["sequence_parallel"] = true;
+  doc["workloads"][0]["parallelism"]["ep"] = 64;
+  EXPECT_TRUE(mentions(at(problems_in(doc), "/workloads/0/parallelism/ep").message, "tp x dp x cp"));
+  doc["workloads"][0]["parallelism"]["ep"] = 32;
+  doc["workloads"][0]["parallelism"]["tp"] = 4;
+  doc["workloads"][0]["parallelism"]["etp"] = 2;
+  EXPECT_TRUE(mentions(at(problems_in(doc), "/workloads/0/parallelism/etp").message, "neither 1 nor tp"));
+}
+
 TEST(ScenarioLoader, ActivationLayoutIsSeqFirstUnlessTold) {
   json doc = valid_base();
   EXPECT_EQ(std::get<workloads::TrainingJob>(load_scenario(doc, "scenario.json").workloads.front()).software.activation_layout,
