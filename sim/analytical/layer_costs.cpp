@@ -368,6 +368,14 @@ LayerCost transformer_layer_cost(const LayerContext& ctx) {
     const double local_experts = static_cast<double>(m.experts) / p.ep;
     const double per_expert = routed / local_experts;
     add.forward(f, GemmShape{moe_tokens, static_cast<double>(m.experts), h});  // router
+    if (sw.moe_dispatch == workloads::MoeDispatch::permute) {
+      // Token permutation (Megatron-Core's fused permute and unpermute): forward, each routed copy is gathered
+      // into expert order (read and written, 16-bit) and, after the experts, scattered back and summed into its
+      // token's output (the routed outputs read, the tokens written); backward runs the two in reverse.
+      const double permute_bytes = (routed * 2 + routed + moe_tokens) * h * kActBytes;
+      add_memory(f, gemm, permute_bytes);
+      add_memory(b, gemm, permute_bytes);
+    }
     if (sw.moe_dispatch == workloads::MoeDispatch::einsum) {
       // One-hot masks over each sequence's capacity slots: dispatch [slots x seq] x [seq x h] and combine
       // [seq x slots] x [slots x h], per sequence on this rank. Backward needs only the activations' gradients (the
