@@ -163,12 +163,16 @@ MemoryBreakdown training_memory(const workloads::TrainingJob& job) {
       // Logits of the micro-batch whose loss is computed: bf16 output and its fp32 copy for the cross-entropy.
       activations += tokens * static_cast<double>(m.vocab) / p.tp * (4.0 + 2.0);
     }
-    const double n = dense + layers * lp.expert;
+    // ZeRO shards the dense parameters over the dp x cp replicas and the experts over the ranks holding the same
+    // expert shard (Megatron-Core's expert data-parallel group): dp x cp / ep, or a stage's ranks / ep when folded.
+    const double experts = layers * lp.expert;
+    const double expert_shards = std::max(1, p.ep > 0 ? p.expert_data_parallel() : p.dp * p.cp);
+    auto per_gpu = [&](bool sharded) { return sharded ? dense / dp_shards + experts / expert_shards : dense + experts; };
     MemoryBreakdown mem;
     // Mixed-precision Adam: fp32 master weights, momentum and variance (12 bytes per parameter).
-    mem.weights_B = n * param_bytes / (p.zero >= 3 ? dp_shards : 1.0);
-    mem.gradients_B = n * grad_bytes / (p.zero >= 2 ? dp_shards : 1.0);
-    mem.optimizer_B = n * 12.0 / (p.zero >= 1 ? dp_shards : 1.0);
+    mem.weights_B = per_gpu(p.zero >= 3) * param_bytes;
+    mem.gradients_B = per_gpu(p.zero >= 2) * grad_bytes;
+    mem.optimizer_B = per_gpu(p.zero >= 1) * 12.0;
     mem.activations_B = activations;
     mem.buffers_B = kRuntimeOverhead_B + kFragmentation * activations;
     if (mem.total_B() > best.total_B()) best = mem;
