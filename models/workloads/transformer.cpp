@@ -34,14 +34,6 @@ double count(const TransformerModel& m, double experts_used) {
   return m.layers * per_layer + h /* final norm */ + embedding + output;
 }
 
-}  // namespace
-
-double TransformerModel::parameters() const { return count(*this, experts); }
-
-double TransformerModel::active_parameters() const { return count(*this, is_moe() ? top_k : 0); }
-
-namespace {
-
 /// Expected distinct bins hit by `draws` uniform draws over `bins`.
 double distinct(double bins, double draws) {
   return bins <= 1 ? std::min(bins, draws) : bins * (1.0 - std::pow(1.0 - 1.0 / bins, draws));
@@ -58,6 +50,10 @@ double choose_ratio(int n, int n_total, int k) {
 }
 
 }  // namespace
+
+double TransformerModel::parameters() const { return count(*this, experts); }
+
+double TransformerModel::active_parameters() const { return count(*this, is_moe() ? top_k : 0); }
 
 ExpertRoute expert_route(const TransformerModel& m, MoeDispatcher dispatcher, int ep, int ep_per_domain) {
   ExpertRoute route;

@@ -119,7 +119,7 @@ StepEstimate estimate_training_step(const hw::ClusterSpec& cluster, const worklo
     double t = collectives.time_s(reduce, params.dense * grad_bytes, dense_group);
     // Expert gradients reduce over the ranks holding the same expert shard: folded experts' group strides over ep
     // consecutive ranks of the stage, split experts' over tp x cp x ep.
-    const int expert_replicas = p.ep > 0 ? p.expert_data_parallel() : replicas;
+    const int expert_replicas = p.expert_data_parallel();
     if (params.expert > 0 && expert_replicas > 1) {
       const int stride = p.experts_folded() ? p.ep : p.tp * p.cp * p.ep;
       t += collectives.time_s(reduce, params.expert * grad_bytes, group_of(expert_replicas, stride, gpn));

@@ -188,8 +188,6 @@ struct Boundary {
   double total_s() const { return all_gather_s + reduce_scatter_s; }
 };
 
-/// `gather_bytes_per_element`: what the all-gather moves per element (16-bit, or 1 where the gathered operand is
-/// already FP8).
 /// Seconds of one direction's expert exchange (dispatch and combine) of `tokens` on this rank.
 ///  - All-to-all: every routed copy goes to its expert's rank in one NCCL all-to-all per leg.
 ///  - DeepEP across domains: a token crosses the fabric once per destination domain and is forwarded inside it
@@ -202,20 +200,21 @@ double expert_exchange_s(const LayerContext& ctx, double tokens) {
   const int ep = ctx.job->parallelism.ep;
   const int r = std::clamp(ctx.ep_per_domain, 1, std::max(1, ep));
   const workloads::ExpertExchangeBytes bytes = workloads::expert_exchange_bytes(sw.moe_dispatcher, ctx.job->precision);
+  if (sw.moe_dispatcher != workloads::MoeDispatcher::deepep || r >= ep) {
+    return ctx.collectives->time_s(CollectiveOp::all_to_all, tokens * m.expert_slots_per_token() * h * bytes.dispatch,
+                                   ctx.ep_group) +
+           ctx.collectives->time_s(CollectiveOp::all_to_all, tokens * m.expert_slots_per_token() * h * bytes.combine,
+                                   ctx.ep_group);
+  }
   const workloads::ExpertRoute route = workloads::expert_route(m, sw.moe_dispatcher, ep, r);
+  net::CommGroup domain = ctx.ep_group;
+  domain.ranks = r;
+  domain.ranks_per_node = std::min(r, ctx.ep_group.ranks_per_node);
   double total = 0;
   for (const double b : {bytes.dispatch, bytes.combine}) {
-    if (sw.moe_dispatcher != workloads::MoeDispatcher::deepep || r >= ep) {
-      total += ctx.collectives->time_s(CollectiveOp::all_to_all, tokens * m.expert_slots_per_token() * h * b,
-                                       ctx.ep_group);
-      continue;
-    }
-    const double fabric = tokens * route.fabric_copies * h * b * ep / (ep - r);
-    double leg = ctx.collectives->time_s(CollectiveOp::all_to_all, fabric, ctx.ep_group);
+    double leg = ctx.collectives->time_s(CollectiveOp::all_to_all, tokens * route.fabric_copies * h * b * ep / (ep - r),
+                                         ctx.ep_group);
     if (r > 1) {
-      net::CommGroup domain = ctx.ep_group;
-      domain.ranks = r;
-      domain.ranks_per_node = std::min(r, ctx.ep_group.ranks_per_node);
       const double forwarded = tokens * route.scale_up_copies * h * b * r / (r - 1);
       leg = std::max(leg, ctx.collectives->time_s(CollectiveOp::all_to_all, forwarded, domain));
     }
@@ -224,6 +223,8 @@ double expert_exchange_s(const LayerContext& ctx, double tokens) {
   return total;
 }
 
+/// `gather_bytes_per_element`: what the all-gather moves per element (16-bit, or 1 where the gathered operand is
+/// already FP8).
 Boundary tp_boundary(const LayerContext& ctx, double tokens, double gather_bytes_per_element = kActBytes) {
   const auto& p = ctx.job->parallelism;
   if (p.tp <= 1) return {};

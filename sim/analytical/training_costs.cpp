@@ -18,13 +18,17 @@ CommGroup group_of(int ranks, int stride, int gpus_per_node) {
   return g;
 }
 
+net::CommGroup expert_group(const workloads::Parallelism& p, int gpus_per_node) {
+  return group_of(p.ep, p.experts_folded() ? 1 : p.tp * p.cp, gpus_per_node);
+}
+
 TrainingCosts training_costs(const hw::ClusterSpec& cluster, const workloads::TrainingJob& job,
                              const hw::GemmModel& gemm, const net::CollectiveModel& collectives) {
   const auto& m = job.model;
   const auto& p = job.parallelism;
   const int gpn = cluster.gpus_per_node;
   LayerContext ctx{&job, &cluster, &gemm, &collectives, group_of(p.tp, 1, gpn), group_of(p.cp, p.tp, gpn),
-                   group_of(p.ep, p.experts_folded() ? 1 : p.tp * p.cp, gpn)};
+                   expert_group(p, gpn)};
   // TP never leaves its node when it fits one; a TP group wider than a node spans ceil(tp/gpn) nodes.
   ctx.tp_group.ranks_per_node = std::min(p.tp, gpn);
   ctx.ep_per_domain = std::min(p.ep, ctx.ep_group.ranks_per_node * std::max(1, hw::scale_up_domain_gpus(cluster) / gpn));

@@ -17,6 +17,10 @@ namespace capsim::sim {
 /// nodes of `gpus_per_node` GPUs.
 net::CommGroup group_of(int ranks, int stride, int gpus_per_node);
 
+/// The expert-parallel group of `p`: ep ranks tp x cp apart inside dp x cp, or consecutive ones when the experts are
+/// folded into expert parallelism (etp 1).
+net::CommGroup expert_group(const workloads::Parallelism& p, int gpus_per_node);
+
 /// Costs of one configuration, seconds per micro-batch.
 struct TrainingCosts {
   LayerCost layer;        ///< one transformer layer

@@ -166,7 +166,7 @@ MemoryBreakdown training_memory(const workloads::TrainingJob& job) {
     // ZeRO shards the dense parameters over the dp x cp replicas and the experts over the ranks holding the same
     // expert shard (Megatron-Core's expert data-parallel group): dp x cp / ep, or a stage's ranks / ep when folded.
     const double experts = layers * lp.expert;
-    const double expert_shards = std::max(1, p.ep > 0 ? p.expert_data_parallel() : p.dp * p.cp);
+    const double expert_shards = std::max(1, p.expert_data_parallel());
     auto per_gpu = [&](bool sharded) { return sharded ? dense / dp_shards + experts / expert_shards : dense + experts; };
     MemoryBreakdown mem;
     // Mixed-precision Adam: fp32 master weights, momentum and variance (12 bytes per parameter).

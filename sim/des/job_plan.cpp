@@ -157,8 +157,7 @@ JobPlan make_job_plan(const hw::ClusterSpec& cluster, const workloads::TrainingJ
     // for DeepEP); folded ranks dispatch their own 1/tp of the tokens. A replica's ranks together spread it evenly
     // over the group's replicas on other domains.
     const int gpn = cluster.gpus_per_node;
-    const int ranks_per_node = folded ? std::min(gpn, p.ep) : std::clamp(gpn / std::max(1, replica_gpus), 1, p.ep);
-    const int ranks_per_domain = std::min(p.ep - 1, ranks_per_node * plan.nodes_per_domain);
+    const int ranks_per_domain = std::min(p.ep - 1, expert_group(p, gpn).ranks_per_node * plan.nodes_per_domain);
     const workloads::ExpertRoute route =
         workloads::expert_route(job.model, job.software.moe_dispatcher, p.ep, ranks_per_domain);
     const workloads::ExpertExchangeBytes bytes =
@@ -166,7 +165,7 @@ JobPlan make_job_plan(const hw::ClusterSpec& cluster, const workloads::TrainingJ
     const double rank_tokens = folded ? tokens / p.tp : tokens;
     const double fabric = rank_tokens * route.fabric_copies * job.model.hidden * (bytes.dispatch + bytes.combine);
     const int replicas_per_domain =
-        std::min(plan.ep - 1, std::clamp(gpn / std::max(1, replica_gpus), 1, plan.ep) * plan.nodes_per_domain);
+        std::min(plan.ep - 1, group_of(plan.ep, replica_gpus, gpn).ranks_per_node * plan.nodes_per_domain);
     plan.ep_bytes_per_layer = replica_gpus * fabric / (plan.ep - replicas_per_domain);
     // Full recompute repeats every layer's dispatch and combine in backward; per-layer selective, every other one.
     plan.ep_backward_passes = p.recompute == workloads::Recompute::full              ? 2.0
