@@ -13,13 +13,14 @@
 #include "gui/team_table_model.hpp"
 #include "planner/report/fleet_report.hpp"
 #include "planner/report/pdf/cost_charts.hpp"
+#include "planner/report/pdf/qt_text.hpp"
 #include "sim/core/units.hpp"
 
 namespace capsim::gui {
 
 namespace {
 
-QString qstr(const std::string& s) { return QString::fromStdString(s); }
+using planner::report::qstr;
 
 constexpr double kFragmentationWarning = 0.1;  // a tenth of the GPUs free yet unusable while jobs wait
 

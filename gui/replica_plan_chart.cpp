@@ -6,6 +6,7 @@
 
 #include "gui/serving_charts.hpp"
 #include "planner/report/pdf/cost_charts.hpp"
+#include "sim/core/units.hpp"
 
 namespace capsim::gui {
 
@@ -13,7 +14,7 @@ namespace {
 
 const QColor kRateColor(0x1f, 0x77, 0xb4);  // report palette 0
 const QColor kDeployedColor(0xd6, 0x27, 0x28);
-constexpr double kHour_s = 3600;
+using units::kSecondsPerHour;
 
 }  // namespace
 
@@ -41,7 +42,7 @@ void draw_replica_plan(QCustomPlot* plot, const ReplicaPlan& plan, const QString
   QVector<double> t, r;
   double top = 0;
   for (const ReplicaPlanPoint& p : plan.points) {
-    t.push_back(p.start_s / kHour_s);
+    t.push_back(p.start_s / kSecondsPerHour);
     r.push_back(p.rate_per_s);
     top = std::max(top, p.rate_per_s);
   }

@@ -11,6 +11,7 @@
 
 #include "planner/report/chart_model.hpp"
 #include "planner/report/pdf/cost_charts.hpp"
+#include "planner/report/pdf/qt_text.hpp"
 #include "planner/search/design_search.hpp"
 #include "planner/search/pareto_chart.hpp"
 #include "planner/search/search_json.hpp"
@@ -22,9 +23,9 @@ namespace {
 
 using planner::search::Candidate;
 
-QString qstr(const std::string& s) { return QString::fromStdString(s); }
+using planner::report::qstr;
 
-constexpr double kSecondsPerDay = 86400;
+using units::kSecondsPerDay;
 
 /// The workload index named by a JSON pointer "/workloads/N" (-1 when it names none).
 int workload_index(const std::string& pointer) {

@@ -39,7 +39,7 @@ planner::report::AxisTicks time_ticks(double end_s, int max_ticks) {
   return ticks;
 }
 
-constexpr double kHour_s = 3600;
+using units::kSecondsPerHour;
 
 }  // namespace
 
@@ -109,8 +109,8 @@ StackedBarChart replica_plan_chart(const ReplicaPlan& plan) {
   planner::report::StackLayer needed{"replicas needed", palette_color(5), {}};
   int low = 0, high = 0;
   for (const ReplicaPlanPoint& p : plan.points) {
-    const double step_s = plan.points.size() > 1 ? plan.points[1].start_s - plan.points[0].start_s : kHour_s;
-    c.x.push_back((p.start_s + step_s / 2) / kHour_s);
+    const double step_s = plan.points.size() > 1 ? plan.points[1].start_s - plan.points[0].start_s : kSecondsPerHour;
+    c.x.push_back((p.start_s + step_s / 2) / kSecondsPerHour);
     needed.values.push_back(p.replicas_needed);
     low = needed.values.size() == 1 ? p.replicas_needed : std::min(low, p.replicas_needed);
     high = std::max(high, p.replicas_needed);

@@ -20,7 +20,7 @@ using workloads::LoadMode;
 constexpr double kRequestsPerPoint = 2000;
 constexpr double kMinWindow_s = 60;   // the queue settles within a minute at the examples' rates
 constexpr double kMaxWindow_s = 600;  // sim::serving::kDefaultRunDuration_s
-constexpr double kSecondsPerDay = 86400;
+using units::kSecondsPerDay;
 constexpr double kHourly_s = 3600;
 
 /// The workload's own arrival rate: its rate, its curve's peak, or its trace's mean rate; 0 when it has none.

@@ -16,13 +16,14 @@
 #include "gui/serving_charts.hpp"
 #include "planner/report/chart_axis.hpp"
 #include "planner/report/pdf/cost_charts.hpp"
+#include "planner/report/pdf/qt_text.hpp"
 #include "sim/core/units.hpp"
 
 namespace capsim::gui {
 
 namespace {
 
-QString qstr(const std::string& s) { return QString::fromStdString(s); }
+using planner::report::qstr;
 
 /// An empty chart that only says `title`.
 planner::report::LineChart message_chart(const std::string& title) {

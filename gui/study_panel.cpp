@@ -15,6 +15,7 @@
 #include <cmath>
 #include <initializer_list>
 
+#include "planner/report/pdf/qt_text.hpp"
 #include "sim/core/units.hpp"
 
 namespace capsim::gui {
@@ -25,7 +26,7 @@ namespace {
 constexpr double kPercent = 100.0;
 constexpr int kSliderScale = 100;
 
-QString qstr(const std::string& text) { return QString::fromStdString(text); }
+using planner::report::qstr;
 
 /// The file's exact value while the editor still shows the file's value (its decimals round it), else the shown
 /// value in the field's own unit.

@@ -3,6 +3,7 @@
 #include <QBrush>
 #include <QColor>
 
+#include "planner/report/pdf/qt_text.hpp"
 #include "sim/core/units.hpp"
 
 namespace capsim::gui {
@@ -12,7 +13,7 @@ namespace {
 const QColor kShortColor(0xc6, 0x28, 0x28);
 constexpr double kShortTolerance = 0.9;  // under 90% of its entitlement counts as short-changed
 
-QString qstr(const std::string& s) { return QString::fromStdString(s); }
+using planner::report::qstr;
 QString time_or_dash(const fleet::TimeStats& s, double v) {
   return s.count > 0 ? qstr(units::format_time(v)) : QStringLiteral("-");
 }

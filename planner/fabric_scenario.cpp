@@ -12,7 +12,6 @@ namespace {
 using nlohmann::json;
 using units::Dimension;
 
-constexpr double kMaxBandwidth_Bps = 1e16;
 constexpr double kMaxLatency_s = 3600;
 
 /// Relative paths start at the scenario's folder.
@@ -92,13 +91,13 @@ void parse_scale_out(ObjectReader& c, hw::ClusterSpec& cluster, bool check_fabri
   hw::ScaleOutSpec& so = cluster.scale_out;
   if (auto v = s.choice("topology", {"fat-tree", "rail-optimized", "torus3d"})) so.topology = *v;
   if (auto v = s.integer("nics_per_node", 1, 1024)) so.nics_per_node = static_cast<int>(*v);
-  if (auto v = s.quantity("nic_bandwidth", Dimension::bandwidth, 0, kMaxBandwidth_Bps, true)) so.nic_bw_Bps = *v;
+  if (auto v = s.quantity("nic_bandwidth", Dimension::bandwidth, 0, kMaxStatedBandwidth_Bps, true)) so.nic_bw_Bps = *v;
   read_oversubscription(s, so);
   if (auto v = s.quantity("latency", Dimension::time, 0, kMaxLatency_s)) so.latency_s = *v;
   if (auto v = s.number("efficiency", 0, 1, true)) so.nic_efficiency = *v;
   if (auto v = s.integer("tiers", 1, 3)) so.tiers = static_cast<int>(*v);
   if (auto v = s.integer("radix", 2, 4096)) so.radix = static_cast<int>(*v);
-  if (auto v = s.quantity("port_bandwidth", Dimension::bandwidth, 0, kMaxBandwidth_Bps, true)) so.port_bw_Bps = *v;
+  if (auto v = s.quantity("port_bandwidth", Dimension::bandwidth, 0, kMaxStatedBandwidth_Bps, true)) so.port_bw_Bps = *v;
   if (auto v = s.integer("rails", 1, 1024)) so.rails = static_cast<int>(*v);
   if (auto v = s.integer("planes", 1, 1024)) so.planes = static_cast<int>(*v);
   if (auto v = s.quantity("switch_latency", Dimension::time, 0, kMaxLatency_s)) so.switch_latency_s = *v;

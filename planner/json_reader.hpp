@@ -18,6 +18,11 @@
 
 namespace capsim::planner {
 
+/// Bounds on what a scenario may state, far above any machine built: a bandwidth or a byte count beyond them is a
+/// unit slip, reported as such rather than simulated.
+inline constexpr double kMaxStatedBandwidth_Bps = 1e16;
+inline constexpr double kMaxStatedBytes = 1e21;
+
 /// `pointer` extended by one object member, escaped per RFC 6901 ("~" -> "~0", "/" -> "~1").
 std::string json_pointer_append(const std::string& pointer, std::string_view key);
 /// `pointer` extended by one array index.

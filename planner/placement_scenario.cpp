@@ -12,8 +12,6 @@ namespace {
 using nlohmann::json;
 using units::Dimension;
 
-constexpr double kMaxBytes = 1e21;  // same bound as the tiers' capacities
-
 /// Member `key` of `o`, which must name one of `tiers`; nullopt when absent or unknown (reported).
 std::optional<std::string> tier_ref(ObjectReader& o, const char* key, const std::vector<hw::StorageTier>& tiers) {
   auto name = o.string(key);
@@ -70,7 +68,7 @@ void require_partner(ObjectReader& o, const char* key, const char* partner, cons
 
 workloads::DatasetPlacement parse_dataset(ObjectReader& d, ObjectReader& storage, StorageOptions& st) {
   workloads::DatasetPlacement p;
-  if (auto v = d.quantity("size", Dimension::bytes, 0, kMaxBytes, true, true)) p.size_B = *v;
+  if (auto v = d.quantity("size", Dimension::bytes, 0, kMaxStatedBytes, true, true)) p.size_B = *v;
   if (auto v = tier_ref(d, "hot", st.tiers)) p.hot = *v;
   if (auto v = d.number("hot_fraction", 0, 1)) p.hot_fraction = *v;
   read_role(d, storage, "warm", "data", st.tiers, st.data.tier, p.warm);

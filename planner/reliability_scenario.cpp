@@ -12,9 +12,6 @@ namespace {
 using nlohmann::json;
 using units::Dimension;
 
-constexpr double kMaxBandwidth_Bps = 1e16;
-constexpr double kMaxBytes = 1e21;
-
 std::vector<std::string> kind_names() { return {"local-nvme", "parallel-fs", "object-store"}; }
 
 hw::StorageKind kind_from(const std::string& name) {
@@ -39,10 +36,10 @@ std::vector<std::string> keys_of(hw::StorageKind kind) {
 
 void read_tier_values(ObjectReader& t, hw::StorageTier& tier) {
   auto bw = [&](const char* key, double& field) {
-    if (auto v = t.quantity(key, Dimension::bandwidth, 0, kMaxBandwidth_Bps, true)) field = *v;
+    if (auto v = t.quantity(key, Dimension::bandwidth, 0, kMaxStatedBandwidth_Bps, true)) field = *v;
   };
   auto bytes = [&](const char* key, double& field) {
-    if (auto v = t.quantity(key, Dimension::bytes, 0, kMaxBytes, true)) field = *v;
+    if (auto v = t.quantity(key, Dimension::bytes, 0, kMaxStatedBytes, true)) field = *v;
   };
   bw("bandwidth_per_node", tier.bw_per_node_Bps);
   bytes("capacity_per_node", tier.capacity_per_node_B);
@@ -134,7 +131,7 @@ void parse_checkpoint(ObjectReader& s, StorageOptions& st) {
       st.checkpoint.interval_s = *v;
     }
   }
-  if (auto v = c.quantity("host_copy_bandwidth", Dimension::bandwidth, 0, kMaxBandwidth_Bps, true)) {
+  if (auto v = c.quantity("host_copy_bandwidth", Dimension::bandwidth, 0, kMaxStatedBandwidth_Bps, true)) {
     st.checkpoint.host_copy_bw_Bps = *v;
   }
   if (auto v = c.integer("keep", 1, 1'000'000)) st.checkpoint.keep = static_cast<int>(*v);

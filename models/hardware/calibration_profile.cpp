@@ -18,7 +18,7 @@ std::vector<capsim::EmbeddedFile> builtin_calibration_profile_files();
 namespace {
 
 using nlohmann::json;
-constexpr const char* kSchema = "capsim/calibration-profile/v1";
+constexpr const char* kProfileSchema = "capsim/calibration-profile/v1";
 
 /// Collects every problem of one profile document.
 class ProfileReader {
@@ -251,7 +251,7 @@ json to_json(const CalibrationProfile& p) {
   const json attention = {{"fwd_efficiency", a.fwd_efficiency}, {"bwd_efficiency", a.bwd_efficiency},
                           {"points", a.points}, {"best_fwd_tflops", a.best_fwd_tflops},
                           {"best_bwd_tflops", a.best_bwd_tflops}};
-  return {{"schema", kSchema},
+  return {{"schema", kProfileSchema},
           {"gpu", p.gpu},
           {"provenance", prov},
           {"gemm", gemm},
@@ -271,8 +271,8 @@ CalibrationProfile profile_from_json(const json& doc, const std::string& file) {
     r.error("", "expected a calibration profile object");
     r.throw_if_errors();
   }
-  if (r.string(doc, "", "schema", true) != kSchema && doc.contains("schema")) {
-    r.error("/schema", "expected \"" + std::string(kSchema) + "\", found " + doc["schema"].dump(),
+  if (r.string(doc, "", "schema", true) != kProfileSchema && doc.contains("schema")) {
+    r.error("/schema", "expected \"" + std::string(kProfileSchema) + "\", found " + doc["schema"].dump(),
             "write the profile with `capsim calibrate`");
   }
   p.gpu = r.string(doc, "", "gpu", true);

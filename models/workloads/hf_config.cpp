@@ -11,7 +11,7 @@ namespace capsim::workloads {
 
 namespace {
 
-std::string type_name(const nlohmann::json& v) { return v.is_null() ? "null" : std::string(v.type_name()); }
+using detail::json_type_name;
 
 /// Reads top-level keys of a config.json, collecting every problem. A key set to null counts as absent, as
 /// transformers' PretrainedConfig treats it.
@@ -52,7 +52,7 @@ class ConfigReader {
       }
     }
     if (!value) {
-      report(key, "expected a positive integer, got " + (v->is_number() ? v->dump() : type_name(*v)));
+      report(key, "expected a positive integer, got " + (v->is_number() ? v->dump() : json_type_name(*v)));
     } else if (*value <= 0) {
       report(key, "expected a positive integer, got " + v->dump());
       value.reset();
@@ -67,7 +67,7 @@ class ConfigReader {
     const nlohmann::json* v = get(key);
     if (v == nullptr) return fallback;
     if (!v->is_boolean()) {
-      report(key, "expected true or false, got " + type_name(*v));
+      report(key, "expected true or false, got " + json_type_name(*v));
       return fallback;
     }
     return v->get<bool>();
@@ -77,7 +77,7 @@ class ConfigReader {
     const nlohmann::json* v = get(key);
     if (v == nullptr) return std::nullopt;
     if (!v->is_string()) {
-      report(key, "expected a string, got " + type_name(*v));
+      report(key, "expected a string, got " + json_type_name(*v));
       return std::nullopt;
     }
     return v->get<std::string>();
@@ -125,7 +125,7 @@ void check_unsupported(ConfigReader& r) {
 TransformerModel model_from_hf_config(const nlohmann::json& config, const std::string& origin) {
   if (!config.is_object()) {
     throw InputError(
-        {Diagnostic{origin, "", "expected a Hugging Face config.json object, got " + type_name(config), ""}});
+        {Diagnostic{origin, "", "expected a Hugging Face config.json object, got " + json_type_name(config), ""}});
   }
   std::vector<Diagnostic> diagnostics;
   ConfigReader r(config, origin, diagnostics);

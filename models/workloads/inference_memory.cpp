@@ -11,12 +11,6 @@ namespace {
 /// workspaces and the captured CUDA graphs. Estimate: vLLM's start-up memory profile on H100 reports a few hundred
 /// MiB of non-torch memory and 0.5-1 GiB for CUDA graphs; 1.5 GiB covers both (assumption, not measured here).
 constexpr double kRuntimeReserveB = 1.5 * 1024 * 1024 * 1024;
-/// Embedding and output layers stay in 16 bits in FP8 and 4-bit checkpoints (ModelOpt and AWQ quantize the linear
-/// layers of the blocks only; the NVIDIA FP8 checkpoints list lm_head under exclude_modules).
-constexpr double kEdgeBytes = 2.0;
-/// Activations between kernels are 16-bit; logits are fp32 for sampling.
-constexpr double kActBytes = 2.0;
-constexpr double kLogitBytes = 4.0;
 
 }  // namespace
 
@@ -52,7 +46,7 @@ InferenceMemory inference_memory(const hw::GpuSpec& gpu, const InferenceJob& job
       (2.0 * h * q) / t + 2.0 * h * kv + experts * matrices * h * ffn / t + matrices * h * m.shared_ffn() / t +
       (m.is_moe() ? h * m.experts : 0.0);
   const double wbytes = hw::bytes_per_element(job.weight_precision);
-  const double embedding = static_cast<double>(m.vocab) * h / t * kEdgeBytes;
+  const double embedding = static_cast<double>(m.vocab) * h / t * kServingEdgeBytes;
   const double output = embedding;  // untied: its own matrix; tied: the same one, held by the last stage too
   const double edges = job.pp <= 1 ? (m.tied_embeddings ? embedding : embedding + output) : std::max(embedding, output);
   const int layers = layers_per_stage(m, job.pp);
@@ -62,8 +56,8 @@ InferenceMemory inference_memory(const hw::GpuSpec& gpu, const InferenceJob& job
   mem.weights_B = layers * layer_params * wbytes + edges;
   // The engine sizes its workspace by profiling one step of max_batched_tokens tokens (vLLM's profile_run): the
   // residual stream, the QKV and MLP intermediates of one layer at a time, and the logits of every sequence.
-  const double per_token = kActBytes * (3.0 * h + (q / t + 2.0 * kv) + matrices * ffn / t * (m.is_moe() ? m.top_k : 1));
-  const double logits = static_cast<double>(job.serving.max_num_seqs) * static_cast<double>(m.vocab) / t * kLogitBytes;
+  const double per_token = kServingActivationBytes * (3.0 * h + (q / t + 2.0 * kv) + matrices * ffn / t * (m.is_moe() ? m.top_k : 1));
+  const double logits = static_cast<double>(job.serving.max_num_seqs) * static_cast<double>(m.vocab) / t * kServingLogitBytes;
   mem.activations_B = job.serving.max_batched_tokens * per_token + 2.0 * logits;
   mem.runtime_B = kRuntimeReserveB;
   mem.kv_bytes_per_token = layers * 2.0 * kv * hw::bytes_per_element(job.kv_precision);

@@ -8,6 +8,14 @@
 
 namespace capsim::workloads {
 
+/// Bytes per element of what a serving engine keeps outside the quantized linear layers (used by the memory and the
+/// step models alike). The embedding and output layers stay in 16 bits in FP8 and 4-bit checkpoints (ModelOpt and
+/// AWQ quantize the linear layers of the blocks only; the NVIDIA FP8 checkpoints list lm_head under
+/// exclude_modules); activations between kernels are 16-bit; logits are upcast to fp32 for sampling.
+inline constexpr double kServingEdgeBytes = 2.0;
+inline constexpr double kServingActivationBytes = 2.0;
+inline constexpr double kServingLogitBytes = 4.0;
+
 /// One GPU of a replica (the busiest pipeline stage), bytes.
 struct InferenceMemory {
   double budget_B = 0;            ///< gpu_memory_utilization x HBM capacity

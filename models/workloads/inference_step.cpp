@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "models/network/nccl_collectives.hpp"
+#include "models/workloads/inference_memory.hpp"
 
 namespace capsim::workloads {
 
@@ -14,9 +15,6 @@ using net::CollectiveOp;
 
 namespace {
 
-constexpr double kActBytes = 2.0;    ///< activations between kernels are 16-bit
-constexpr double kEdgeBytes = 2.0;   ///< embedding and output layer stay 16-bit (see inference_memory.cpp)
-constexpr double kLogitBytes = 4.0;  ///< logits are upcast to fp32 for sampling
 /// FlashAttention-2 forward reaches 0.84x the best dense GEMM at head_dim 128 (Dao 2023, Fig. 4: 73% of A100 peak
 /// against cuBLAS's 86.9%); attention stays in 16-bit in FP8 serving recipes.
 constexpr double kFlashForwardShareOfGemm = 0.84;
@@ -42,7 +40,7 @@ InferenceStepModel::InferenceStepModel(const hw::ClusterSpec& cluster, const Inf
       weight_bytes_(hw::bytes_per_element(job.weight_precision)),
       in_bytes_(job.precision == Precision::fp8 || job.precision == Precision::fp4
                     ? hw::bytes_per_element(job.precision)
-                    : kActBytes) {
+                    : kServingActivationBytes) {
   const TransformerModel& m = job_.model;
   const int per_node = std::max(1, cluster_.gpus_per_node);
   tp_group_ = net::CommGroup{job_.tp, std::min(job_.tp, per_node), 1};
@@ -62,7 +60,7 @@ InferenceStepModel::InferenceStepModel(const hw::ClusterSpec& cluster, const Inf
 }
 
 double InferenceStepModel::linear_s(double m, double n, double k, double batch) const {
-  const double bytes = (k * n * weight_bytes_ + m * k * in_bytes_ + m * n * kActBytes) * batch;
+  const double bytes = (k * n * weight_bytes_ + m * k * in_bytes_ + m * n * kServingActivationBytes) * batch;
   // Decode-sized GEMMs (few rows, deep K) make too few output tiles to fill the SMs, so cuBLAS and CUTLASS split K
   // across thread blocks and add the fp32 partial sums afterwards (split-K / stream-K): take the best split.
   double best = std::numeric_limits<double>::infinity();
@@ -118,14 +116,14 @@ StepTime InferenceStepModel::token_parts(int tokens) const {
   }
   const double ffn_local = (m.is_moe() ? m.top_k * m.expert_ffn_hidden + m.shared_ffn() : m.ffn_hidden) / tp;
   // Two fused residual-add + RMSNorm (+ quantize) kernels, RoPE with the KV-cache write, the gated activation.
-  const double elementwise = 2.0 * gemm_.memory_time_s(t * h * (2 * kActBytes + kActBytes + in_bytes_)) +
-                             gemm_.memory_time_s(t * (q_width_ + 2.0 * kv_width_) * 2 * kActBytes) +
-                             gemm_.memory_time_s(t * ffn_local * ((m.gated_mlp ? 2.0 : 1.0) * kActBytes + in_bytes_));
-  const double all_reduce = collectives_->time_s(CollectiveOp::all_reduce, t * h * kActBytes, tp_group_);
+  const double elementwise = 2.0 * gemm_.memory_time_s(t * h * (2 * kServingActivationBytes + kServingActivationBytes + in_bytes_)) +
+                             gemm_.memory_time_s(t * (q_width_ + 2.0 * kv_width_) * 2 * kServingActivationBytes) +
+                             gemm_.memory_time_s(t * ffn_local * ((m.gated_mlp ? 2.0 : 1.0) * kServingActivationBytes + in_bytes_));
+  const double all_reduce = collectives_->time_s(CollectiveOp::all_reduce, t * h * kServingActivationBytes, tp_group_);
   p.linear_s = layers_ * linear;
-  p.elementwise_s = layers_ * elementwise + gemm_.memory_time_s(t * h * 2 * kEdgeBytes);  // + embedding gather
+  p.elementwise_s = layers_ * elementwise + gemm_.memory_time_s(t * h * 2 * kServingEdgeBytes);  // + embedding gather
   p.tp_comm_s = layers_ * 2.0 * all_reduce;
-  if (job_.pp > 1) p.pp_comm_s = collectives_->time_s(CollectiveOp::send_recv, t * h * kActBytes, pp_group_);
+  if (job_.pp > 1) p.pp_comm_s = collectives_->time_s(CollectiveOp::send_recv, t * h * kServingActivationBytes, pp_group_);
   if (index < kMaxCachedTokens) {
     if (index >= token_cache_.size()) token_cache_.resize(index + 1);
     token_cache_[index] = TokenParts{true, p};
@@ -144,11 +142,11 @@ double InferenceStepModel::logits_s(int sampled) const {
   // Final norm, the 16-bit output projection, and sampling over fp32 logits (softmax, top-k/top-p pass).
   const GemmShape shape{s, vocab_local, h, 1};
   const double eff = gemm_.efficiency(shape, Precision::bf16);
-  double time = gemm_.memory_time_s(s * h * 2 * kActBytes) +
+  double time = gemm_.memory_time_s(s * h * 2 * kServingActivationBytes) +
                 std::max(gemm_.compute_time_s(shape.flops(), Precision::bf16, eff),
-                         (h * vocab_local * kEdgeBytes + s * vocab_local * kLogitBytes) / gemm_.hbm_Bps()) +
-                gemm_.kernel_overhead_s() + gemm_.memory_time_s(s * vocab_local * 2 * kLogitBytes);
-  if (job_.tp > 1) time += collectives_->time_s(CollectiveOp::all_gather, s * vocab_local * kLogitBytes, tp_group_);
+                         (h * vocab_local * kServingEdgeBytes + s * vocab_local * kServingLogitBytes) / gemm_.hbm_Bps()) +
+                gemm_.kernel_overhead_s() + gemm_.memory_time_s(s * vocab_local * 2 * kServingLogitBytes);
+  if (job_.tp > 1) time += collectives_->time_s(CollectiveOp::all_gather, s * vocab_local * kServingLogitBytes, tp_group_);
   if (index < kMaxCachedTokens) {
     if (index >= logits_cache_.size()) logits_cache_.resize(index + 1, 0.0);
     logits_cache_[index] = time;

@@ -48,7 +48,7 @@ std::string escape_token(std::string_view key) {
   return out;
 }
 
-std::string type_name(const nlohmann::json& v) { return v.is_null() ? "null" : std::string(v.type_name()); }
+using detail::json_type_name;
 
 /// Reads the fields of one catalog entry, collecting every problem instead of stopping at the first.
 class EntryReader {
@@ -92,7 +92,7 @@ class EntryReader {
       return std::nullopt;
     }
     if (!value) {
-      report(pointer(key), "expected a positive integer, got " + (v.is_number() ? v.dump() : type_name(v)));
+      report(pointer(key), "expected a positive integer, got " + (v.is_number() ? v.dump() : json_type_name(v)));
       return std::nullopt;
     }
     if (*value > max) {
@@ -110,7 +110,7 @@ class EntryReader {
     auto it = entry_.find(key);
     if (it == entry_.end()) return fallback;
     if (!it->is_boolean()) {
-      report(pointer(key), "expected true or false, got " + type_name(*it));
+      report(pointer(key), "expected true or false, got " + json_type_name(*it));
       return fallback;
     }
     return it->get<bool>();
@@ -121,7 +121,7 @@ class EntryReader {
     auto it = entry_.find(key);
     if (it == entry_.end()) return std::nullopt;
     if (!it->is_string()) {
-      report(pointer(key), "expected a string, got " + type_name(*it));
+      report(pointer(key), "expected a string, got " + json_type_name(*it));
       return std::nullopt;
     }
     return it->get<std::string>();
@@ -140,7 +140,7 @@ std::optional<TransformerModel> read_entry(const nlohmann::json& entry, const st
   const std::size_t before = diagnostics.size();
   EntryReader r(entry, pointer, origin, diagnostics);
   if (!entry.is_object()) {
-    r.report(pointer, "expected a model object, got " + type_name(entry));
+    r.report(pointer, "expected a model object, got " + json_type_name(entry));
     return std::nullopt;
   }
   for (const auto& [key, value] : entry.items()) {
@@ -228,7 +228,7 @@ void ModelCatalog::add_document(const nlohmann::json& doc, const std::string& or
   std::vector<Diagnostic> diagnostics;
   if (!doc.is_object()) {
     throw InputError(
-        {Diagnostic{origin, "", "expected a JSON object with \"schema\" and \"models\", got " + type_name(doc), ""}});
+        {Diagnostic{origin, "", "expected a JSON object with \"schema\" and \"models\", got " + json_type_name(doc), ""}});
   }
   const auto schema = doc.find("schema");
   if (schema == doc.end()) {
@@ -248,7 +248,7 @@ void ModelCatalog::add_document(const nlohmann::json& doc, const std::string& or
   if (models == doc.end()) {
     diagnostics.push_back({origin, "", "missing \"models\": expected an array of model objects", ""});
   } else if (!models->is_array()) {
-    diagnostics.push_back({origin, "/models", "expected an array of model objects, got " + type_name(*models), ""});
+    diagnostics.push_back({origin, "/models", "expected an array of model objects, got " + json_type_name(*models), ""});
   } else {
     for (std::size_t i = 0; i < models->size(); ++i) {
       const std::string pointer = "/models/" + std::to_string(i);
@@ -279,5 +279,11 @@ std::vector<std::string> ModelCatalog::names() const {
   for (const auto& [name, model] : models_) out.push_back(name);
   return out;
 }
+
+namespace detail {
+std::string json_type_name(const nlohmann::json& value) {
+  return value.is_null() ? "null" : std::string(value.type_name());
+}
+}  // namespace detail
 
 }  // namespace capsim::workloads

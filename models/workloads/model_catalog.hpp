@@ -34,4 +34,9 @@ class ModelCatalog {
 /// every missing or invalid key.
 TransformerModel model_from_hf_config(const nlohmann::json& config, const std::string& origin);
 
+namespace detail {
+/// What a JSON value is, for "expected a number, found string" messages of both readers ("null" for null).
+std::string json_type_name(const nlohmann::json& value);
+}  // namespace detail
+
 }  // namespace capsim::workloads

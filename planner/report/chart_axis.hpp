@@ -36,6 +36,9 @@ double nice_step(double span, int max_ticks);
 /// range that starts at 0).
 AxisTicks nice_ticks(double lo, double hi, int max_ticks, TickFormat format);
 
+/// How many ticks a chart's value axis asks nice_ticks for: seven labels fit a chart about 900 px wide.
+inline constexpr int kValueAxisTicks = 7;
+
 /// Ticks for a month axis of `months` months numbered from 1: every month when they fit in `max_ticks`, else 1 and
 /// every 2nd, 3rd, 6th, 12th, 24th... month. The range is [0.5, months + 0.5] so bars centred on a month fit.
 AxisTicks month_ticks(int months, int max_ticks);

@@ -11,7 +11,6 @@ namespace capsim::planner::report {
 namespace {
 
 constexpr int kMonthTicks = 13;  // "1 6 12 ... 60" fits a chart about 900 px wide without crowding
-constexpr int kValueTicks = 7;
 constexpr const char* kLowColor = "#4e79a7";
 constexpr const char* kHighColor = "#f28e2b";
 constexpr const char* kTimes = "\xC3\x97";  // U+00D7 multiplication sign, UTF-8
@@ -118,7 +117,7 @@ LineChart make_cumulative_chart(const tco::PlanResult& plan) {
     }
     chart.series.push_back(std::move(line));
   }
-  chart.y_ticks = nice_ticks(lo, hi, kValueTicks, TickFormat::money);
+  chart.y_ticks = nice_ticks(lo, hi, kValueAxisTicks, TickFormat::money);
   return chart;
 }
 
@@ -130,7 +129,7 @@ StackedBarChart make_monthly_stack(const tco::PlanResult& plan, std::size_t opti
   chart.y_title = "cost per month";
   chart.x = month_axis(months);
   chart.x_ticks = month_ticks(months, kMonthTicks);
-  chart.y_ticks = nice_ticks(0, 0, kValueTicks, TickFormat::money);
+  chart.y_ticks = nice_ticks(0, 0, kValueAxisTicks, TickFormat::money);
   if (option >= plan.options.size()) return chart;
   const tco::OptionResult& o = plan.options[option];
   const std::vector<std::string> categories = plan_categories(plan);
@@ -148,7 +147,7 @@ StackedBarChart make_monthly_stack(const tco::PlanResult& plan, std::size_t opti
     chart.layers.push_back(std::move(layer));
   }
   chart.y_ticks = nice_ticks(*std::min_element(down.begin(), down.end()), *std::max_element(up.begin(), up.end()),
-                             kValueTicks, TickFormat::money);
+                             kValueAxisTicks, TickFormat::money);
   return chart;
 }
 
@@ -178,7 +177,7 @@ RangeBarChart make_tornado(const tco::PlanResult& plan) {
     hi = std::max({hi, low, high});
     chart.rows.push_back(std::move(row));
   }
-  chart.x_ticks = nice_ticks(lo, hi, kValueTicks, TickFormat::money);
+  chart.x_ticks = nice_ticks(lo, hi, kValueAxisTicks, TickFormat::money);
   return chart;
 }
 
@@ -216,7 +215,7 @@ RangeBarChart make_monte_carlo_chart(const tco::PlanResult& plan) {
     first = false;
     chart.rows.push_back(std::move(row));
   }
-  chart.x_ticks = nice_ticks(lo, hi, kValueTicks, TickFormat::money);
+  chart.x_ticks = nice_ticks(lo, hi, kValueAxisTicks, TickFormat::money);
   return chart;
 }
 
@@ -229,7 +228,7 @@ LineChart make_demand_chart(const tco::PlanResult& plan) {
     for (double v : line.y) hi = std::max(hi, v);
     chart.series.push_back(std::move(line));
   }
-  chart.y_ticks = nice_ticks(0, hi, kValueTicks, TickFormat::count);
+  chart.y_ticks = nice_ticks(0, hi, kValueAxisTicks, TickFormat::count);
   return chart;
 }
 

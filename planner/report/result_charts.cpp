@@ -8,8 +8,6 @@ namespace capsim::planner::report {
 
 namespace {
 
-constexpr int kValueTicks = 7;
-
 struct Group {
   const char* key;
   const char* legend;
@@ -62,7 +60,7 @@ RangeBarChart breakdown_chart(const BarSeries& series) {
       chart.legend.push_back({g.legend, g.color});
     }
   }
-  chart.x_ticks = nice_ticks(0, largest, kValueTicks, TickFormat::seconds);
+  chart.x_ticks = nice_ticks(0, largest, kValueAxisTicks, TickFormat::seconds);
   return chart;
 }
 
@@ -93,7 +91,7 @@ RangeBarChart memory_chart(const StackSeries& series) {
     chart.reference = series.limit;
     chart.reference_label = series.limit_label;
   }
-  chart.x_ticks = nice_ticks(0, std::max(series.total, series.limit), kValueTicks, TickFormat::bytes);
+  chart.x_ticks = nice_ticks(0, std::max(series.total, series.limit), kValueAxisTicks, TickFormat::bytes);
   return chart;
 }
 
@@ -117,7 +115,7 @@ RangeBarChart power_chart(const std::vector<std::pair<std::string, double>>& par
     largest = std::max(largest, watts);
     smallest = std::min(smallest, watts);
   }
-  chart.x_ticks = nice_ticks(smallest, largest, kValueTicks, TickFormat::watts);
+  chart.x_ticks = nice_ticks(smallest, largest, kValueAxisTicks, TickFormat::watts);
   return chart;
 }
 

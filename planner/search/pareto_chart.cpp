@@ -5,12 +5,13 @@
 #include "planner/report/chart_axis.hpp"
 #include "planner/report/html_page.hpp"
 #include "planner/report/svg_chart.hpp"
+#include "sim/core/units.hpp"
 
 namespace capsim::planner::search {
 
 namespace {
 
-constexpr double kSecondsPerDay = 86400;
+using units::kSecondsPerDay;
 
 }  // namespace
 

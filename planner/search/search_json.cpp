@@ -4,11 +4,13 @@
 
 #include <sstream>
 
+#include "sim/core/units.hpp"
+
 namespace capsim::planner::search {
 
 namespace {
 
-constexpr double kSecondsPerHour = 3600;
+using units::kSecondsPerHour;
 constexpr double kJoulesPerMWh = 3.6e9;
 
 }  // namespace

@@ -8,12 +8,13 @@
 #include "planner/tco/price_book.hpp"
 #include "sim/analytical/analytical_engine.hpp"
 #include "sim/core/error.hpp"
+#include "sim/core/units.hpp"
 
 namespace capsim::planner::search {
 
 namespace {
 
-constexpr double kSecondsPerHour = 3600;
+using units::kSecondsPerHour;
 
 /// Reads `key` as one value or an array of them, each through `read`.
 template <typename Read>

@@ -12,6 +12,9 @@
 
 namespace capsim::units {
 
+inline constexpr double kSecondsPerHour = 3600.0;
+inline constexpr double kSecondsPerDay = 86400.0;
+
 /// What a quantity measures. Decides which unit suffixes are accepted and what a bare number means.
 enum class Dimension {
   count,       ///< plain number, SI/short-scale suffixes allowed: "15T" = 15e12, "1.5M", "2B" = 2e9, "4k"

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "planner/report/cost_chart_data.hpp"
+#include "planner/report/pdf/qt_text.hpp"
 #include "planner/report/result_charts.hpp"
 
 namespace capsim::planner::report {
@@ -15,7 +16,6 @@ constexpr double kBarWidth = 0.72;  // share of a month or a row a bar fills, as
 constexpr double kRowHalf = 0.3;
 const QColor kGuideGrey(0x57, 0x60, 0x6a);
 
-QString qstr(const std::string& s) { return QString::fromStdString(s); }
 QColor qcolor(const std::string& hex) { return QColor(qstr(hex)); }
 
 /// Empties the plot and, the first time, lays it out as a title row, a legend row and the axis rect. The legend

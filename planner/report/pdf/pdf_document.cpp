@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "planner/report/pdf/qt_text.hpp"
 #include "sim/core/error.hpp"
 
 namespace capsim::planner::report {
@@ -20,8 +21,6 @@ const QColor kRule(0xd0, 0xd7, 0xde);
 const QColor kHeaderFill(0xf6, 0xf8, 0xfa);
 const QColor kEmphasisFill(0xee, 0xf4, 0xfb);
 const QColor kBadgeFill(0xff, 0xf3, 0xcd);
-
-QString qstr(const std::string& s) { return QString::fromStdString(s); }
 
 QFont sized(QFont font, double points, bool bold) {
   font.setPointSizeF(points);
