@@ -1,8 +1,10 @@
 #include "models/network/fabric_factory.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <unordered_map>
 
 #include "models/network/fat_tree.hpp"
@@ -361,19 +363,29 @@ double FabricShape::all_to_all_share(int n) const {
   return share;
 }
 
-FabricShape fabric_shape(const hw::ClusterSpec& cluster) {
-  FabricShape s;
-  s.nodes = std::max(1, cluster.nodes);
-  const hw::ScaleOutSpec& so = cluster.scale_out;
-  if (so.topology == "torus3d") {
-    s.torus = true;
-    const TorusOptions t = torus_options(cluster);
-    s.torus_dims = t.dims;
-    s.torus_cable_share = t.link_bw_Bps / std::max(1.0, so.nics_per_node * so.nic_bw_Bps);
-    return s;
+namespace {
+
+/// Everything the shape of a Clos fabric depends on: the switches asked for (ClosRequest), how a node's NICs meet the
+/// leaves, and how a job's nodes are spread over them.
+struct ClosShapeKey {
+  ClosRequest request;
+  int nodes, nics_per_node, rails, planes;
+  double placement_nodes_per_leaf;
+  bool operator==(const ClosShapeKey& o) const {
+    const ClosRequest& a = request;
+    const ClosRequest& b = o.request;
+    return a.endpoints == b.endpoints && a.groups == b.groups && a.radix == b.radix && a.tiers == b.tiers &&
+           a.leaf_oversubscription == b.leaf_oversubscription &&
+           a.spine_oversubscription == b.spine_oversubscription && nodes == o.nodes &&
+           nics_per_node == o.nics_per_node && rails == o.rails && planes == o.planes &&
+           placement_nodes_per_leaf == o.placement_nodes_per_leaf;
   }
-  const ClosOptions o = clos_options(cluster);
-  const ClosRequest q = clos_request(o);
+};
+
+FabricShape clos_shape(const ClosShapeKey& k) {
+  const ClosRequest& q = k.request;
+  FabricShape s;
+  s.nodes = k.nodes;
   s.nodes_per_leaf = s.nodes_per_pod = s.nodes;
   // Unbuildable fabrics keep the neutral shape; checked first so that the hot path never builds the error text.
   const long capacity = clos_capacity(q.tiers > 0 ? q.tiers : 3, q.radix, q.leaf_oversubscription,
@@ -385,17 +397,44 @@ FabricShape fabric_shape(const hw::ClusterSpec& cluster) {
   s.leaf_oversubscription = plan.leaf_oversubscription;
   s.spine_oversubscription = plan.spine_oversubscription;
   // NICs of one node on one leaf: one per rail when rail-optimized, else the node's NICs in this plane.
-  const int per_leaf_nics = o.rails > 0 ? o.nics_per_node / o.rails : o.nics_per_node / o.planes;
+  const int per_leaf_nics = k.rails > 0 ? k.nics_per_node / k.rails : k.nics_per_node / k.planes;
   s.node_ports = std::max(1, per_leaf_nics);
   s.nodes_per_leaf = std::max(1.0, static_cast<double>(plan.leaf_down) / std::max(1, per_leaf_nics));
   s.nodes_per_pod = plan.tiers == 3 ? s.nodes_per_leaf * plan.leaves_per_pod : s.nodes;
-  if (so.placement_nodes_per_leaf > 0 && so.placement_nodes_per_leaf < s.nodes_per_leaf) {
+  if (k.placement_nodes_per_leaf > 0 && k.placement_nodes_per_leaf < s.nodes_per_leaf) {
     // A spread job has fewer of its nodes under each leaf (and pod), so more of its traffic climbs.
-    const double thinning = so.placement_nodes_per_leaf / s.nodes_per_leaf;
-    s.nodes_per_leaf = std::max(1.0, so.placement_nodes_per_leaf);
+    const double thinning = k.placement_nodes_per_leaf / s.nodes_per_leaf;
+    s.nodes_per_leaf = std::max(1.0, k.placement_nodes_per_leaf);
     if (plan.tiers == 3) s.nodes_per_pod = std::max(s.nodes_per_leaf, s.nodes_per_pod * thinning);
   }
   return s;
+}
+
+}  // namespace
+
+FabricShape fabric_shape(const hw::ClusterSpec& cluster) {
+  const hw::ScaleOutSpec& so = cluster.scale_out;
+  if (so.topology == "torus3d") {
+    FabricShape s;
+    s.nodes = std::max(1, cluster.nodes);
+    s.torus = true;
+    const TorusOptions t = torus_options(cluster);
+    s.torus_dims = t.dims;
+    s.torus_cable_share = t.link_bw_Bps / std::max(1.0, so.nics_per_node * so.nic_bw_Bps);
+    return s;
+  }
+  const ClosOptions o = clos_options(cluster);
+  const ClosShapeKey key{clos_request(o), std::max(1, cluster.nodes), o.nics_per_node, o.rails, o.planes,
+                         so.placement_nodes_per_leaf};
+  // Planning the switches costs more than the rest of a closed-form step estimate, and every estimate (and every
+  // candidate of a search) asks again for the few clusters it is sizing: each thread keeps the last answers, a pure
+  // function of the key. Direct-mapped on the node count, which is what a search varies.
+  constexpr std::size_t kSlots = 64;
+  thread_local std::array<std::optional<std::pair<ClosShapeKey, FabricShape>>, kSlots> memo;
+  auto& slot = memo[static_cast<std::size_t>(key.nodes) % kSlots];
+  if (slot && slot->first == key) return slot->second;
+  slot.emplace(key, clos_shape(key));
+  return slot->second;
 }
 
 }  // namespace capsim::net
