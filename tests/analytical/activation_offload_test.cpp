@@ -14,7 +14,7 @@
 #include "tests/analytical/test_cluster.hpp"
 
 namespace capsim::sim {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 /// 32 layers of 4096 (32 heads), one GPU, micro-batch 2 of 4096 tokens, selective recompute.
 workloads::TrainingJob job(int offloaded) {

@@ -7,7 +7,7 @@
 #include "tests/analytical/test_cluster.hpp"
 
 namespace capsim::sim {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 using test::catalog_cluster;
 using test::gpt_job;
@@ -193,7 +193,7 @@ TEST(AnalyticalEngine, MixtureOfExpertsPaysForAllToAll) {
 }  // namespace capsim::sim
 
 namespace capsim::sim {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 TEST(AnalyticalEngine, ZeroThreeShardsWeightsButGathersThemEveryMicroBatch) {
   const auto cluster = test::catalog_cluster("h100-sxm5-80gb", 8);

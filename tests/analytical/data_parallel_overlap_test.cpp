@@ -5,7 +5,7 @@
 #include "sim/analytical/training_costs.hpp"
 
 namespace capsim::sim {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 // One micro-batch: 1 s forward, 2 s backward.
 constexpr double kForward = 1.0;

@@ -6,7 +6,7 @@
 #include "tests/analytical/test_cluster.hpp"
 
 namespace capsim::sim {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 /// A Mixtral-like MoE: 8 experts, top-2, on one 8-GPU node, data parallel.
 workloads::TrainingJob moe_job() {

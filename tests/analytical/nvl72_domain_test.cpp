@@ -7,7 +7,7 @@
 #include "tests/analytical/test_cluster.hpp"
 
 namespace capsim::sim {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 double tp_comm_s(const TrainingResult& r) {
   for (const auto& [k, v] : r.breakdown_s) {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace capsim::sim {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 TEST(PipelineSchedule, Llama3LayoutPutsSevenLayersOnFirstAndLastOf16Stages) {
   const LayerSplit split = split_layers(126, 16);

@@ -7,7 +7,7 @@
 #include "tests/analytical/test_cluster.hpp"
 
 namespace capsim::sim {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 using test::catalog_cluster;
 using workloads::AttentionKernel;

@@ -12,7 +12,7 @@
 #include "sim/des/fat_tree_shape.hpp"
 
 namespace capsim::sim::des {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 workloads::TrainingJob llama405b(int zero) {
   workloads::TrainingJob job;

@@ -12,7 +12,7 @@
 #include "sim/des/des_engine.hpp"
 
 namespace capsim::sim {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 std::string infeasible_message(const std::function<void()>& f) {
   try {

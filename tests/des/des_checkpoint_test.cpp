@@ -16,7 +16,7 @@
 #include "sim/des/fat_tree_shape.hpp"
 
 namespace capsim::sim {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 hw::ClusterSpec h100(int nodes) {
   auto c = hw::default_cluster(*hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), nodes);

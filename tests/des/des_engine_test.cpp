@@ -22,7 +22,7 @@
 using capsim::sim::des::testing::moe_job;
 
 namespace capsim::sim {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 using testing::part;
 
@@ -160,7 +160,7 @@ TEST(ChildProcess, ReturnsTheChildsResult) {
 }  // namespace capsim::sim
 
 namespace capsim::sim {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 TEST(DesEngine, FailedCablesSlowTheFlowsThatCrossThem) {
   const auto cluster = hw::default_cluster(*hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), 4);
@@ -189,7 +189,7 @@ TEST(DesEngine, FailedCablesSlowTheFlowsThatCrossThem) {
 }  // namespace capsim::sim
 
 namespace capsim::sim {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 TEST(DesEngine, ContextParallelRingAcrossNodesRunsAsFlows) {
   const auto cluster = hw::default_cluster(*hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), 2);

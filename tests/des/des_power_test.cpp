@@ -18,7 +18,7 @@
 #include "sim/des/job_plan.hpp"
 
 namespace capsim::sim {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 hw::ClusterSpec h100_cluster(int nodes) {
   return hw::default_cluster(*hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), nodes);

@@ -20,7 +20,7 @@
 #include "sim/des/des_training.hpp"
 
 namespace capsim::sim::des {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 /// Llama 3 70B, TP8 PP2 DP2, ZeRO 1, on 4 DGX H100 nodes: the newcomer's 32-GPU DES case.
 workloads::TrainingJob job_70b() {

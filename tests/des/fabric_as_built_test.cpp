@@ -14,7 +14,7 @@
 #include "sim/des/des_engine.hpp"
 
 namespace capsim::sim {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 using testing::part;
 

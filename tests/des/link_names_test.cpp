@@ -19,7 +19,7 @@
 using capsim::sim::des::testing::moe_job;
 
 namespace capsim::sim::des {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 hw::ClusterSpec h100(int nodes) {
   auto c = hw::default_cluster(*hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), nodes);

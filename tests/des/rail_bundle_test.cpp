@@ -15,7 +15,7 @@
 #include "sim/des/des_training.hpp"
 
 namespace capsim::sim::des {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 /// DGX H100 nodes (8 NICs of 400 Gb/s each) at 3:1, so that leaf uplinks bind. A classic fat-tree's 64-port leaves
 /// hold 6 nodes; a rail-optimized fabric's 16-port leaves hold 12 nodes' NICs of one rail: both straddle leaves.

@@ -11,7 +11,7 @@
 #include "sim/des/des_engine.hpp"
 
 namespace capsim::sim {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 struct Both {
   double analytical = 0;

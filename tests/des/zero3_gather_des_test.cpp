@@ -11,7 +11,7 @@
 #include "tests/des/moe_test_job.hpp"
 
 namespace capsim::sim {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 using testing::part;
 

@@ -6,7 +6,7 @@
 #include "tests/fleet/fleet_test_util.hpp"
 
 namespace capsim::fleet {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 using testing::jcts;
 using testing::job;

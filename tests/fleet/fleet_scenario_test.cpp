@@ -15,7 +15,7 @@
 #include "sim/core/error.hpp"
 
 namespace capsim::planner {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 namespace fs = std::filesystem;
 
@@ -201,7 +201,7 @@ TEST_F(FleetScenario, JsonCarriesTheContractKeys) {
 }  // namespace capsim::planner
 
 namespace capsim::planner {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 TEST_F(FleetScenario, RawPaiTablesAreJoinedIntoJobs) {
   const std::string fx = std::string(CAPSIM_TEST_FIXTURES) + "/fleet/";
@@ -236,7 +236,7 @@ TEST_F(FleetScenario, RawPaiTablesNameTheBadCell) {
 }  // namespace capsim::planner
 
 namespace capsim::planner {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 TEST(FleetPaiTablesFuzz, MutantsNeverThrowAndGiveValidJobs) {
   const std::string jobs = "j1,i1,u1,Terminated,1000,5000\nj2,i2,u2,Failed,1100,1300\nj4,i4,u3,Waiting,1300,\n";

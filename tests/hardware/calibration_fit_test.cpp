@@ -12,7 +12,7 @@
 #include "sim/core/error.hpp"
 
 namespace capsim::hw {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 const GpuSpec& h100() { return *GpuCatalog::builtin().find("h100-sxm5-80gb"); }
 std::string fixture(const std::string& name) { return std::string(CAPSIM_TEST_FIXTURES) + "/calibration/" + name; }

@@ -19,7 +19,7 @@
 #include "tests/analytical/test_cluster.hpp"
 
 namespace capsim::hw {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 namespace fs = std::filesystem;
 const GpuSpec& h100() { return *GpuCatalog::builtin().find("h100-sxm5-80gb"); }

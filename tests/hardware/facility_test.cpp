@@ -7,7 +7,7 @@
 #include "sim/core/error.hpp"
 
 namespace capsim::hw {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 TEST(Facility, LiquidAndImmersionCoolingLowerThePue) {
   EXPECT_GT(default_pue(Cooling::air), default_pue(Cooling::direct_liquid));

@@ -5,7 +5,7 @@
 #include "sim/core/error.hpp"
 
 namespace capsim::hw {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 TEST(GemmCsvImport, ReadsColumnsInAnyOrderAndSkipsComments) {
   const auto points = parse_gemm_csv("# H100, cuBLAS\ndtype,m,n,k,time_s\nbf16,4096,4096,4096,0.000195\n"

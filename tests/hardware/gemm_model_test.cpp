@@ -7,7 +7,7 @@
 #include "models/hardware/gpu_catalog.hpp"
 
 namespace capsim::hw {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 const GpuSpec& h100() { return *GpuCatalog::builtin().find("h100-sxm5-80gb"); }
 

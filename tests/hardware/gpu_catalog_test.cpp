@@ -11,7 +11,7 @@
 #include "sim/core/error.hpp"
 
 namespace capsim::hw {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 using nlohmann::json;
 

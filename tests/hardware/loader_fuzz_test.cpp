@@ -20,7 +20,7 @@
 #include "sim/core/error.hpp"
 
 namespace capsim {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 using nlohmann::json;
 

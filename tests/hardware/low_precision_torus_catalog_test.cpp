@@ -8,7 +8,7 @@
 #include "models/hardware/training_quantization.hpp"
 
 namespace capsim::hw {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 TEST(Fp4Training, B200Fp4GemmAt8192CubedReproducesTheMeasuredCublasRate) {
   // cuBLASLt block-scaled FP4 on B200 at 8192^3: 5,239 TFLOP/s of 9,000 (deepseek-ai/DeepGEMM PR #348).

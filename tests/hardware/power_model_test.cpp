@@ -10,7 +10,7 @@
 #include "planner/validation.hpp"
 
 namespace capsim::hw {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 const GpuSpec& h100() { return *GpuCatalog::builtin().find("h100-sxm5-80gb"); }
 

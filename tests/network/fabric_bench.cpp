@@ -5,7 +5,7 @@
 #include "models/network/fabric_factory.hpp"
 #include "models/network/nccl_collectives.hpp"
 
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 capsim::hw::ClusterSpec h100_cluster(int nodes, const char* topology, int planes) {
   auto c = capsim::hw::default_cluster(*capsim::hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), nodes);

@@ -7,7 +7,7 @@
 #include "sim/core/error.hpp"
 
 namespace capsim::planner {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 std::string scenario_with(const std::string& nodes, const std::string& scale_out) {
   return R"({"schema": "capsim/scenario/v1", "name": "fabric",

@@ -11,7 +11,7 @@
 #include "models/network/nccl_collectives.hpp"
 
 namespace capsim::net {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 hw::ClusterSpec h100(int nodes, const std::string& topology, double oversubscription) {
   auto c = hw::default_cluster(*hw::GpuCatalog::builtin().find("h100-sxm5-80gb"), nodes);

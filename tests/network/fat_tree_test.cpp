@@ -6,7 +6,7 @@
 #include "tests/network/route_checks.hpp"
 
 namespace capsim::net {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 constexpr double kNdr_Bps = 50e9;  // 400 Gb/s
 

@@ -6,7 +6,7 @@
 #include "tests/network/route_checks.hpp"
 
 namespace capsim::net {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 ClosOptions planes_of(int nodes, int nics, int planes, int radix) {
   ClosOptions o = test::clos_of(nodes, nics, radix, 0);

@@ -6,7 +6,7 @@
 #include "models/network/collective_table.hpp"
 
 namespace capsim::net {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 constexpr double GB = 1e9;
 

@@ -9,7 +9,7 @@
 #include "sim/core/error.hpp"
 
 namespace capsim::net {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 const std::string kSample = std::string(CAPSIM_TEST_FIXTURES) + "/nccl/h100-8gpu-all_reduce.format-sample.txt";
 

@@ -6,7 +6,7 @@
 #include "tests/network/route_checks.hpp"
 
 namespace capsim::net {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 hw::ScaleUpSpec catalog_scale_up(const std::string& id) { return hw::GpuCatalog::builtin().find(id)->scale_up; }
 

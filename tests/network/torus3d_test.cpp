@@ -6,7 +6,7 @@
 #include "tests/network/route_checks.hpp"
 
 namespace capsim::net {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 Torus3d torus(int x, int y, int z) {
   TorusOptions o;

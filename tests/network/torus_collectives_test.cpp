@@ -7,7 +7,7 @@
 #include "models/network/torus3d.hpp"
 
 namespace capsim::net {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 using Shape = std::array<int, 3>;
 

@@ -9,7 +9,7 @@
 #include "sim/core/units.hpp"
 
 namespace capsim::planner {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 

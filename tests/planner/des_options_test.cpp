@@ -10,7 +10,7 @@
 #include "sim/core/error.hpp"
 
 namespace capsim::planner {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 using nlohmann::json;
 

@@ -13,7 +13,7 @@
 #include "planner/fleet_trace.hpp"
 
 namespace capsim::planner {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 constexpr std::uint64_t kSeed = 0xf1ee7ace2026ull;
 constexpr int kMutantsPerBase = 1500;

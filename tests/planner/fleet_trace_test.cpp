@@ -7,7 +7,7 @@
 #include <vector>
 
 namespace capsim::planner {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 const std::string kFixtures = std::string(CAPSIM_TEST_FIXTURES) + "/fleet/";
 
@@ -350,7 +350,7 @@ TEST(FleetTrace, ManyRowsParseInOrder) {
 }  // namespace capsim::planner
 
 namespace capsim::planner {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 TEST(FleetTraceStream, ReadingAFileInPiecesGivesWhatParsingItsTextGives) {
   // Over 1 MiB, CRLF line ends, so that pieces split lines and "\r\n" pairs.

@@ -9,7 +9,7 @@
 #include "sim/serving/serving_simulation.hpp"
 
 namespace capsim::planner {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 using nlohmann::json;
 

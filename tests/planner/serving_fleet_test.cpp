@@ -8,7 +8,7 @@
 #include <vector>
 
 namespace capsim::planner {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 using sim::serving::InferenceResult;
 

@@ -9,7 +9,7 @@
 #include <optional>
 
 namespace capsim::planner {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 using nlohmann::json;
 

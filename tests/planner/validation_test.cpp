@@ -15,7 +15,7 @@
 #include "sim/core/error.hpp"
 
 namespace capsim::planner {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 /// The suite `name` of scenarios/validation, run by the analytical engine.
 std::vector<ValidationSuite> suites_named(const std::string& name) {

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 namespace capsim::planner::report {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 TEST(NiceTicks, UseRoundStepsAndCoverTheRange) {
   const AxisTicks t = nice_ticks(0, 57.9e6, 7, TickFormat::money);

@@ -6,7 +6,7 @@
 #include "tests/report/plan_fixture.hpp"
 
 namespace capsim::planner::report {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 using test::kFixtureMonths;
 using test::make_plan_fixture;

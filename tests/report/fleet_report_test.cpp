@@ -6,7 +6,7 @@
 #include "planner/report/fleet_report.hpp"
 
 namespace capsim::planner::report {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 fleet::FleetResult two_days() {
   fleet::FleetResult r;

@@ -12,7 +12,7 @@
 #include "tests/report/plan_fixture.hpp"
 
 namespace capsim::planner::report {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 using test::kAwkwardName;
 using test::kFixtureMonths;

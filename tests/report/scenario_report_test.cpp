@@ -7,7 +7,7 @@
 #include "planner/report/svg_chart.hpp"
 
 namespace capsim::planner::report {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 std::size_t count(const std::string& text, const std::string& what) {
   std::size_t n = 0;

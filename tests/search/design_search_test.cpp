@@ -9,7 +9,7 @@
 #include "sim/core/error.hpp"
 
 namespace capsim::planner::search {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 const std::string kDefault = std::string(CAPSIM_SOURCE_DIR) + "/scenarios/examples/default.json";
 

@@ -6,7 +6,7 @@
 
 #include "planner/search/design_search.hpp"
 
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 using namespace capsim::planner::search;
 

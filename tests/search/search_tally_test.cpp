@@ -6,7 +6,7 @@
 #include <vector>
 
 namespace capsim::planner::search {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 Candidate point(std::uint64_t index, double time_s, double cost_usd, double energy_J) {
   Candidate c;

@@ -9,7 +9,7 @@
 #include "sim/analytical/analytical_engine.hpp"
 
 namespace capsim::planner::search {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 class PublishedLayout : public ::testing::TestWithParam<std::string> {};
 

@@ -5,7 +5,7 @@
 #include "tests/serving/serving_fixtures.hpp"
 
 namespace capsim::workloads {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 StepBatch decode_batch(int seqs, double context) {
   StepBatch b;

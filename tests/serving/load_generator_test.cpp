@@ -6,7 +6,7 @@
 #include <vector>
 
 namespace capsim::sim::serving {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 using workloads::LoadMode;
 

@@ -10,7 +10,7 @@
 #include "sim/serving/request_trace.hpp"
 
 namespace capsim::sim::serving {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 constexpr std::uint64_t kSeed = 0x7eace2026ull;
 constexpr int kMutantsPerBase = 2000;

@@ -6,7 +6,7 @@
 #include <string>
 
 namespace capsim::sim::serving {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 std::vector<workloads::TraceRequest> parse(const std::string& text, std::vector<Diagnostic>& problems) {
   return parse_request_trace(text, "t.csv", "s.json", "/workloads/0/load/trace", problems);

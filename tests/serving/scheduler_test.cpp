@@ -5,7 +5,7 @@
 #include <deque>
 
 namespace capsim::sim::serving {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 Request make_request(int input, int output) {
   Request r;

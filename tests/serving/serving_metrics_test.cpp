@@ -5,7 +5,7 @@
 #include <random>
 
 namespace capsim::sim::serving {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 TEST(ServingMetrics, PercentilesInterpolateBetweenOrderStatistics) {
   std::vector<double> v;

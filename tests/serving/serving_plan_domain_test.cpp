@@ -7,7 +7,7 @@
 #include "planner/serving_plan.hpp"
 
 namespace capsim::planner {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 using nlohmann::json;
 

@@ -6,7 +6,7 @@
 #include "sim/core/error.hpp"
 
 namespace capsim::planner {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 using nlohmann::json;
 using workloads::InferenceJob;

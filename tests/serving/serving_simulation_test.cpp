@@ -8,7 +8,7 @@
 #include "tests/serving/serving_fixtures.hpp"
 
 namespace capsim::sim::serving {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 using workloads::LoadMode;
 

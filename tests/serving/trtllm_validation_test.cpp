@@ -7,7 +7,7 @@
 #include "planner/validation.hpp"
 
 namespace capsim::planner {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 TEST(TrtllmValidation, ThroughputTableWithinFifteenPercentMeanAndTwentyFivePercentEveryRow) {
   const auto suites =

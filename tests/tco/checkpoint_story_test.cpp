@@ -21,7 +21,7 @@
 #include "sim/fleet/job_speed.hpp"
 
 namespace capsim::planner::tco {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 namespace fs = std::filesystem;
 

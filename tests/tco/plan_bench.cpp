@@ -5,7 +5,7 @@
 #include "planner/tco/plan.hpp"
 #include "planner/tco/study.hpp"
 
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 std::string study(const char* name) { return std::string(CAPSIM_SOURCE_DIR) + "/scenarios/studies/" + name + ".json"; }
 

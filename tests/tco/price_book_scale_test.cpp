@@ -10,7 +10,7 @@
 #include "planner/tco/price_book.hpp"
 
 namespace capsim::planner::tco {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 TEST(PriceBookScale, ScalesEveryCloudHourPriceAndNothingElse) {
   const PriceBook& builtin = PriceBook::builtin();

@@ -13,7 +13,7 @@
 #include "sim/core/error.hpp"
 
 namespace capsim::planner::tco {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 using nlohmann::json;
 

@@ -12,7 +12,7 @@
 #include "planner/tco/study.hpp"
 
 namespace capsim::planner::tco {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 std::string fixture(const std::string& name) { return std::string(CAPSIM_TEST_FIXTURES) + "/studies/" + name; }
 

@@ -11,7 +11,7 @@
 #include "sim/core/error.hpp"
 
 namespace capsim::planner::tco {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 using nlohmann::json;
 
@@ -191,7 +191,7 @@ TEST(StudyLoader, InvalidJsonNamesLineAndColumn) {
 }  // namespace capsim::planner::tco
 
 namespace capsim::planner::tco {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 TEST(StudyFleet, AnOnPremOptionSizedByAFleetRunBuysForItsLosses) {
   const Study st = load_study_file(std::string(CAPSIM_SOURCE_DIR) + "/scenarios/studies/mixed-lab.json");

@@ -16,7 +16,7 @@ std::vector<capsim::EmbeddedFile> builtin_model_catalog_files();
 }  // namespace capsim::workloads
 
 namespace capsim::workloads {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 using nlohmann::json;
 

@@ -7,7 +7,7 @@
 #include "sim/core/error.hpp"
 
 namespace capsim::workloads {
-namespace {
+namespace CAPSIM_UNITY_ID {
 
 /// 2 TB and 10 GB/s per node.
 hw::StorageTier nvme() {
