@@ -65,6 +65,25 @@ LineChart serving_activity_chart(const sim::serving::InferenceResult& r) {
   return c;
 }
 
+LineChart serving_throughput_chart(const sim::serving::InferenceResult& r) {
+  LineChart c;
+  c.title = "Output tokens/s over the run (mean " + units::format_count(r.output_tokens_per_s) + "/s)";
+  c.x_title = "time";
+  c.y_title = "output tokens/s (mean over interval)";
+  LineSeries tokens{"output tokens/s", palette_color(0), {}, false};
+  double top = 1;
+  for (const auto& p : r.series) {
+    c.x.push_back(p.start_s + r.interval_s / 2);
+    tokens.y.push_back(p.output_tokens_per_s);
+    top = std::max(top, p.output_tokens_per_s);
+  }
+  c.series = {tokens};
+  const double end = std::max(r.duration_s, r.series.empty() ? 1.0 : r.series.back().start_s + r.interval_s);
+  c.x_ticks = time_ticks(end, 8);
+  c.y_ticks = nice_ticks(0, top * 1.05, 6, TickFormat::count);
+  return c;
+}
+
 LineChart load_curve_chart(const LoadCurve& curve) {
   LineChart c;
   c.title = "Throughput against load (" + curve.workload + ", " + std::to_string(curve.replicas) + " replica" +

@@ -13,6 +13,10 @@ namespace capsim::gui {
 /// run's mean and peak KV-cache use in the title (the series has no per-interval KV figure).
 planner::report::LineChart serving_activity_chart(const sim::serving::InferenceResult& result);
 
+/// Output tokens/s per interval of `result.series` against time, with the run's mean in the title: what an offline
+/// batch (every request queued at once, no load axis) shows instead of a load curve.
+planner::report::LineChart serving_throughput_chart(const sim::serving::InferenceResult& result);
+
 /// Throughput and goodput (requests/s) against offered requests/s, with the offered load itself as a guide and a
 /// marker at the workload's own load; points that miss the SLO listed in the title.
 planner::report::LineChart load_curve_chart(const LoadCurve& curve);

@@ -81,16 +81,16 @@ ServingView::ServingView(QWidget* parent) : QWidget(parent) {
   load_plot_ = make_plot(this, "serving_load_curve");
   replica_plot_ = make_plot(this, "serving_replica_plan");
 
-  auto* grid = new QGridLayout;
-  grid->addWidget(latency_table_, 0, 0);
-  grid->addWidget(activity_plot_, 1, 0);
-  grid->addWidget(load_plot_, 0, 1, 2, 1);
-  grid->addWidget(replica_plot_, 2, 0, 1, 2);
-  grid->setColumnStretch(0, 1);
-  grid->setColumnStretch(1, 1);
-  grid->setRowStretch(1, 1);
-  grid->setRowStretch(2, 1);
-  layout->addLayout(grid, 1);
+  grid_ = new QGridLayout;
+  grid_->addWidget(latency_table_, 0, 0);
+  grid_->addWidget(activity_plot_, 1, 0);
+  grid_->addWidget(load_plot_, 0, 1, 2, 1);
+  grid_->addWidget(replica_plot_, 2, 0, 1, 2);
+  grid_->setColumnStretch(0, 1);
+  grid_->setColumnStretch(1, 1);
+  grid_->setRowStretch(1, 1);
+  grid_->setRowStretch(2, 1);
+  layout->addLayout(grid_, 1);
 
   connect(combo_, &QComboBox::currentIndexChanged, this, [this](int index) {
     if (index >= 0 && index != current_) show_workload(index);
@@ -114,6 +114,8 @@ void ServingView::clear() {
   activity_chart_ = message_chart("Requests running and queued: no result");
   load_chart_ = message_chart("Throughput against load: no result");
   plan_message_ = tr("Replicas over the day: no result");
+  replica_plot_->setVisible(true);
+  grid_->setRowStretch(2, 1);
   draw_charts();
 }
 
@@ -155,6 +157,20 @@ void ServingView::set_load_curve(int workload_index, const LoadCurve& curve) {
 void ServingView::show_load_curve(int index) {
   const auto found = curves_.find(index);
   const workloads::InferenceJob* job = inference_workload(scenario_, index);
+  // An offline batch has no load axis and no day to plan replicas over: its throughput over the run takes the load
+  // curve's place, and the replica plan's row goes.
+  const bool offline = job != nullptr && job->load.mode == workloads::LoadMode::offline;
+  replica_plot_->setVisible(!offline);
+  grid_->setRowStretch(2, offline ? 0 : 1);
+  if (offline) {
+    const sim::serving::InferenceResult& r = results_[static_cast<std::size_t>(index)];
+    plan_ = {};
+    load_chart_ = !r.series.empty()  ? serving_throughput_chart(r)
+                  : r.fits_in_memory ? message_chart("Output tokens/s over the run: no time series")
+                                     : message_chart("Does not fit in GPU memory: nothing was simulated");
+    draw_charts();
+    return;
+  }
   if (found == curves_.end()) {
     plan_ = {};
     load_chart_ = message_chart("Throughput against load: running the serving model...");

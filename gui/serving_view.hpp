@@ -13,6 +13,7 @@
 #include "sim/serving/inference_result.hpp"
 
 class QComboBox;
+class QGridLayout;
 class QCustomPlot;
 class QLabel;
 class QTableView;
@@ -88,6 +89,7 @@ class ServingView : public QWidget {
   QCustomPlot* activity_plot_ = nullptr;
   QCustomPlot* load_plot_ = nullptr;
   QCustomPlot* replica_plot_ = nullptr;
+  QGridLayout* grid_ = nullptr;
 };
 
 }  // namespace capsim::gui

@@ -224,6 +224,33 @@ class ResultViewsTest : public QObject {
     render(view, output("capsim-gui-serving.png"));
   }
 
+  void an_offline_batch_shows_its_throughput_over_the_run_and_no_replica_plan() {
+    // Every request queued at once: no load axis to sweep, no day to plan replicas over.
+    nlohmann::json doc = example_doc("chat-llama3-70b-h100.json");
+    doc["workloads"][0]["load"] = {{"mode", "offline"}, {"requests", 400}};
+    doc["workloads"][0]["replicas"] = 1;
+    const planner::Scenario s = planner::load_scenario(doc, kExamples + "offline.json");
+    const planner::ScenarioResult result = planner::run_scenario(s);
+    ServingView view;
+    view.resize(1440, 900);
+    std::vector<int> wanted;
+    connect(&view, &ServingView::load_curve_wanted, [&](int index) { wanted.push_back(index); });
+    view.set_results(s, result.inference);
+    QVERIFY(wanted.empty());
+    QVERIFY(!view.replica_plot()->isVisibleTo(&view));
+    QCOMPARE(view.load_plot()->graphCount(), 1);
+    QVERIFY(view.load_plot()->graph(0)->dataCount() > 5);
+    double peak = 0;
+    for (auto it = view.load_plot()->graph(0)->data()->begin(); it != view.load_plot()->graph(0)->data()->end(); ++it) {
+      peak = std::max(peak, it->value);
+    }
+    QVERIFY(peak >= result.inference[0].output_tokens_per_s);  // the mean sits under the busiest interval
+    render(view, output("capsim-gui-serving-offline.png"));
+    // A scenario with a load axis afterwards brings the replica plan back.
+    view.set_results(chat_scenario("2 min"), planner::run_scenario(chat_scenario("2 min")).inference);
+    QVERIFY(view.replica_plot()->isVisibleTo(&view));
+  }
+
   void the_serving_view_picks_among_several_workloads() {
     nlohmann::json doc = example_doc("chat-llama3-70b-h100.json");
     doc["workloads"][0]["load"]["duration"] = "2 min";
