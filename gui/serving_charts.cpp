@@ -41,26 +41,31 @@ planner::report::AxisTicks time_ticks(double end_s, int max_ticks) {
 
 using units::kSecondsPerHour;
 
+/// The x axis of a chart of `r.series`: each interval at its middle, ticks over the whole run.
+void run_time_axis(LineChart& c, const sim::serving::InferenceResult& r) {
+  c.x_title = "time";
+  for (const auto& p : r.series) c.x.push_back(p.start_s + r.interval_s / 2);
+  const double end = std::max(r.duration_s, r.series.empty() ? 1.0 : r.series.back().start_s + r.interval_s);
+  c.x_ticks = time_ticks(end, 8);
+}
+
 }  // namespace
 
 LineChart serving_activity_chart(const sim::serving::InferenceResult& r) {
   LineChart c;
   c.title = "Requests running and queued (KV cache use: mean " + units::format_percent(r.kv_utilization_mean) +
             ", peak " + units::format_percent(r.kv_utilization_peak) + ")";
-  c.x_title = "time";
+  run_time_axis(c, r);
   c.y_title = "requests (mean over interval)";
   LineSeries running{"running (holding KV cache)", palette_color(0), {}, false};
   LineSeries queued{"queued", palette_color(6), {}, true};
   double top = 1;
   for (const auto& p : r.series) {
-    c.x.push_back(p.start_s + r.interval_s / 2);
     running.y.push_back(p.running);
     queued.y.push_back(p.queued);
     top = std::max({top, p.running, p.queued});
   }
   c.series = {running, queued};
-  const double end = std::max(r.duration_s, r.series.empty() ? 1.0 : r.series.back().start_s + r.interval_s);
-  c.x_ticks = time_ticks(end, 8);
   c.y_ticks = nice_ticks(0, top * 1.05, 6, TickFormat::count);
   return c;
 }
@@ -68,18 +73,15 @@ LineChart serving_activity_chart(const sim::serving::InferenceResult& r) {
 LineChart serving_throughput_chart(const sim::serving::InferenceResult& r) {
   LineChart c;
   c.title = "Output tokens/s over the run (mean " + units::format_count(r.output_tokens_per_s) + "/s)";
-  c.x_title = "time";
+  run_time_axis(c, r);
   c.y_title = "output tokens/s (mean over interval)";
   LineSeries tokens{"output tokens/s", palette_color(0), {}, false};
   double top = 1;
   for (const auto& p : r.series) {
-    c.x.push_back(p.start_s + r.interval_s / 2);
     tokens.y.push_back(p.output_tokens_per_s);
     top = std::max(top, p.output_tokens_per_s);
   }
   c.series = {tokens};
-  const double end = std::max(r.duration_s, r.series.empty() ? 1.0 : r.series.back().start_s + r.interval_s);
-  c.x_ticks = time_ticks(end, 8);
   c.y_ticks = nice_ticks(0, top * 1.05, 6, TickFormat::count);
   return c;
 }

@@ -34,6 +34,14 @@ planner::report::LineChart message_chart(const std::string& title) {
   return c;
 }
 
+/// `chart` of the result's time series, or why there is none.
+planner::report::LineChart series_chart(const sim::serving::InferenceResult& r, const std::string& what,
+                                        planner::report::LineChart (*chart)(const sim::serving::InferenceResult&)) {
+  if (!r.series.empty()) return chart(r);
+  return message_chart(r.fits_in_memory ? what + ": no time series"
+                                         : "Does not fit in GPU memory: nothing was simulated");
+}
+
 QCustomPlot* make_plot(QWidget* parent, const char* name) {
   auto* plot = new QCustomPlot(parent);
   plot->setObjectName(QString::fromLatin1(name));
@@ -143,9 +151,7 @@ void ServingView::show_workload(int index) {
   const sim::serving::InferenceResult& r = results_[static_cast<std::size_t>(index)];
   show_figures(r);
   latency_model_->set_result(r);
-  activity_chart_ = !r.series.empty()  ? serving_activity_chart(r)
-                    : r.fits_in_memory ? message_chart("Requests running and queued: no time series")
-                                       : message_chart("Does not fit in GPU memory: nothing was simulated");
+  activity_chart_ = series_chart(r, "Requests running and queued", serving_activity_chart);
   show_load_curve(index);
 }
 
@@ -163,11 +169,9 @@ void ServingView::show_load_curve(int index) {
   replica_plot_->setVisible(!offline);
   grid_->setRowStretch(2, offline ? 0 : 1);
   if (offline) {
-    const sim::serving::InferenceResult& r = results_[static_cast<std::size_t>(index)];
     plan_ = {};
-    load_chart_ = !r.series.empty()  ? serving_throughput_chart(r)
-                  : r.fits_in_memory ? message_chart("Output tokens/s over the run: no time series")
-                                     : message_chart("Does not fit in GPU memory: nothing was simulated");
+    load_chart_ = series_chart(results_[static_cast<std::size_t>(index)], "Output tokens/s over the run",
+                               serving_throughput_chart);
     draw_charts();
     return;
   }

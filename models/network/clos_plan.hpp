@@ -16,6 +16,7 @@ struct ClosRequest {
   int tiers = 0;             ///< 1 to 3; 0 = the fewest that fit
   double leaf_oversubscription = 1;   ///< down:up at the leaf (tiers 2 and 3)
   double spine_oversubscription = 1;  ///< down:up at the spine (tier 3 only)
+  bool operator==(const ClosRequest&) const = default;
 };
 
 /// A feasible Clos, or the reason there is none (`problem` not empty).

@@ -371,15 +371,7 @@ struct ClosShapeKey {
   ClosRequest request;
   int nodes, nics_per_node, rails, planes;
   double placement_nodes_per_leaf;
-  bool operator==(const ClosShapeKey& o) const {
-    const ClosRequest& a = request;
-    const ClosRequest& b = o.request;
-    return a.endpoints == b.endpoints && a.groups == b.groups && a.radix == b.radix && a.tiers == b.tiers &&
-           a.leaf_oversubscription == b.leaf_oversubscription &&
-           a.spine_oversubscription == b.spine_oversubscription && nodes == o.nodes &&
-           nics_per_node == o.nics_per_node && rails == o.rails && planes == o.planes &&
-           placement_nodes_per_leaf == o.placement_nodes_per_leaf;
-  }
+  bool operator==(const ClosShapeKey&) const = default;
 };
 
 FabricShape clos_shape(const ClosShapeKey& k) {
